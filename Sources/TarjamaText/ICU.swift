@@ -1,0 +1,142 @@
+import CICUShim
+
+/// A failure reported by ICU, with the operation that failed so the message can say what to do.
+public struct ICUError: Error, CustomStringConvertible, Sendable {
+    public let operation: String
+    public let code: Int32
+    public var description: String {
+        "ICU \(operation) failed (error code \(code)); check that libicu is installed (apt-get install libicu-dev)"
+    }
+}
+
+/// Calls a shim function that follows the "returns needed length" convention, growing the
+/// buffer once when the first guess is too small.
+@inline(__always)
+func icuTransform(_ bytes: [UInt8], operation: String, initialCapacity: Int? = nil,
+                  _ call: (UnsafePointer<UInt8>?, Int32, UnsafeMutablePointer<UInt8>?, Int32, UnsafeMutablePointer<Int32>) -> Int32) throws -> [UInt8] {
+    var capacity = initialCapacity ?? (bytes.count + bytes.count / 2 + 16)
+    for _ in 0..<2 {
+        var error: Int32 = 0
+        var out = [UInt8](repeating: 0, count: capacity)
+        let needed = bytes.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                call(src.baseAddress, Int32(src.count), dst.baseAddress, Int32(capacity), &error)
+            }
+        }
+        if needed < 0 || error > 0 { throw ICUError(operation: operation, code: error) }
+        if Int(needed) <= capacity {
+            out.removeSubrange(Int(needed)...)
+            return out
+        }
+        capacity = Int(needed)
+    }
+    throw ICUError(operation: operation, code: -1)
+}
+
+/// ICU's rule-based break iterator over UTF-8, returning byte offsets.
+///
+/// Not thread-safe (ICU iterators hold state): give each thread or task its own.
+/// ```swift
+/// let breaker = try BreakIterator(.sentence, locale: "ar")
+/// let ends = breaker.boundaries(Array("جملة. جملة أخرى.".utf8))
+/// ```
+public final class BreakIterator {
+    public enum Kind: Sendable { case sentence, word }
+    private let handle: OpaquePointer
+    private var out: [Int32] = []
+    private var status: [Int32] = []
+
+    public init(_ kind: Kind, locale: String) throws {
+        var error: Int32 = 0
+        guard let handle = tj_breaker_open(kind == .sentence ? Int32(TJ_BREAK_SENTENCE) : Int32(TJ_BREAK_WORD),
+                                           locale, &error) else {
+            throw ICUError(operation: "break iterator for '\(locale)'", code: error)
+        }
+        self.handle = handle
+    }
+
+    deinit { tj_breaker_close(handle) }
+
+    /// Boundary byte offsets after position 0, ending with `utf8.count`, with ICU's rule status
+    /// for the piece that ends at each one (for word breaks: 0 none, 100s number, 200s letter…).
+    public func boundariesWithStatus(_ utf8: UnsafeBufferPointer<UInt8>) -> [(offset: Int, status: Int32)] {
+        let needed = fill(utf8)
+        return (0..<needed).map { (Int(out[$0]), status[$0]) }
+    }
+
+    /// Boundary byte offsets after position 0, ending with `utf8.count`.
+    public func boundaries(_ utf8: UnsafeBufferPointer<UInt8>) -> [Int] {
+        let needed = fill(utf8)
+        return (0..<needed).map { Int(out[$0]) }
+    }
+
+    public func boundaries(_ utf8: [UInt8]) -> [Int] {
+        utf8.withUnsafeBufferPointer { boundaries($0) }
+    }
+
+    private func fill(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        if utf8.isEmpty { return 0 }
+        var capacity = max(16, utf8.count / 16)
+        while true {
+            if out.count < capacity {
+                out = [Int32](repeating: 0, count: capacity)
+                status = [Int32](repeating: 0, count: capacity)
+            }
+            var error: Int32 = 0
+            let n = out.withUnsafeMutableBufferPointer { o in
+                status.withUnsafeMutableBufferPointer { s in
+                    tj_breaker_boundaries(handle, utf8.baseAddress, Int32(utf8.count), o.baseAddress, s.baseAddress,
+                                          Int32(capacity), &error)
+                }
+            }
+            if n < 0 { return 0 }
+            if Int(n) <= capacity { return Int(n) }
+            capacity = Int(n)
+        }
+    }
+}
+
+/// An ICU transliterator such as `"Arabic-Latin; Latin-ASCII"`. Not thread-safe.
+public final class Transliterator {
+    private let handle: OpaquePointer
+    public let id: String
+
+    public init(_ id: String) throws {
+        var error: Int32 = 0
+        guard let handle = tj_translit_open(id, &error) else {
+            throw ICUError(operation: "transliterator '\(id)'", code: error)
+        }
+        self.handle = handle
+        self.id = id
+    }
+
+    deinit { tj_translit_close(handle) }
+
+    public func apply(_ text: String) throws -> String {
+        let bytes = try icuTransform(Array(text.utf8), operation: "transliteration '\(id)'",
+                                     initialCapacity: text.utf8.count * 3 + 16) {
+            tj_translit_apply(handle, $0, $1, $2, $3, $4)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Unicode services that are pure functions (thread-safe).
+public enum Unicode2 {
+    /// NFKC of UTF-8 bytes; returns the input unchanged (no copy) when it is already NFKC.
+    public static func nfkc(_ bytes: [UInt8]) throws -> [UInt8] {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes }
+        var error: Int32 = 0
+        let isNormal = bytes.withUnsafeBufferPointer { tj_is_nfkc($0.baseAddress, Int32($0.count), &error) }
+        if isNormal == 1 { return bytes }
+        return try icuTransform(bytes, operation: "NFKC normalisation") { tj_normalize_nfkc($0, $1, $2, $3, $4) }
+    }
+
+    /// Full Unicode case folding.
+    public static func foldCase(_ bytes: [UInt8]) throws -> [UInt8] {
+        try icuTransform(bytes, operation: "case folding") { tj_fold_case($0, $1, $2, $3, $4) }
+    }
+
+    /// The linked ICU version, for `tarjama --version`.
+    public static var icuVersion: String { String(cString: tj_icu_version()) }
+}

@@ -1,0 +1,138 @@
+/// Gives each paragraph of a scraped article a kind: body, headline, byline, dateline, caption,
+/// or boilerplate (reading time, share and navigation lines, copyright, repeated lines).
+///
+/// Boilerplate is flagged, never silently dropped: the caller decides what to keep, and the
+/// reason is reported. Patterns are matched on matching keys (alef/ya/ta-marbuta folded,
+/// lower-cased), so they can be written naturally and still match variants.
+struct ParagraphClassifier {
+    let language: Language
+
+    /// A boilerplate pattern: a name for the report and a test on the paragraph's key.
+    struct Pattern: Sendable {
+        let reason: String
+        let test: @Sendable (Line) -> Bool
+    }
+
+    /// What the classifier knows of one paragraph.
+    struct Line: Sendable {
+        let text: String
+        let key: String
+        let words: [Substring]
+        let endsWithTerminal: Bool
+        let isMostlyLatin: Bool
+        let hasDigit: Bool
+
+        init(_ text: String) {
+            self.text = text
+            key = Normalizer.matchingKey.normalize(text)
+            words = key.split(separator: " ")
+            var last = text.unicodeScalars.last
+            var scalars = text.unicodeScalars.reversed().makeIterator()
+            while let s = scalars.next() {
+                if CharClass.isCloser(s) || CharClass.isWhitespace(s) { continue }
+                last = s; break
+            }
+            endsWithTerminal = last.map { ".!?:;\u{061F}\u{2026}\u{06D4}\u{061B}".unicodeScalars.contains($0) } ?? false
+            var latin = 0, arabic = 0
+            for s in text.unicodeScalars {
+                if s.value < 0x250 && CharClass.isLetter(s) { latin += 1 } else if CharClass.isArabicLetter(s) { arabic += 1 }
+            }
+            isMostlyLatin = latin > 0 && latin > arabic * 4
+            hasDigit = key.unicodeScalars.contains { $0.value >= 0x30 && $0.value <= 0x39 }
+        }
+
+        func has(_ phrase: String) -> Bool { key.contains(ParagraphClassifier.key(phrase)) }
+        func starts(_ phrase: String) -> Bool { key.hasPrefix(ParagraphClassifier.key(phrase)) }
+        func `is`(_ phrase: String) -> Bool { key == ParagraphClassifier.key(phrase) }
+        var isShort: Bool { words.count <= 6 }
+    }
+
+    static func key(_ s: String) -> String { Normalizer.matchingKey.normalize(s) }
+
+    /// Scraped-page lines that are never content, in either language (Arabic pages carry
+    /// English interface strings such as `Exit mobile version`).
+    static let boilerplate: [Pattern] = [
+        Pattern(reason: "reading time") { l in
+            l.isShort && ((l.has("قراءة") || l.has("القراءة")) && (l.has("دقيق") || l.has("دقائق") || l.has("ثانية"))
+                || l.has("min read") || l.has("minute read") || l.has("minutes read") || l.starts("reading time"))
+        },
+        Pattern(reason: "share line") { l in
+            l.isShort && (l.starts("شارك") || l.starts("مشاركة") || l.starts("انشر") || l.starts("share")
+                || l.starts("tweet") || l.is("نسخ الرابط") || l.starts("رابط مختصر") || l.is("copy link")
+                || l.words.allSatisfy { ["facebook", "twitter", "whatsapp", "telegram", "linkedin", "email", "x", "فيسبوك", "تويتر", "واتساب", "تلغرام"].contains(String($0)) })
+        },
+        Pattern(reason: "copyright") { l in
+            l.text.contains("©") || l.has("جميع الحقوق محفوظة") || l.has("all rights reserved") || l.starts("copyright")
+                || l.starts("حقوق النشر")
+        },
+        Pattern(reason: "navigation") { l in
+            l.isShort && ["exit mobile version", "skip to content", "advertisement", "إعلان", "scroll to top", "back to top",
+                          "العودة للأعلى", "الرئيسية", "home", "print", "طباعة", "tags", "الوسوم", "read more", "اقرأ المزيد",
+                          "related", "related articles", "مواضيع ذات صلة", "أخبار ذات صلة", "اقرأ أيضا", "اقرأ أيضًا",
+                          "subscribe", "اشترك", "النشرة البريدية", "newsletter", "المزيد", "more", "comments", "التعليقات",
+                          "sponsored", "محتوى مدفوع", "follow us", "تابعونا"].contains { l.is($0) }
+                || l.starts("اقرأ أيضا") || l.starts("تابعونا على") || l.starts("تابعنا على") || l.starts("follow us on")
+                || l.starts("read also") || l.starts("read more:") || l.starts("see also")
+        },
+    ]
+
+    static let bylineStarts = ["بقلم", "كتب", "كتبت", "إعداد", "تحرير", "ترجمة", "مراسل", "by ", "from ", "reporting by",
+                               "written by", "editing by"]
+    static let agencies = ["وكالات", "رويترز", "أ ف ب", "فرانس برس", "الأناضول", "سبوتنيك", "شينخوا", "أسوشيتد برس", "د ب أ",
+                           "agencies", "reuters", "afp", "associated press", "xinhua", "anadolu", "tass", "تاس"]
+    static let months = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+                         "ديسمبر", "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
+                         "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس",
+                         "january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                         "saturday", "sunday", "updated", "published", "تحديث", "نشر في"]
+
+    func classify(_ paragraphs: [String]) -> [(kind: SegmentKind, reason: String?)] {
+        let lines = paragraphs.map(Line.init)
+        var result = [(kind: SegmentKind, reason: String?)](repeating: (.body, nil), count: lines.count)
+        var seen = Set<String>()
+        for (i, line) in lines.enumerated() {
+            if let p = Self.boilerplate.first(where: { $0.test(line) }) {
+                result[i] = (.boilerplate, p.reason)
+            } else if seen.contains(line.key) {
+                result[i] = (.boilerplate, "repeated line")
+            } else if language == .ar && line.isMostlyLatin && line.words.count <= 6 && !line.endsWithTerminal {
+                result[i] = (.boilerplate, "interface text")
+            }
+            seen.insert(line.key)
+        }
+        // Body-like paragraphs end with punctuation or are long; before the first one is the
+        // article's head (headline, byline, dateline, caption).
+        let isBodyLike = lines.map { $0.endsWithTerminal || $0.words.count > 30 }
+        let firstBody = (0..<lines.count).first { isBodyLike[$0] && result[$0].kind != .boilerplate } ?? lines.count
+        var sawHeadline = false
+        for (i, line) in lines.enumerated() where result[i].kind != .boilerplate && !isBodyLike[i] {
+            if isByline(line) {
+                result[i] = (.byline, "byline or agency")
+            } else if isDateline(line) {
+                result[i] = (.dateline, "date line")
+            } else if i < firstBody && !sawHeadline {
+                result[i] = (.headline, "first short line without final punctuation")
+                sawHeadline = true
+            } else if line.words.count <= 15 {
+                result[i] = (.caption, "short line without final punctuation")
+            }
+        }
+        return result
+    }
+
+    private func isByline(_ l: Line) -> Bool {
+        guard l.words.count <= 8 else { return false }
+        if Self.bylineStarts.contains(where: { l.starts($0) }) { return true }
+        return Self.agencies.contains { a in
+            let k = Self.key(a)
+            return l.key == k || l.key.hasSuffix(" " + k) || l.key.hasPrefix(k + " ") || l.key.contains(" " + k + " ")
+                || l.key.contains("(" + k + ")")
+        }
+    }
+
+    private func isDateline(_ l: Line) -> Bool {
+        guard l.words.count <= 10, l.hasDigit else { return false }
+        return Self.months.contains { l.has($0) } || l.key.contains(":")
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import TarjamaText
+
+/// An error that tells the user what went wrong and what to do; printed without a stack trace.
+struct UserError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
+
+extension Language: ExpressibleByArgument {}
+
+/// Reads a text file as UTF-8 (with or without BOM), or standard input for `-`.
+func readText(_ path: String) throws -> String {
+    let data: Data
+    if path == "-" {
+        data = FileHandle.standardInput.readDataToEndOfFile()
+    } else {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UserError("cannot read '\(path)': no such file. Check the path, or pass - to read standard input.")
+        }
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw UserError("cannot read '\(path)': permission denied or not a regular file.")
+        }
+        data = d
+    }
+    var bytes = [UInt8](data)
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw UserError("'\(path)' is not valid UTF-8 text. Convert it first, for example: iconv -f CP1256 -t UTF-8 '\(path)'")
+    }
+    return text
+}
+
+/// Guesses the language of a text from its letters (Arabic script vs Latin).
+func detectLanguage(_ text: String) -> Language {
+    var arabic = 0, latin = 0
+    for s in text.unicodeScalars.prefix(20_000) {
+        if CharClass.isArabicLetter(s) { arabic += 1 } else if s.value < 0x250 && CharClass.isLetter(s) { latin += 1 }
+    }
+    return arabic >= latin ? .ar : .en
+}
+
+/// Writes one JSON value per line (JSON Lines), keys sorted so output is stable.
+struct JSONLines {
+    private let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
+    func line<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
+
+/// Standard error, for progress and warnings that must not mix with data on standard output.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
