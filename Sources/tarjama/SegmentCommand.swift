@@ -74,7 +74,9 @@ struct SegmentCommand: ParsableCommand {
     }
 
     private func appendLine(_ line: String, to path: String, first: Bool) throws {
-        if first { FileManager.default.createFile(atPath: path, contents: nil) }
+        if first && !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw UserError("cannot create '\(path)': check that the --out folder is writable.")
+        }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         try handle.seekToEnd()

@@ -1,0 +1,87 @@
+import Foundation
+
+/// Writes TMX 1.4 that validates against the TMX 1.4 DTD, streaming one unit at a time.
+///
+/// Every required header attribute is set, every `tuv` has `xml:lang`, dates are
+/// `YYYYMMDDThhmmssZ`, text is escaped and characters XML 1.0 forbids are dropped.
+/// ```swift
+/// let writer = TMXWriter(sourceLanguage: "ar") { print($0, terminator: "") }
+/// writer.begin(); writer.write(unit); writer.end()
+/// ```
+public final class TMXWriter {
+    private let emit: (String) throws -> Void
+    private let sourceLanguage: String
+    private let toolVersion: String
+
+    public init(sourceLanguage: String, toolVersion: String = "0.1.0", emit: @escaping (String) throws -> Void) {
+        self.sourceLanguage = sourceLanguage
+        self.toolVersion = toolVersion
+        self.emit = emit
+    }
+
+    public func begin() throws {
+        try emit("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <tmx version="1.4">
+              <header creationtool="Tarjama" creationtoolversion="\(Self.escape(toolVersion))" segtype="sentence" \
+            o-tmf="Tarjama SQLite" adminlang="en" srclang="\(Self.escape(sourceLanguage))" datatype="plaintext" \
+            creationdate="\(Self.date(Date()))"/>
+              <body>
+
+            """)
+    }
+
+    public func write(_ unit: TranslationUnit) throws {
+        var xml = "    <tu creationdate=\"\(Self.date(unit.createdAt))\" changedate=\"\(Self.date(unit.changedAt))\""
+        if let by = unit.createdBy { xml += " creationid=\"\(Self.escape(by))\"" }
+        if let by = unit.changedBy { xml += " changeid=\"\(Self.escape(by))\"" }
+        xml += " usagecount=\"\(unit.usageCount)\">\n"
+        // The DTD orders note and prop before tuv.
+        for note in unit.notes { xml += "      <note>\(Self.escape(note))</note>\n" }
+        var props = unit.properties
+        if let origin = unit.origin { props["x-origin"] = origin }
+        if let position = unit.position { props["x-position"] = String(position) }
+        if let confidence = unit.confidence { props["x-alignment-confidence"] = String(format: "%.3f", confidence) }
+        if unit.occurrences > 1 { props["x-occurrences"] = String(unit.occurrences) }
+        for (type, value) in props.sorted(by: { $0.key < $1.key }) {
+            xml += "      <prop type=\"\(Self.escape(type))\">\(Self.escape(value))</prop>\n"
+        }
+        xml += "      <tuv xml:lang=\"\(Self.escape(unit.sourceLanguage))\"><seg>\(Self.escape(unit.source))</seg></tuv>\n"
+        xml += "      <tuv xml:lang=\"\(Self.escape(unit.targetLanguage))\"><seg>\(Self.escape(unit.target))</seg></tuv>\n"
+        xml += "    </tu>\n"
+        try emit(xml)
+    }
+
+    public func end() throws {
+        try emit("  </body>\n</tmx>\n")
+    }
+
+    /// TMX dates: `YYYYMMDDThhmmssZ` in UTC.
+    public static func date(_ d: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: d)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+    }
+
+    /// Escapes markup characters and drops characters XML 1.0 does not allow.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for u in s.unicodeScalars {
+            switch u {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default:
+                let v = u.value
+                if v == 0x9 || v == 0xA || v == 0xD || (0x20...0xD7FF).contains(v) || (0xE000...0xFFFD).contains(v)
+                    || (0x10000...0x10FFFF).contains(v) {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out
+    }
+}

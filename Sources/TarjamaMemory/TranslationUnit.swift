@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+import TarjamaText
+
+/// A source sentence and its translation, with where it came from and how it has been used.
+///
+/// `source` and `target` are kept exactly as written; `sourceKey` is the matching key
+/// (`Normalizer.matchingKey`) and `sourceHash` its 64-bit hash for exact lookup.
+public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "unit"
+
+    public var id: Int64?
+    public var sourceLanguage: String
+    public var targetLanguage: String
+    public var source: String
+    public var target: String
+    public var sourceKey: String
+    public var sourceHash: Int64
+    /// Hash of source and target as written: the same pair imported twice is one unit whose
+    /// `occurrences` grows.
+    public var pairHash: Int64
+    public var occurrences: Int
+    /// Article id or file path, and the segment's position in it.
+    public var origin: String?
+    public var position: Int?
+    /// Hashes of the previous and next source segments' keys, for context (101%) matches.
+    public var previousHash: Int64?
+    public var nextHash: Int64?
+    /// Alignment confidence in [0, 1] (nil for units imported from TMX/TSV).
+    public var confidence: Double?
+    public var createdAt: Date
+    public var changedAt: Date
+    public var createdBy: String?
+    public var changedBy: String?
+    public var usageCount: Int
+    /// TMX `prop` elements (type → value) and `note` elements.
+    public var properties: [String: String]
+    public var notes: [String]
+
+    enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, source, target, occurrences, origin, position, confidence, properties, notes
+        case sourceLanguage = "source_lang", targetLanguage = "target_lang", sourceKey = "source_key"
+        case sourceHash = "source_hash", pairHash = "pair_hash", previousHash = "prev_hash", nextHash = "next_hash"
+        case createdAt = "created_at", changedAt = "changed_at", createdBy = "created_by", changedBy = "changed_by"
+        case usageCount = "usage_count"
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What a caller hands to `Memory.add`: the fields it knows; keys and hashes are derived.
+public struct UnitDraft: Sendable, Equatable {
+    public var source: String
+    public var target: String
+    public var sourceLanguage: String
+    public var targetLanguage: String
+    public var origin: String?
+    public var position: Int?
+    public var previousSource: String?
+    public var nextSource: String?
+    public var confidence: Double?
+    public var createdAt: Date?
+    public var changedAt: Date?
+    public var createdBy: String?
+    public var changedBy: String?
+    public var usageCount: Int
+    public var properties: [String: String]
+    public var notes: [String]
+
+    public init(source: String, target: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                origin: String? = nil, position: Int? = nil, previousSource: String? = nil, nextSource: String? = nil,
+                confidence: Double? = nil, createdAt: Date? = nil, changedAt: Date? = nil, createdBy: String? = nil,
+                changedBy: String? = nil, usageCount: Int = 0, properties: [String: String] = [:], notes: [String] = []) {
+        self.source = source; self.target = target
+        self.sourceLanguage = sourceLanguage; self.targetLanguage = targetLanguage
+        self.origin = origin; self.position = position
+        self.previousSource = previousSource; self.nextSource = nextSource
+        self.confidence = confidence
+        self.createdAt = createdAt; self.changedAt = changedAt
+        self.createdBy = createdBy; self.changedBy = changedBy
+        self.usageCount = usageCount
+        self.properties = properties; self.notes = notes
+    }
+}
+
+/// Keys and hashes shared by the memory and the matcher, so both agree on "the same sentence".
+public enum SegmentKey {
+    /// The matching key of a sentence.
+    public static func key(_ text: String) -> String { Normalizer.matchingKey.normalize(text) }
+
+    /// 64-bit FNV-1a of UTF-8 bytes, as a signed SQLite integer.
+    public static func hash(_ text: String) -> Int64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return Int64(bitPattern: h)
+    }
+
+    public static func keyHash(_ text: String) -> Int64 { hash(key(text)) }
+}

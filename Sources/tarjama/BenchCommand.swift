@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import TarjamaText
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed against a baseline in the same run (use a release build).",
+        discussion: """
+        Each benchmark prints its throughput and the ratio to a baseline measured in the same
+        process, so numbers compare across machines. Build with -c release for real figures.
+
+        Examples:
+          swift run -c release tarjama bench segment
+          swift run -c release tarjama bench segment --megabytes 20 --file article.txt
+        """,
+        subcommands: [SegmentBench.self])
+}
+
+/// Wall-clock seconds of a block, best of `runs`.
+func bestTime(runs: Int = 3, _ body: () throws -> Void) rethrows -> Double {
+    var best = Double.infinity
+    for _ in 0..<runs {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return best
+}
+
+struct SegmentBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Arabic segmentation throughput (MB/s per core) against plain ICU sentence breaking.")
+
+    @Option(help: "Arabic text to repeat (default: the Arabic samples plus ../shared/data/docs when present).")
+    var file: String?
+
+    @Option(help: "Megabytes of text to segment.")
+    var megabytes: Int = 10
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        var seed = ""
+        if let file {
+            seed = try readText(file)
+        } else {
+            for path in ["Samples/putin-xi/ar.txt", "Samples/new-articles/trade-record.txt", "Samples/new-articles/xi-visit.txt"] {
+                seed += (try? readText(path)) ?? ""
+            }
+            let docs = URL(fileURLWithPath: "../shared/data/docs")
+            if let names = try? FileManager.default.contentsOfDirectory(atPath: docs.path) {
+                for name in names.sorted().prefix(200) {
+                    seed += (try? String(contentsOf: docs.appendingPathComponent("\(name)/ar.txt"), encoding: .utf8)) ?? ""
+                }
+            }
+        }
+        guard !seed.isEmpty else { throw UserError("no Arabic text to benchmark: pass --file FILE or run from the project root") }
+        var text = ""
+        while text.utf8.count < megabytes * 1_000_000 { text += seed + "\n" }
+        let bytes = Array(text.utf8)
+        let mb = Double(bytes.count) / 1e6
+
+        let icu = try BreakIterator(.sentence, locale: "ar")
+        var icuCount = 0
+        let icuTime = bestTime {
+            icuCount = 0
+            for line in bytes.split(separator: 0x0A) {
+                icuCount += line.withUnsafeBufferPointer { icu.boundaries($0).count }
+            }
+        }
+        let segmenter = try Segmenter(language: .ar)
+        var count = 0
+        let ourTime = bestTime { count = segmenter.segment(text).count }
+
+        let result: [String: Double] = [
+            "megabytes": mb, "tarjama_mb_per_s": mb / ourTime, "icu_mb_per_s": mb / icuTime,
+            "tarjama_segments": Double(count), "icu_segments": Double(icuCount), "ratio_to_icu": icuTime / ourTime,
+        ]
+        if json {
+            print(try JSONLines().line(result))
+        } else {
+            print(String(format: "segment: %.1f MB of Arabic, one core", mb))
+            print(String(format: "  plain ICU sentence breaks : %7.1f MB/s  (%d pieces)", mb / icuTime, icuCount))
+            print(String(format: "  tarjama segment           : %7.1f MB/s  (%d segments, rules + kinds)", mb / ourTime, count))
+            print(String(format: "  speed relative to ICU     : %7.2f×  (target: ≥ 5 MB/s)", icuTime / ourTime))
+        }
+    }
+}

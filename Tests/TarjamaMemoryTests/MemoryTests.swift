@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@testable import TarjamaMemory
+
+/// A fresh memory file in a temporary folder, removed when the test ends.
+final class TemporaryMemory {
+    let dir: URL
+    let memory: Memory
+    var path: String { memory.path }
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        memory = try Memory(path: dir.appendingPathComponent("test.tmdb").path)
+    }
+
+    func file(_ name: String, _ contents: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try contents.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+}
+
+@Suite("Memory store")
+struct MemoryStoreTests {
+    @Test func addedUnitIsFoundByExactLookup() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "وصل الوفد إلى موسكو.", target: "The delegation arrived in Moscow.")])
+        #expect(try t.memory.exact("وصل الوفد إلى موسكو.").map(\.target) == ["The delegation arrived in Moscow."])
+    }
+
+    @Test func exactLookupIgnoresDiacriticsAndDigitForms() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "ارتفع بنسبة 25%.", target: "It rose by 25%.")])
+        #expect(try t.memory.exact("اِرْتَفَعَ بنسبة ٢٥٪.").count == 1)
+    }
+
+    @Test func exactDuplicateIsCountedNotStoredTwice() throws {
+        let t = try TemporaryMemory()
+        let d = UnitDraft(source: "جملة.", target: "A sentence.")
+        try t.memory.add([d])
+        let summary = try t.memory.add([d])
+        #expect(summary == AddSummary(added: 0, duplicates: 1))
+        #expect(try t.memory.exact("جملة.").map(\.occurrences) == [2])
+    }
+
+    @Test func oneSourceMayHaveSeveralTargets() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "جملة.", target: "A sentence."), UnitDraft(source: "جملة.", target: "One sentence.")])
+        #expect(try t.memory.exact("جملة.").count == 2)
+    }
+
+    @Test func contextHashesComeFromNeighbouringSources() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "ب.", target: "B.", previousSource: "أ.", nextSource: "ج.")])
+        let unit = try #require(try t.memory.exact("ب.").first)
+        #expect(unit.previousHash == SegmentKey.keyHash("أ."))
+        #expect(unit.nextHash == SegmentKey.keyHash("ج."))
+    }
+
+    @Test func fullTextCandidatesFindUnitsSharingAWord() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "زار الرئيس بكين.", target: "The president visited Beijing."),
+                          UnitDraft(source: "أمطار غزيرة اليوم.", target: "Heavy rain today.")])
+        #expect(try t.memory.candidates(terms: ["بكين"], limit: 10).map(\.target) == ["The president visited Beijing."])
+    }
+
+    @Test func deletedUnitLeavesTheIndexToo() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "زار الرئيس بكين.", target: "The president visited Beijing.")])
+        let id = try #require(try t.memory.exact("زار الرئيس بكين.").first?.id)
+        #expect(try t.memory.deleteUnit(id: id))
+        #expect(try t.memory.candidates(terms: ["بكين"], limit: 10).isEmpty)
+        #expect(try t.memory.integrityCheck() == "ok")
+    }
+
+    @Test func openingAMissingMemoryReadOnlySaysHowToCreateIt() throws {
+        #expect(throws: MemoryError.notFound("/nonexistent/x.tmdb")) {
+            try Memory(path: "/nonexistent/x.tmdb", readOnly: true)
+        }
+        #expect(MemoryError.notFound("x.tmdb").description.contains("tarjama --memory 'x.tmdb' memory create"))
+    }
+
+    @Test func statsCountUnitsAndOccurrences() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "أ.", target: "A."), UnitDraft(source: "أ.", target: "A."), UnitDraft(source: "ب.", target: "B.")])
+        let s = try t.memory.stats()
+        #expect((s.units, s.occurrences, s.distinctSources) == (2, 3, 2))
+    }
+}
+
+@Suite("TSV and TMX exchange")
+struct ExchangeTests {
+    @Test func tsvImportReportsSkippedLinesWithNumbers() throws {
+        let t = try TemporaryMemory()
+        let path = try t.file("pairs.tsv", "أ.\tA.\nno tab here\n\tempty source\nب.\tB.\n")
+        let report = try t.memory.importTSV(path: path)
+        #expect(report.added == 2)
+        #expect(report.skipped.map(\.line) == [2, 3])
+    }
+
+    @Test func tsvImportAcceptsBOMAndCRLF() throws {
+        let t = try TemporaryMemory()
+        let path = try t.file("pairs.tsv", "\u{FEFF}أ.\tA.\r\nب.\tB.\r\n")
+        #expect(try t.memory.importTSV(path: path).added == 2)
+        #expect(try t.memory.exact("أ.").first?.target == "A.")
+    }
+
+    @Test func tsvRoundTripKeepsTheUnits() throws {
+        let a = try TemporaryMemory(), b = try TemporaryMemory()
+        try a.memory.add([UnitDraft(source: "قال: \"نعم\".", target: "He said: \"yes\"."), UnitDraft(source: "ب.", target: "B.")])
+        var text = ""
+        _ = try a.memory.exportTSV { text += $0 }
+        _ = try b.memory.importTSV(path: try b.file("x.tsv", text))
+        var pairs: [String] = []
+        try b.memory.forEachUnit { pairs.append($0.source + "|" + $0.target) }
+        #expect(pairs == ["قال: \"نعم\".|He said: \"yes\".", "ب.|B."])
+    }
+
+    @Test func tmxEscapesMarkupAndDropsInvalidCharacters() {
+        #expect(TMXWriter.escape("a < b & \"c\"\u{1}") == "a &lt; b &amp; &quot;c&quot;")
+    }
+
+    @Test func tmxDatesUseTheCompactUTCForm() {
+        #expect(TMXWriter.date(Date(timeIntervalSince1970: 0)) == "19700101T000000Z")
+    }
+
+    static let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { FileManager.default.fileExists(atPath: $0) }
+    static let dtd: String? = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("shared/data/tmx/tmx14.dtd")
+        return FileManager.default.fileExists(atPath: url.path) ? url.path : nil
+    }()
+
+    @Test(.enabled(if: xmllint != nil && dtd != nil, "xmllint or ../shared/data/tmx/tmx14.dtd absent: DTD validation skipped"))
+    func tmxExportValidatesAgainstTheDTD() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "قال <د.> أحمد & رفاقه.", target: "Dr. Ahmed & co. said \"no\".", origin: "a.txt",
+                                    position: 3, confidence: 0.9, properties: ["x-domain": "news"], notes: ["checked"])])
+        var xml = ""
+        _ = try t.memory.exportTMX { xml += $0 }
+        let path = try t.file("out.tmx", xml)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.xmllint!)
+        p.arguments = ["--noout", "--dtdvalid", Self.dtd!, path]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
+}
