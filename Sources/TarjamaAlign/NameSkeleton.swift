@@ -1,0 +1,80 @@
+import TarjamaText
+
+/// Reduces names to consonant skeletons so an Arabic spelling and its English form compare
+/// equal without a dictionary: بوتين → bwtyn → `btn` ← Putin; موسكو → `msk` ← Moscow.
+///
+/// Arabic goes through ICU's `Arabic-Latin; Latin-ASCII` transliterator; both sides then drop
+/// vowels and glides and merge consonants that the two scripts write differently (p/b, v/f, q/k…).
+final class NameSkeleton {
+    private let transliterator = try? Transliterator("Arabic-Latin; Latin-ASCII")
+    private var cache: [String: String?] = [:]
+
+    /// Frequent Arabic function words that never name anything.
+    static let arabicStopwords: Set<String> = Set([
+        "في", "من", "إلى", "على", "عن", "أن", "إن", "أو", "ثم", "مع", "هذا", "هذه", "ذلك", "التي", "الذي", "الذين", "كان",
+        "كانت", "قد", "لا", "لم", "لن", "ما", "هو", "هي", "بين", "كل", "بعد", "قبل", "عند", "حتى", "منذ", "خلال", "وقال",
+        "قال", "أيضا", "كما", "غير", "لكن", "إذا", "حيث", "يوم", "عام", "أكثر", "أول", "نحو", "بعض", "عدد", "وقد", "وفي",
+        "ومن", "وأن", "التي", "فيه", "فيها", "له", "لها", "به", "بها", "هناك", "تم", "يتم", "ضد", "وهو", "وهي",
+    ].map { Normalizer.matchingKey.normalize($0) })
+
+    static let englishStopwords: Set<String> = [
+        "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "this", "that", "in", "on", "at", "but", "and",
+        "for", "as", "if", "when", "after", "before", "his", "her", "its", "their", "there", "according", "some", "many",
+    ]
+
+    /// Skeleton of an Arabic word (already a matching key), or nil for function words and
+    /// skeletons too short to be distinctive.
+    func arabic(_ word: String) -> String? {
+        if let hit = cache[word] { return hit }
+        var stem = word
+        if Self.arabicStopwords.contains(stem) { cache[word] = .some(nil); return nil }
+        // Proclitics and the article do not belong to names: والصين → صين, بموسكو stays (ambiguous).
+        for prefix in ["وال", "بال", "لل", "فال", "كال", "ال"] where stem.hasPrefix(prefix) && stem.count - prefix.count >= 3 {
+            stem = String(stem.dropFirst(prefix.count))
+            break
+        }
+        guard let latin = try? transliterator?.apply(stem) else { cache[word] = .some(nil); return nil }
+        let s = Self.skeleton(latin)
+        let result: String? = s.count >= 2 ? s : nil
+        cache[word] = .some(result)
+        return result
+    }
+
+    func english(_ word: String) -> String? {
+        let s = Self.skeleton(word)
+        return s.count >= 2 ? s : nil
+    }
+
+    /// Lower-case ASCII letters → consonant classes, vowels and glides dropped, doubles merged.
+    static func skeleton(_ latin: String) -> String {
+        var letters = Array(latin.lowercased().unicodeScalars.filter { $0.value >= 0x61 && $0.value <= 0x7A })
+        var out: [Character] = []
+        var i = 0
+        func push(_ c: Character) { if out.last != c { out.append(c) } }
+        while i < letters.count {
+            let c = Character(letters[i])
+            let next = i + 1 < letters.count ? Character(letters[i + 1]) : " "
+            switch (c, next) {
+            case ("s", "h"), ("c", "h"), ("z", "h"): push("s"); i += 2; continue
+            case ("t", "h"): push("t"); i += 2; continue
+            case ("d", "h"): push("d"); i += 2; continue
+            case ("k", "h"): push("k"); i += 2; continue
+            case ("g", "h"): push("g"); i += 2; continue
+            case ("p", "h"): push("f"); i += 2; continue
+            default: break
+            }
+            switch c {
+            case "a", "e", "i", "o", "u", "w", "y", "h": break
+            case "p": push("b")
+            case "v": push("f")
+            case "c", "q": push("k")
+            case "x", "z": push("s")
+            case "j": push("j")
+            default: push(c)
+            }
+            i += 1
+        }
+        letters.removeAll()
+        return String(out)
+    }
+}

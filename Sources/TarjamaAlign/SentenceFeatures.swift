@@ -1,0 +1,129 @@
+import TarjamaText
+
+/// What the aligner knows of one sentence: its length and its dictionary-free anchors.
+///
+/// Anchors are interned to `Int32` ids per document so bead scoring compares small sorted
+/// arrays, not strings.
+public struct SentenceFeatures: Sendable {
+    /// Non-space characters of the matching key (diacritics and tatweel removed).
+    public var length: Int
+    /// Numbers after digit normalisation (`٢٠٢٢` and `2022` are the same id).
+    public var numbers: [Int32]
+    /// Name skeletons: transliterated Arabic words / capitalised English words reduced to
+    /// consonant classes (بوتين and Putin both become `btn`).
+    public var names: [Int32]
+    /// Latin-script tokens (in Arabic text: `NATO`, `COVID-19`; in English: every word).
+    public var latin: [Int32]
+    /// Content-word ids for the learned lexicon (matching keys, lower-cased).
+    public var words: [Int32]
+    public var isQuestion: Bool
+}
+
+/// Interns anchor strings to small integers for one alignment run.
+final class AnchorTable {
+    private var ids: [String: Int32] = [:]
+    private(set) var strings: [String] = []
+
+    func id(_ s: String) -> Int32 {
+        if let id = ids[s] { return id }
+        let id = Int32(strings.count)
+        ids[s] = id
+        strings.append(s)
+        return id
+    }
+
+    func existing(_ s: String) -> Int32? { ids[s] }
+}
+
+/// Builds `SentenceFeatures` for Arabic and English sentences.
+final class FeatureExtractor {
+    let table = AnchorTable()
+    private let tokenizer = Tokenizer()
+    private let skeletons = NameSkeleton()
+
+    /// True when both texts are in Latin script, so Latin tokens are not distinctive by themselves.
+    var latinIsCommon = false
+
+    func features(_ sentence: String, language: Language) -> SentenceFeatures {
+        let key = Normalizer.matchingKey.normalize(sentence)
+        var length = 0
+        for u in key.unicodeScalars where u != " " { length += 1 }
+        var numbers: [Int32] = [], names: [Int32] = [], latin: [Int32] = [], words: [Int32] = []
+        let tokens = tokenizer.tokenize(sentence)
+        var previousArabicSkeleton: String?
+        for (k, token) in tokens.enumerated() {
+            switch token.kind {
+            case .number:
+                numbers.append(table.id("#" + Self.canonicalNumber(token.text)))
+            case .punctuation:
+                previousArabicSkeleton = nil
+            case .word:
+                let first = token.text.unicodeScalars.first!
+                if CharClass.isArabicLetter(first) {
+                    let folded = Normalizer.matchingKey.normalize(token.text)
+                    words.append(table.id("w:" + folded))
+                    if let s = skeletons.arabic(folded) {
+                        names.append(table.id("n:" + s))
+                        // Names written as one English word and two Arabic ones (جين بينغ ↔ Jinping).
+                        if let p = previousArabicSkeleton { names.append(table.id("n:" + p + s)) }
+                        previousArabicSkeleton = s
+                    } else {
+                        previousArabicSkeleton = nil
+                    }
+                } else {
+                    let lower = token.text.lowercased()
+                    let capitalised = CharClass.isUppercase(first)
+                    // In Arabic text any Latin token is an anchor (NATO, COVID-19). Between two
+                    // Latin-script texts only names and codes are: shared function words are noise.
+                    if !latinIsCommon || (capitalised && k > 0) || token.text.unicodeScalars.contains(where: { CharClass.digitValue($0) != nil }) {
+                        latin.append(table.id("l:" + lower))
+                    }
+                    if language == .en { words.append(table.id("w:" + lower)) }
+                    if capitalised && (k > 0 || !NameSkeleton.englishStopwords.contains(lower)), let s = skeletons.english(lower) {
+                        names.append(table.id("n:" + s))
+                    }
+                }
+            }
+        }
+        let isQuestion = sentence.unicodeScalars.contains { $0 == "?" || $0 == "\u{061F}" }
+        return SentenceFeatures(length: length, numbers: numbers.sortedUnique(), names: names.sortedUnique(),
+                                latin: latin.sortedUnique(), words: words, isQuestion: isQuestion)
+    }
+
+    /// `1,000` → `1000`, `٣٫٥` → `3.5`, `25٪` → `25`, `10:30` stays.
+    static func canonicalNumber(_ text: String) -> String {
+        var out = ""
+        for u in Normalizer.matchingKey.normalize(text).unicodeScalars {
+            if u == "," || u == "%" { continue }
+            out.unicodeScalars.append(u)
+        }
+        return out
+    }
+}
+
+extension Array where Element == Int32 {
+    func sortedUnique() -> [Int32] {
+        var s = sorted()
+        var w = 0
+        for x in s where w == 0 || s[w - 1] != x { s[w] = x; w += 1 }
+        s.removeSubrange(w...)
+        return s
+    }
+}
+
+/// Counts the common elements of two sorted arrays.
+@inline(__always)
+func commonCount(_ a: [Int32], _ b: [Int32]) -> Int {
+    var i = 0, j = 0, n = 0
+    while i < a.count && j < b.count {
+        if a[i] == b[j] { n += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+    }
+    return n
+}
+
+@inline(__always)
+func mergedUnique(_ a: [Int32], _ b: [Int32]) -> [Int32] {
+    if a.isEmpty { return b }
+    if b.isEmpty { return a }
+    return (a + b).sortedUnique()
+}
