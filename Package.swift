@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "TarjamaText", dependencies: ["CICUShim"]),
         .target(name: "TarjamaAlign", dependencies: ["TarjamaText"]),
         .target(name: "TarjamaMemory", dependencies: [
-            "TarjamaText", .product(name: "GRDB", package: "GRDB.swift"),
+            "TarjamaText", "TarjamaAlign", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "TarjamaMatch", dependencies: ["TarjamaText", "TarjamaMemory"]),
         .target(name: "TarjamaPretranslate", dependencies: ["TarjamaText", "TarjamaMemory", "TarjamaMatch"]),
@@ -38,8 +38,6 @@ let package = Package(
         .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"]),
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory"]),
-        .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch"]),
-        .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -40,7 +40,8 @@ public final class Aligner {
         let scorer = lexicon.map { LexiconScorer(lexicon: $0, table: extractor.table) }
         let doc = Document(source: src, target: tgt, model: model, lexicon: scorer)
         var beads = search(doc)
-        for k in beads.indices { beads[k].confidence = confidence(beads[k], doc) }
+        let support = documentSupport(beads, doc)
+        for k in beads.indices { beads[k].confidence = confidence(beads[k], doc, support: support) }
         return beads
     }
 
@@ -147,15 +148,35 @@ public final class Aligner {
 
     /// A calibrated-looking probability that the bead is right: length agreement, anchors that
     /// agree or disagree, and the lexicon's translation score when a lexicon is loaded.
-    func confidence(_ bead: Bead, _ doc: Document) -> Double {
+    /// How much of the document is backed by anchors: of the English names and numbers (and the
+    /// Arabic numbers), the share that the aligned other side shares. A real translation of news
+    /// shares most; a text that is not a translation shares almost none, whatever its lengths.
+    func documentSupport(_ beads: [Bead], _ doc: Document) -> Double {
+        var total = 0, found = 0
+        for bead in beads where !bead.source.isEmpty && !bead.target.isEmpty {
+            let (sA, tA) = anchors(bead, doc)
+            let tExpected = bead.target.reduce([Int32]()) { mergedUnique($0, mergedUnique(doc.target[$1].names, doc.target[$1].numbers)) }
+            let sNumbers = bead.source.reduce([Int32]()) { mergedUnique($0, doc.source[$1].numbers) }
+            total += tExpected.count + sNumbers.count
+            found += commonCount(tExpected, sA) + commonCount(sNumbers, tA)
+        }
+        return total < 2 ? 0.5 : Double(found) / Double(total)
+    }
+
+    private func anchors(_ bead: Bead, _ doc: Document) -> ([Int32], [Int32]) {
+        let sA = bead.source.reduce([Int32]()) { mergedUnique($0, mergedUnique(mergedUnique(doc.source[$1].numbers, doc.source[$1].names), doc.source[$1].latin)) }
+        let tA = bead.target.reduce([Int32]()) { mergedUnique($0, mergedUnique(mergedUnique(doc.target[$1].numbers, doc.target[$1].names), doc.target[$1].latin)) }
+        return (sA, tA)
+    }
+
+    func confidence(_ bead: Bead, _ doc: Document, support: Double) -> Double {
         if bead.source.isEmpty || bead.target.isEmpty { return 0.2 }
         let src = bead.source.map { doc.source[$0] }, tgt = bead.target.map { doc.target[$0] }
         let ls = src.reduce(0) { $0 + $1.length }, lt = tgt.reduce(0) { $0 + $1.length }
         let pLength = doc.model.probability(source: ls, target: lt)
-        let sA = src.reduce([Int32]()) { mergedUnique($0, mergedUnique(mergedUnique($1.numbers, $1.names), $1.latin)) }
-        let tA = tgt.reduce([Int32]()) { mergedUnique($0, mergedUnique(mergedUnique($1.numbers, $1.names), $1.latin)) }
+        let (sA, tA) = anchors(bead, doc)
         let shared = commonCount(sA, tA)
-        var evidence = -1.0 + 2.5 * pLength.squareRoot() + 1.2 * Double(min(shared, 3))
+        var evidence = -1.0 + 2.5 * pLength.squareRoot() + 1.2 * Double(min(shared, 3)) + 4 * (support - 0.5)
         let sNum = src.reduce([Int32]()) { mergedUnique($0, $1.numbers) }, tNum = tgt.reduce([Int32]()) { mergedUnique($0, $1.numbers) }
         evidence -= 1.0 * Double(sNum.count + tNum.count - 2 * commonCount(sNum, tNum))
         if let lex = doc.lexicon {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TarjamaAlign
 import TarjamaText
 
 struct BenchCommand: ParsableCommand {
@@ -14,7 +15,7 @@ struct BenchCommand: ParsableCommand {
           swift run -c release tarjama bench segment
           swift run -c release tarjama bench segment --megabytes 20 --file article.txt
         """,
-        subcommands: [SegmentBench.self])
+        subcommands: [SegmentBench.self, AlignBench.self])
 }
 
 /// Wall-clock seconds of a block, best of `runs`.
@@ -88,4 +89,42 @@ struct SegmentBench: ParsableCommand {
             print(String(format: "  speed relative to ICU     : %7.2f×  (target: ≥ 5 MB/s)", icuTime / ourTime))
         }
     }
+}
+
+struct AlignBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "align",
+        abstract: "Align one long document built from real pairs; compare with hunalign's 7.5 s for 10,000 sentences.")
+
+    @Option(help: "Tab-separated Arabic/English pairs to build the document from.")
+    var pairs = "../shared/data/parallel/ar-en-33k.tsv"
+    @Option(help: "Sentences per side.") var sentences = 10_000
+    @Option(help: "hunalign's time on the same size, measured on this machine (seconds).") var baseline = 7.5
+
+    func run() throws {
+        guard let text = try? String(contentsOfFile: pairs, encoding: .utf8) else {
+            throw UserError("cannot read '\(pairs)': pass --pairs FILE with source<TAB>target lines")
+        }
+        var ar: [String] = [], en: [String] = []
+        for line in text.split(separator: "\n") where ar.count < sentences {
+            let p = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard p.count >= 2 else { continue }
+            // Drop every 37th English sentence and merge every 23rd pair so beads are not all 1-1.
+            ar.append(String(p[0]))
+            if ar.count % 37 == 0 { continue }
+            if ar.count % 23 == 0, let last = en.popLast() { en.append(last + " " + String(p[1])) } else { en.append(String(p[1])) }
+        }
+        var beads: [Bead] = []
+        let seconds = bestTime(runs: 1) { beads = Aligner().align(source: ar, target: en) }
+        let rss = residentMegabytes()
+        print(String(format: "align: %d × %d sentences in %.2f s (%d beads), peak RSS %.0f MB", ar.count, en.count, seconds, beads.count, rss))
+        print(String(format: "  hunalign on the same size: %.1f s → Tarjama is %.1f× faster", baseline, baseline / seconds))
+    }
+}
+
+/// Peak resident set size of this process, from /proc (Linux).
+func residentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    return (Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0") ?? 0) / 1024
 }

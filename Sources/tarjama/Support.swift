@@ -58,3 +58,30 @@ struct JSONLines {
 func warn(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
+
+/// A progress bar on standard error, drawn only when it is a terminal (scripts get clean logs).
+final class ProgressBar {
+    private let total: Int
+    private let label: String
+    private let start = Date()
+    private let enabled = isatty(STDERR_FILENO) == 1
+    private var lastDraw = Date.distantPast
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func update(_ done: Int) {
+        guard enabled, done == total || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = Date()
+        let elapsed = Date().timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let width = 30, filled = total > 0 ? width * done / total : width
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let line = String(format: "\r%@ %@ %d/%d  %.1f %@/s  ETA %.0fs ", bar, label, done, total, rate, label, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

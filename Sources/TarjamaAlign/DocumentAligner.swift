@@ -1,0 +1,66 @@
+import Foundation
+import TarjamaText
+
+/// An article and its translation, segmented and aligned.
+public struct AlignedDocument: Sendable {
+    /// Segments that took part in alignment (boilerplate left out unless asked for).
+    public var source: [Segment]
+    public var target: [Segment]
+    /// Boilerplate segments that were left out, for the report.
+    public var droppedSource: [Segment]
+    public var droppedTarget: [Segment]
+    public var beads: [Bead]
+
+    /// Source and target text of a bead, sentences joined by a space.
+    public func texts(_ bead: Bead) -> (source: String, target: String) {
+        (bead.source.map { source[$0].text }.joined(separator: " "), bead.target.map { target[$0].text }.joined(separator: " "))
+    }
+}
+
+/// Segments (or takes pre-segmented lines) and aligns an Arabic article with its English translation.
+///
+/// Not thread-safe (it owns ICU iterators): one per thread.
+/// ```swift
+/// let doc = try DocumentAligner().align(sourceText: arabic, targetText: english)
+/// for bead in doc.beads { print(doc.texts(bead), bead.confidence) }
+/// ```
+public final class DocumentAligner {
+    public let aligner: Aligner
+    private let sourceSegmenter: Segmenter
+    private let targetSegmenter: Segmenter
+
+    public init(aligner: Aligner = Aligner()) throws {
+        self.aligner = aligner
+        sourceSegmenter = try Segmenter(language: aligner.sourceLanguage)
+        targetSegmenter = try Segmenter(language: aligner.targetLanguage)
+    }
+
+    /// - Parameters:
+    ///   - segmented: the texts already hold one sentence per line (no segmentation, nothing dropped).
+    ///   - keepBoilerplate: align boilerplate segments too.
+    public func align(sourceText: String, targetText: String, segmented: Bool = false,
+                      keepBoilerplate: Bool = false) -> AlignedDocument {
+        func split(_ text: String, _ segmenter: Segmenter) -> ([Segment], [Segment]) {
+            if segmented {
+                var offset = 0
+                var segments: [Segment] = []
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    let length = line.unicodeScalars.count
+                    let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !trimmed.isEmpty {
+                        segments.append(Segment(index: segments.count, paragraph: segments.count, text: trimmed, kind: .body,
+                                                start: offset, end: offset + length))
+                    }
+                    offset += length + 1
+                }
+                return (segments, [])
+            }
+            let all = segmenter.segment(text)
+            return keepBoilerplate ? (all, []) : (all.filter { $0.kind != .boilerplate }, all.filter { $0.kind == .boilerplate })
+        }
+        let (src, srcDropped) = split(sourceText, sourceSegmenter)
+        let (tgt, tgtDropped) = split(targetText, targetSegmenter)
+        let beads = aligner.align(source: src.map(\.text), target: tgt.map(\.text))
+        return AlignedDocument(source: src, target: tgt, droppedSource: srcDropped, droppedTarget: tgtDropped, beads: beads)
+    }
+}

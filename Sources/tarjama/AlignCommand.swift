@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import TarjamaAlign
+import TarjamaMemory
+import TarjamaText
+
+struct AlignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "align",
+        abstract: "Align an Arabic article with its English translation, optionally into the memory.",
+        discussion: """
+        Both files are segmented first (boilerplate left out) unless --segmented says they already
+        hold one sentence per line. Beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1 (and rarer 2-3,
+        1-4) are found by dynamic programming over length, numbers, names and Latin tokens, plus
+        the lexicon learned from the memory when one exists. Each bead gets a confidence in [0, 1];
+        with --store, beads under --min-confidence are kept out of the memory and listed for review.
+
+        Examples:
+          tarjama align Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
+          tarjama align --store Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
+          tarjama align --segmented --format beads ar.txt en.txt
+          tarjama align --batch articles/ --store      # folders holding ar.txt and en.txt
+        """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case tsv, jsonl, beads }
+
+    @OptionGroup var options: MemoryOptions
+    @Flag(help: "The files hold one sentence per line already.") var segmented = false
+    @Option(help: "Output: tsv (source, target, confidence), jsonl, or beads ([0]:[0, 1]).") var format: Format = .tsv
+    @Flag(help: "Add the aligned pairs to the memory.") var store = false
+    @Option(help: "With --store, keep beads under this confidence out of the memory.") var minConfidence = 0.5
+    @Flag(help: "With --store, store low-confidence beads too.") var storeAll = false
+    @Flag(help: "Do not use the lexicon learned from the memory.") var noLexicon = false
+    @Option(help: "Align every folder under DIR that holds ar.txt and en.txt.") var batch: String?
+    @Flag(help: "Print the store report as JSON (with --store).") var json = false
+    @Argument(help: "AR_FILE EN_FILE") var files: [String] = []
+
+    func validate() throws {
+        if batch == nil && files.count != 2 {
+            throw ValidationError("give the Arabic file and its English translation (tarjama align AR_FILE EN_FILE), or --batch DIR")
+        }
+    }
+
+    func run() throws {
+        let memory: Memory? = (store || !noLexicon) && (store || FileManager.default.fileExists(atPath: options.path))
+            ? try options.open() : nil
+        let lexicon = noLexicon ? nil : try memory?.lexicon()
+        let aligner = try DocumentAligner(aligner: Aligner(lexicon: lexicon))
+        var pairs: [(origin: String, ar: String, en: String)] = []
+        if let batch {
+            let fm = FileManager.default
+            guard let entries = fm.enumerator(atPath: batch)?.allObjects as? [String] else {
+                throw UserError("cannot read folder '\(batch)'")
+            }
+            for rel in entries.filter({ $0.hasSuffix("ar.txt") }).sorted() {
+                let dir = (batch as NSString).appendingPathComponent((rel as NSString).deletingLastPathComponent)
+                let en = (dir as NSString).appendingPathComponent("en.txt")
+                if fm.fileExists(atPath: en) { pairs.append((dir, (dir as NSString).appendingPathComponent("ar.txt"), en)) }
+            }
+            if pairs.isEmpty { throw UserError("no folder under '\(batch)' holds both ar.txt and en.txt") }
+        } else {
+            pairs = [(files[0], files[0], files[1])]
+        }
+        let progress = ProgressBar(total: pairs.count, label: "articles")
+        let out = JSONLines()
+        for (n, pair) in pairs.enumerated() {
+            let doc = aligner.align(sourceText: try readText(pair.ar), targetText: try readText(pair.en), segmented: segmented)
+            if let memory, store {
+                let report = try memory.store(doc, origin: pair.origin, minConfidence: minConfidence, storeAll: storeAll)
+                if json {
+                    print(try out.line(report))
+                } else {
+                    print("\(pair.origin): stored \(report.stored.added) pairs (\(report.stored.duplicates) already there), "
+                          + "\(report.lowConfidence.count) below confidence \(minConfidence) kept out, \(report.unaligned) unaligned")
+                    for item in report.lowConfidence {
+                        print(String(format: "  review %@ (%.2f): %@ ⇄ %@", item.bead, item.confidence, item.source, item.target))
+                    }
+                }
+            } else if batch == nil {
+                try printBeads(doc, out)
+            }
+            progress.update(n + 1)
+        }
+    }
+
+    private func printBeads(_ doc: AlignedDocument, _ out: JSONLines) throws {
+        for bead in doc.beads {
+            let (s, t) = doc.texts(bead)
+            switch format {
+            case .beads: print(bead.description)
+            case .tsv: print("\(s)\t\(t)\t\(String(format: "%.3f", bead.confidence))")
+            case .jsonl:
+                struct Line: Encodable { let source_ids: [Int], target_ids: [Int], type: String, confidence: Double, source: String, target: String }
+                print(try out.line(Line(source_ids: bead.source, target_ids: bead.target, type: bead.type.description,
+                                        confidence: (bead.confidence * 1000).rounded() / 1000, source: s, target: t)))
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+@testable import TarjamaAlign
+
+/// Short parallel sentences written for these tests: numbers and names make them easy to tell apart.
+let arabic = [
+    "وصل الرئيس بوتين إلى موسكو يوم الاثنين.",
+    "وقال إن التجارة مع الصين ارتفعت بنسبة 25٪ في عام ٢٠٢٢.",
+    "وأضاف أن شي جين بينغ سيزور روسيا في الربيع.",
+    "ولم يعلق البيت الأبيض على الزيارة حتى الآن.",
+    "ومن المقرر أن يلتقي الزعيمان في سمرقند في سبتمبر المقبل.",
+]
+let english = [
+    "President Putin arrived in Moscow on Monday.",
+    "He said trade with China rose by 25% in 2022.",
+    "He added that Xi Jinping would visit Russia in the spring.",
+    "The White House has not commented on the visit so far.",
+    "The two leaders are due to meet in Samarkand next September.",
+]
+
+func shapes(_ beads: [Bead]) -> [String] { beads.map(\.description) }
+
+@Suite("Aligner beads")
+struct AlignerBeadTests {
+    @Test func parallelSentencesAlignOneToOne() {
+        #expect(shapes(Aligner().align(source: arabic, target: english)) == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]", "[4]:[4]"])
+    }
+
+    @Test func aSplitTranslationGivesAOneToTwoBead() {
+        let en = [english[0], "He said trade with China rose.", "The rise was 25% in 2022.", english[2], english[3], english[4]]
+        #expect(shapes(Aligner().align(source: arabic, target: en)).contains("[1]:[1, 2]"))
+    }
+
+    @Test func twoSourceSentencesJoinedGiveATwoToOneBead() {
+        let en = [english[0], english[1] + " " + english[2], english[3], english[4]]
+        #expect(shapes(Aligner().align(source: arabic, target: en)).contains("[1, 2]:[1]"))
+    }
+
+    @Test func anUntranslatedSourceSentenceGivesAOneToZeroBead() {
+        let en = [english[0], english[1], english[3], english[4]]
+        #expect(shapes(Aligner().align(source: arabic, target: en)).contains("[2]:[]"))
+    }
+
+    @Test func anAddedTargetSentenceGivesAZeroToOneBead() {
+        let en = [english[0], english[1], "Markets were closed for a public holiday across the region.", english[2], english[3], english[4]]
+        #expect(shapes(Aligner().align(source: arabic, target: en)).contains("[]:[2]"))
+    }
+
+    @Test func regroupedPairsGiveATwoToTwoBead() {
+        let ar = [arabic[0], "وقال إن التجارة مع الصين ارتفعت بنسبة 25٪ في عام ٢٠٢٢، وأضاف أن شي جين بينغ", "سيزور روسيا في الربيع.", arabic[3], arabic[4]]
+        let en = [english[0], "He said trade with China rose by 25% in 2022.", "He added that Xi Jinping would visit Russia in the spring.", english[3], english[4]]
+        let beads = shapes(Aligner().align(source: ar, target: en))
+        #expect(beads.contains("[1, 2]:[1, 2]"))
+    }
+
+    @Test func aLongSourceSentenceSplitInThreeGivesAOneToThreeBead() {
+        let ar = [arabic[0], arabic[1] + " " + arabic[2] + " " + arabic[3], arabic[4]]
+        #expect(shapes(Aligner().align(source: ar, target: english)).contains("[1]:[1, 2, 3]"))
+    }
+
+    @Test func emptyDocumentsGiveNoBeads() {
+        #expect(Aligner().align(source: [], target: []).isEmpty)
+    }
+
+    @Test func aOneSidedDocumentGivesOnlyNullBeads() {
+        #expect(shapes(Aligner().align(source: arabic, target: [])) == ["[0]:[]", "[1]:[]", "[2]:[]", "[3]:[]", "[4]:[]"])
+        #expect(shapes(Aligner().align(source: [], target: ["One."])) == ["[]:[0]"])
+    }
+}
+
+@Suite("Aligner confidence")
+struct AlignerConfidenceTests {
+    @Test func translationsGetHighConfidence() {
+        let beads = Aligner().align(source: arabic, target: english)
+        #expect(beads.allSatisfy { $0.confidence > 0.6 })
+    }
+
+    @Test func aTextThatIsNotATranslationGetsLowConfidence() {
+        let unrelated = [
+            "Heavy rain flooded three villages in the north overnight.",
+            "Farmers said the harvest would be late this year.",
+            "The football season opens next week with twelve teams.",
+            "Museum visitors can now buy tickets online.",
+            "A new bridge over the river will take two years to build.",
+        ]
+        let beads = Aligner().align(source: arabic, target: unrelated)
+        let mean = beads.map(\.confidence).reduce(0, +) / Double(beads.count)
+        #expect(mean < 0.4)
+    }
+
+    @Test func unalignedBeadsGetLowConfidence() {
+        let beads = Aligner().align(source: arabic, target: Array(english.prefix(4)))
+        #expect(beads.filter { $0.target.isEmpty }.allSatisfy { $0.confidence < 0.5 })
+    }
+}
+
+@Suite("Alignment pieces")
+struct AlignmentPieceTests {
+    @Test func lengthCostIsLowestAtTheExpectedRatio() {
+        let m = LengthModel.arabicEnglish
+        #expect(m.cost(source: 100, target: 118) < m.cost(source: 100, target: 80))
+        #expect(m.cost(source: 100, target: 118) < 0.05)
+    }
+
+    @Test func namesShareASkeletonAcrossScripts() {
+        let s = NameSkeleton()
+        #expect(s.arabic("بوتين") == s.english("putin"))
+        #expect(s.arabic("موسكو") == s.english("moscow"))
+        #expect(s.arabic("سمرقند") == s.english("samarkand"))
+    }
+
+    @Test func numbersAreCanonicalAcrossDigitForms() {
+        #expect(FeatureExtractor.canonicalNumber("٢٠٢٢") == "2022")
+        #expect(FeatureExtractor.canonicalNumber("25٪") == "25")
+        #expect(FeatureExtractor.canonicalNumber("1,000") == "1000")
+        #expect(FeatureExtractor.canonicalNumber("٣٫٥") == "3.5")
+    }
+
+    @Test func goldLinesParseAndPrint() {
+        #expect(Bead(goldLine: "[3]:[3, 4]")?.description == "[3]:[3, 4]")
+        #expect(Bead(goldLine: "[]:[2]")?.source == [])
+        #expect(Bead(goldLine: "3:4") == nil)
+    }
+
+    @Test func scoreCountsStrictAndLaxHits() {
+        let gold = [Bead(source: [0], target: [0]), Bead(source: [1], target: [1, 2])]
+        let test = [Bead(source: [0], target: [0]), Bead(source: [1], target: [1]), Bead(source: [], target: [2])]
+        let s = AlignmentScore.score([(gold, test)])
+        #expect(abs(s.strictPrecision - 1.0 / 3.0) < 1e-9)
+        #expect(abs(s.laxRecall - 1.0) < 1e-9)
+    }
+}
+
+@Suite("Alignment on gold sets", .enabled(if: FileManager.default.fileExists(atPath: alignData + "/ar-en-ntrex40"), "../shared/data/align absent: skipped"))
+struct AlignmentEvaluationTests {
+    @Test func ntrexStrictF1IsAtLeast090WithoutLexicon() throws {
+        #expect(try AlignmentEvaluation.run(directory: alignData + "/ar-en-ntrex40", aligner: Aligner()).score.strictF1 >= 0.90)
+    }
+
+    @Test func textBergStrictF1IsAtLeast085() throws {
+        #expect(try AlignmentEvaluation.run(directory: alignData + "/textberg-dev", aligner: Aligner()).score.strictF1 >= 0.85)
+    }
+}
+
+let alignData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("shared/data/align").path
