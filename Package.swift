@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"]),
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory"]),
+        .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch"]),
     ],
     swiftLanguageModes: [.v6]
 )

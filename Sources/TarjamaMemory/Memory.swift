@@ -83,6 +83,28 @@ public final class Memory: Sendable {
                 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
                 """)
         }
+        m.registerMigration("v2: fuzzy-match term index with length window, target full-text index") { db in
+            // Terms are the stems of words and numbers (proclitics split off, keys normalised):
+            // the matcher asks this index for units sharing the query's rarest stems.
+            // Contentless and detail=none: it only has to answer "which units hold this term".
+            try db.execute(sql: """
+                ALTER TABLE unit ADD COLUMN length INTEGER NOT NULL DEFAULT 0;
+                CREATE VIRTUAL TABLE unit_terms USING fts5(terms, content='', detail=none,
+                                                           tokenize='unicode61 remove_diacritics 0');
+                CREATE VIRTUAL TABLE unit_terms_vocab USING fts5vocab(unit_terms, 'row');
+                CREATE VIRTUAL TABLE unit_target_fts USING fts5(target, content='unit', content_rowid='id',
+                                                                tokenize='unicode61 remove_diacritics 2');
+                CREATE INDEX unit_length ON unit(length);
+                """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, source, target FROM unit")
+            while let row = try rows.next() {
+                let (terms, length) = MatchTokens.terms(row["source"] as String)
+                let id: Int64 = row["id"]
+                try db.execute(sql: "UPDATE unit SET length = ? WHERE id = ?", arguments: [length, id])
+                try db.execute(sql: "INSERT INTO unit_terms(rowid, terms) VALUES (?, ?)", arguments: [id, terms])
+                try db.execute(sql: "INSERT INTO unit_target_fts(rowid, target) VALUES (?, ?)", arguments: [id, row["target"] as String])
+            }
+        }
         return m
     }()
 
@@ -105,12 +127,14 @@ public final class Memory: Sendable {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO unit (source_lang, target_lang, source, target, source_key, source_hash, pair_hash,
                               origin, position, prev_hash, next_hash, confidence, created_at, changed_at,
-                              created_by, changed_by, usage_count, properties, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              created_by, changed_by, usage_count, properties, notes, length)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(pair_hash) DO UPDATE SET occurrences = occurrences + 1
             RETURNING id, occurrences
             """)
         let fts = try db.cachedStatement(sql: "INSERT INTO unit_fts(rowid, source_key) VALUES (?, ?)")
+        let termIndex = try db.cachedStatement(sql: "INSERT INTO unit_terms(rowid, terms) VALUES (?, ?)")
+        let targetIndex = try db.cachedStatement(sql: "INSERT INTO unit_target_fts(rowid, target) VALUES (?, ?)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         for d in drafts {
@@ -118,16 +142,20 @@ public final class Memory: Sendable {
             let pair = SegmentKey.hash(d.source + "\u{0}" + d.target)
             let props = d.properties.isEmpty ? "{}" : String(decoding: try encoder.encode(d.properties), as: UTF8.self)
             let notes = d.notes.isEmpty ? "[]" : String(decoding: try encoder.encode(d.notes), as: UTF8.self)
+            let (terms, length) = MatchTokens.terms(d.source)
             let args: StatementArguments = [
                 d.sourceLanguage, d.targetLanguage, d.source, d.target, key, SegmentKey.hash(key), pair,
                 d.origin, d.position, d.previousSource.map(SegmentKey.keyHash), d.nextSource.map(SegmentKey.keyHash),
                 d.confidence, stamp(d.createdAt), stamp(d.changedAt ?? d.createdAt), d.createdBy ?? user,
-                d.changedBy ?? d.createdBy ?? user, d.usageCount, props, notes,
+                d.changedBy ?? d.createdBy ?? user, d.usageCount, props, notes, length,
             ]
             guard let row = try Row.fetchOne(insert, arguments: args) else { continue }
             let occurrences: Int = row["occurrences"]
             if occurrences == 1 {
-                try fts.execute(arguments: [row["id"] as Int64, key])
+                let id: Int64 = row["id"]
+                try fts.execute(arguments: [id, key])
+                try termIndex.execute(arguments: [id, terms])
+                try targetIndex.execute(arguments: [id, d.target])
                 summary.added += 1
             } else {
                 summary.duplicates += 1
@@ -143,6 +171,10 @@ public final class Memory: Sendable {
             guard let unit = try TranslationUnit.fetchOne(db, key: id) else { return false }
             try db.execute(sql: "INSERT INTO unit_fts(unit_fts, rowid, source_key) VALUES('delete', ?, ?)",
                            arguments: [id, unit.sourceKey])
+            try db.execute(sql: "INSERT INTO unit_terms(unit_terms, rowid, terms) VALUES('delete', ?, ?)",
+                           arguments: [id, MatchTokens.terms(unit.source).terms])
+            try db.execute(sql: "INSERT INTO unit_target_fts(unit_target_fts, rowid, target) VALUES('delete', ?, ?)",
+                           arguments: [id, unit.target])
             return try TranslationUnit.deleteOne(db, key: id)
         }
     }
@@ -170,30 +202,58 @@ public final class Memory: Sendable {
         }
     }
 
-    /// Full-text candidates for fuzzy matching: units whose key contains any of `terms`,
-    /// best BM25 first. Terms are matching-key tokens; the caller picks the rare ones.
-    public func candidates(terms: [String], limit: Int) throws -> [TranslationUnit] {
-        let quoted = terms.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    /// Units that hold any of `terms` (index terms, see `MatchTokens.terms`) and whose length
+    /// (stems of words and numbers) lies in `lengths`: the fuzzy matcher's candidate set.
+    /// The more of the terms a unit holds, and the rarer they are, the earlier it comes (BM25).
+    public func candidates(terms: [String], lengths: ClosedRange<Int> = 0...Int.max, limit: Int) throws -> [TranslationUnit] {
+        let quoted = terms.filter { !$0.isEmpty }.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         guard !quoted.isEmpty else { return [] }
         return try pool.read { db in
             try TranslationUnit.fetchAll(db, sql: """
-                SELECT unit.* FROM unit_fts JOIN unit ON unit.id = unit_fts.rowid
-                WHERE unit_fts MATCH ? ORDER BY bm25(unit_fts) LIMIT ?
-                """, arguments: [quoted.joined(separator: " OR "), limit])
+                SELECT unit.* FROM unit_terms JOIN unit ON unit.id = unit_terms.rowid
+                WHERE unit_terms MATCH ? AND unit.length BETWEEN ? AND ?
+                ORDER BY unit_terms.rank LIMIT ?
+                """, arguments: [quoted.joined(separator: " OR "), lengths.lowerBound, min(lengths.upperBound, Int(Int32.max)), limit])
         }
     }
 
-    /// How many stored source keys contain each term (document frequency), for choosing rare terms.
-    public func documentFrequencies(_ terms: [String]) throws -> [String: Int] {
-        try pool.read { db in
+    /// How many units hold each index term (document frequency), for choosing rare terms.
+    public func termFrequencies(_ terms: [String]) throws -> [String: Int] {
+        let unique = Array(Set(terms.filter { !$0.isEmpty }))
+        guard !unique.isEmpty else { return [:] }
+        return try pool.read { db in
             var result: [String: Int] = [:]
-            for t in Set(terms) {
-                let q = "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                result[t] = try Int.fetchOne(db, sql: "SELECT count(*) FROM unit_fts WHERE unit_fts MATCH ?", arguments: [q]) ?? 0
-            }
+            let statement = try db.cachedStatement(sql: "SELECT doc FROM unit_terms_vocab WHERE term = ?")
+            for t in unique { result[t] = try Int.fetchOne(statement, arguments: [t]) ?? 0 }
             return result
         }
     }
+
+    /// Units with the same source key as `sourceHash` — the number of different translations.
+    public func translationCount(sourceHash: Int64) throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit WHERE source_hash = ?", arguments: [sourceHash]) ?? 0 }
+    }
+
+    /// How many units the memory holds.
+    public func unitCount() throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 }
+    }
+
+    /// Units whose normalised source (or target) contains `phrase` as a phrase, newest first.
+    /// Source phrases are matching keys, so an unvoweled query finds voweled text.
+    public func concordance(phrase: String, side: Side, limit: Int) throws -> [TranslationUnit] {
+        let words = phrase.split(whereSeparator: { $0 == " " }).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        guard !words.isEmpty else { return [] }
+        let table = side == .source ? "unit_fts" : "unit_target_fts"
+        return try pool.read { db in
+            try TranslationUnit.fetchAll(db, sql: """
+                SELECT unit.* FROM \(table) JOIN unit ON unit.id = \(table).rowid
+                WHERE \(table) MATCH ? ORDER BY unit.changed_at DESC, unit.id DESC LIMIT ?
+                """, arguments: [words.joined(separator: " + "), limit])
+        }
+    }
+
+    public enum Side: String, Sendable, Codable, CaseIterable { case source, target }
 
     /// Every unit in id order, delivered in batches so exports run in constant memory.
     public func forEachUnit(batchSize: Int = 2_000, _ body: (TranslationUnit) throws -> Void) throws {
@@ -277,7 +337,7 @@ public enum MemoryError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .notFound(let p):
-            return "memory '\(p)' does not exist. Create it with: tarjama --memory '\(p)' memory create"
+            return "memory '\(p)' does not exist. Create it with: tarjama memory create --memory '\(p)'"
         case .cannotOpen(let p, let why):
             return "cannot open memory '\(p)': \(why). Check that it is a Tarjama memory file and that you may write to its folder."
         case .outdated(let p):

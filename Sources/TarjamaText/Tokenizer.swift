@@ -145,9 +145,10 @@ public struct Tokenizer: Sendable {
             tokens.append(Token(text: String(scalars[0]), range: r.lowerBound..<offsets[1], kind: .word, isClitic: true))
             k = 1
         }
-        // Prepositions ب ك ل only before the article, where they are unambiguous (بال، كال، لل).
+        // Prepositions ب ك ل only before the article, where they are unambiguous (بال، كال، لل),
+        // and only before a stem of three letters or more (وكالات is not و+ك+ال+ات).
         if (letter(k) == Self.ba || letter(k) == Self.kaf) && letter(k + 1) == Self.alef && letter(k + 2) == Self.lam
-            && scalars.count - k - 3 >= 2 {
+            && scalars.count - k - 3 >= 3 {
             tokens.append(Token(text: String(scalars[k]), range: offsets[k]..<offsets[k + 1], kind: .word, isClitic: true))
             k += 1
         } else if letter(k) == Self.lam && letter(k + 1) == Self.lam && scalars.count - k - 2 >= 2 {

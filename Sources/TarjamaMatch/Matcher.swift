@@ -1,0 +1,163 @@
+import Foundation
+import TarjamaMemory
+import TarjamaText
+
+/// One earlier translation offered for a query.
+public struct Match: Sendable, Codable {
+    public var unitID: Int64
+    /// 101 context, 100 exact, below for fuzzy; penalties already taken off.
+    public var score: Int
+    public var kind: MatchKind
+    public var band: MatchBand
+    /// The stored source as written.
+    public var source: String
+    /// The stored target with placeables substituted: what the translator would insert.
+    public var target: String
+    /// The stored target as written.
+    public var storedTarget: String
+    public var breakdown: ScoreBreakdown
+    public var diff: [DiffSpan]
+    public var origin: String?
+    public var position: Int?
+    public var confidence: Double?
+    /// How many different translations the memory holds for this source.
+    public var translations: Int
+}
+
+/// The segments around a query, for context (101%) matches.
+public struct MatchContext: Sendable {
+    public var previousSource: String?
+    public var nextSource: String?
+    public var origin: String?
+
+    public init(previousSource: String? = nil, nextSource: String? = nil, origin: String? = nil) {
+        self.previousSource = previousSource
+        self.nextSource = nextSource
+        self.origin = origin
+    }
+}
+
+public struct MatchOptions: Sendable {
+    /// Lowest score offered.
+    public var minimum: Int
+    /// How many matches to return.
+    public var limit: Int
+    /// How many index candidates to score exactly (more: slower, closer to an exhaustive scan).
+    public var candidates: Int
+
+    public init(minimum: Int = 50, limit: Int = 5, candidates: Int = 300) {
+        self.minimum = minimum
+        self.limit = limit
+        self.candidates = candidates
+    }
+}
+
+/// Finds earlier translations for a sentence: exact and context matches by key hash, fuzzy
+/// matches by the memory's term index (the query's rarest stems, within a length window),
+/// then exact scoring of that bounded candidate set.
+///
+/// Not thread-safe (it caches term frequencies): one per thread; the memory may be shared.
+/// ```swift
+/// let matcher = Matcher(memory: try Memory(path: "Memories/default.tmdb", readOnly: true))
+/// for m in try matcher.lookup("قال الرئيس الروسي إن العلاقات ممتازة.") { print(m.score, m.target) }
+/// ```
+public final class Matcher {
+    public let memory: Memory
+    private var frequencies: [String: Int] = [:]
+    private var unitCount: Int?
+
+    public init(memory: Memory) {
+        self.memory = memory
+    }
+
+    public func lookup(_ text: String, context: MatchContext = MatchContext(), options: MatchOptions = MatchOptions()) throws -> [Match] {
+        let scorer = Scorer(query: text)
+        guard !scorer.query.isEmpty else { return [] }
+        var seen = Set<Int64>()
+        var matches: [Match] = []
+
+        for unit in try memory.exact(text) {
+            seen.insert(unit.id!)
+            matches.append(try match(unit, scorer, context))
+        }
+
+        let (terms, length) = MatchTokens.terms(scorer.query)
+        let chosen = try rareTerms(terms.split(separator: " ").map(String.init))
+        if !chosen.isEmpty {
+            let ratio = Double(max(options.minimum, 1)) / 100
+            let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
+            var quick = Scorer(tokens: scorer.query)
+            var scored: [(Double, TranslationUnit, [MatchToken])] = []
+            for unit in try memory.candidates(terms: chosen, lengths: lengths, limit: options.candidates) where !seen.contains(unit.id!) {
+                let tokens = MatchTokens.tokens(unit.source)
+                if let s = quick.quickScore(tokens, minimum: options.minimum) { scored.append((s, unit, tokens)) }
+            }
+            scored.sort { $0.0 > $1.0 }
+            for (_, unit, tokens) in scored.prefix(max(options.limit * 4, 20)) {
+                matches.append(try match(unit, scorer, context, tokens: tokens))
+            }
+        }
+        matches = matches.filter { $0.score >= options.minimum }
+        matches.sort(by: Self.better)
+        return Array(matches.prefix(options.limit))
+    }
+
+    /// Ranking: score, then context over exact over fuzzy, then the more trusted and used pair.
+    static func better(_ a: Match, _ b: Match) -> Bool {
+        if a.score != b.score { return a.score > b.score }
+        if a.breakdown.wordScore != b.breakdown.wordScore { return a.breakdown.wordScore > b.breakdown.wordScore }
+        if (a.confidence ?? 1) != (b.confidence ?? 1) { return (a.confidence ?? 1) > (b.confidence ?? 1) }
+        return a.unitID > b.unitID
+    }
+
+    /// The query's terms that are in the memory, rarest first, until their units add up to a
+    /// few tens of thousands: enough to hold any unit sharing a rare word with the query.
+    private func rareTerms(_ terms: [String]) throws -> [String] {
+        let missing = Set(terms).filter { frequencies[$0] == nil }
+        if !missing.isEmpty {
+            for (t, n) in try memory.termFrequencies(Array(missing)) { frequencies[t] = n }
+        }
+        let present = Set(terms).filter { (frequencies[$0] ?? 0) > 0 }.sorted {
+            (frequencies[$0]!, $0) < (frequencies[$1]!, $1)
+        }
+        var chosen: [String] = []
+        var total = 0
+        for t in present {
+            let n = frequencies[t]!
+            if chosen.count >= 12 || (chosen.count >= 3 && total + n > 40_000) { break }
+            chosen.append(t)
+            total += n
+        }
+        return chosen
+    }
+
+    private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, tokens: [MatchToken]? = nil) throws -> Match {
+        let stored = tokens ?? MatchTokens.tokens(unit.source)
+        var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target)
+        let translations = try memory.translationCount(sourceHash: unit.sourceHash)
+        if translations > 1 {
+            breakdown.penalties.append(Penalty(.multipleTranslations, points: 1, detail: "\(translations) translations of this source"))
+        }
+        if let c = unit.confidence, c < 0.75 {
+            breakdown.penalties.append(Penalty(.lowConfidence, points: c < 0.5 ? 3 : 1,
+                                               detail: String(format: "aligned with confidence %.2f", c)))
+        }
+        var kind: MatchKind = .fuzzy
+        var top = breakdown.wordScore
+        if breakdown.wordScore == 100 && breakdown.substitutions.isEmpty {
+            kind = .exact
+            if isContext(unit, context) { kind = .context; top = 101 }
+        }
+        let score = max(0, top - breakdown.penaltyPoints)
+        return Match(unitID: unit.id!, score: score, kind: kind, band: MatchBand(score: score, kind: kind),
+                     source: unit.source, target: target, storedTarget: unit.target, breakdown: breakdown, diff: diff,
+                     origin: unit.origin, position: unit.position, confidence: unit.confidence, translations: translations)
+    }
+
+    private func isContext(_ unit: TranslationUnit, _ context: MatchContext) -> Bool {
+        if let p = context.previousSource, let h = unit.previousHash, SegmentKey.keyHash(p) == h { return true }
+        if let n = context.nextSource, let h = unit.nextHash, SegmentKey.keyHash(n) == h { return true }
+        if let o = context.origin, let u = unit.origin, o == u { return true }
+        return false
+    }
+}

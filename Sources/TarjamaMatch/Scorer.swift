@@ -1,0 +1,138 @@
+import Foundation
+import TarjamaText
+
+/// The score of one stored source against a query, with everything that went into it.
+public struct ScoreBreakdown: Sendable, Codable, Equatable {
+    /// 100 × (1 − distance / max(query weight, stored weight)), floored; placeables count as equal.
+    public var wordScore: Int
+    /// Weighted word edit distance after placeable substitution.
+    public var distance: Double
+    public var queryWeight: Double
+    public var storedWeight: Double
+    public var penalties: [Penalty]
+    public var substitutions: [Substitution]
+
+    public var penaltyPoints: Int { penalties.reduce(0) { $0 + $1.points } }
+}
+
+/// A token-level difference between the query and the stored source, for a word diff.
+public struct DiffSpan: Sendable, Codable, Equatable {
+    public let op: EditOp
+    public let query: String?
+    public let stored: String?
+    /// How the span joins the text before it when shown: a proclitic's stem and punctuation
+    /// follow without a space (`و` + `الصين` → `والصين`, `بكين` + `.` → `بكين.`).
+    public let joinsPrevious: Bool
+
+    init(op: EditOp, query: MatchToken?, stored: MatchToken?, after previous: MatchToken?) {
+        self.op = op
+        self.query = query?.original
+        self.stored = stored?.original
+        let token = stored ?? query
+        joinsPrevious = previous?.isClitic == true || token?.kind == .punctuation && token?.original != "\"" && token?.original != "("
+    }
+}
+
+/// Scores stored sources against one query: interns token keys as `Int32` ids and runs the
+/// weighted edit distance, then (for the few best) placeables, penalties and the diff.
+///
+/// The same scorer serves the indexed matcher and the exhaustive reference scan, so the two can
+/// only disagree about which candidates were looked at, never about a score.
+public struct Scorer {
+    public let query: [MatchToken]
+    let queryIDs: [Int32]
+    let queryWeights: [Double]
+    public let queryWeight: Double
+    private var vocabulary: [String: Int32] = [:]
+    private var distance = EditDistance()
+
+    public init(query text: String) {
+        self.init(tokens: MatchTokens.tokens(text))
+    }
+
+    public init(tokens: [MatchToken]) {
+        query = tokens
+        var vocabulary: [String: Int32] = [:]
+        queryIDs = tokens.map { t in
+            if let id = vocabulary[t.key] { return id }
+            let id = Int32(vocabulary.count); vocabulary[t.key] = id; return id
+        }
+        self.vocabulary = vocabulary
+        queryWeights = tokens.map(\.weight)
+        queryWeight = queryWeights.reduce(0, +)
+    }
+
+    /// A token's id; keys the query lacks all share id -1 (they can never equal a query token,
+    /// and two of them equal each other only through a substitution costing the same).
+    @inline(__always)
+    private func id(_ key: String) -> Int32 { vocabulary[key] ?? -1 }
+
+    /// The word score only (no placeables or penalties): the fast first pass.
+    /// Returns nil when the score cannot reach `minimum`.
+    public mutating func quickScore(_ stored: [MatchToken], minimum: Int = 0) -> Double? {
+        let ids = stored.map { id($0.key) }
+        let weights = stored.map(\.weight)
+        let storedWeight = weights.reduce(0, +)
+        let denominator = max(queryWeight, storedWeight)
+        guard denominator > 0 else { return nil }
+        // Placeables may make number substitutions free later: allow them in the bound.
+        let numbers = Double(query.filter { $0.kind == .number }.count)
+        let bound = (1 - Double(minimum) / 100) * denominator + numbers
+        guard abs(queryWeight - storedWeight) <= bound else { return nil }
+        guard let d = distance.distance(queryIDs, ids, weightsA: queryWeights, weightsB: weights, bound: bound) else { return nil }
+        return 100 * (1 - max(0, d - numbers) / denominator)
+    }
+
+    /// Full evaluation of one stored pair: alignment, placeables substituted into the target,
+    /// penalties for hidden differences, and the diff.
+    public func evaluate(stored: [MatchToken], target: String) -> (breakdown: ScoreBreakdown, target: String, diff: [DiffSpan]) {
+        let ids = stored.map { id($0.key) }
+        let weights = stored.map(\.weight)
+        let storedWeight = weights.reduce(0, +)
+        var (d, ops) = EditDistance.align(queryIDs, ids, weightsA: queryWeights, weightsB: weights)
+        var newTarget = target
+        var used = Set<Int>()
+        var substitutions: [Substitution] = []
+        var hidden: [Penalty.Reason: [String]] = [:]
+        var diff: [DiffSpan] = []
+        var previous: MatchToken?
+        for k in ops.indices {
+            let op = ops[k]
+            let q = op.query.map { query[$0] }, s = op.stored.map { stored[$0] }
+            defer { previous = s ?? q }
+            switch op.op {
+            case .equal:
+                for r in HiddenDifference.reasons(q!.original, s!.original) { hidden[r, default: []].append("\(s!.original) → \(q!.original)") }
+            case .substitute where q!.kind == .number && s!.kind == .number:
+                if let sub = Placeables.substitute(in: &newTarget, used: &used, storedKey: s!.key, storedOriginal: s!.original,
+                                                   queryKey: q!.key, queryOriginal: q!.original) {
+                    substitutions.append(sub)
+                    d -= max(q!.weight, s!.weight)
+                    ops[k] = AlignedToken(op: .equal, query: op.query, stored: op.stored)
+                    diff.append(DiffSpan(op: .substitute, query: q, stored: s, after: previous))
+                    continue
+                }
+            default: break
+            }
+            diff.append(DiffSpan(op: op.op, query: q, stored: s, after: previous))
+        }
+        let denominator = max(queryWeight, storedWeight, 1e-9)
+        let distanceLeft = max(0, d)
+        // 100 only when nothing differs; a tiny distance (a comma) still drops below 100.
+        let raw = 100 * (1 - distanceLeft / denominator)
+        let wordScore = distanceLeft < 1e-9 ? 100 : min(99, Int(raw.rounded(.down)))
+        // Punctuation missing on one side only matters when the words are otherwise equal.
+        var penalties: [Penalty] = []
+        for reason in Penalty.Reason.allCases {
+            guard let examples = hidden[reason] else { continue }
+            penalties.append(Penalty(reason, points: 1, detail: examples.prefix(3).joined(separator: ", ")))
+        }
+        if !substitutions.isEmpty {
+            penalties.append(Penalty(.placeable, points: substitutions.count,
+                                     detail: substitutions.map { "\($0.stored) → \($0.written)" }.joined(separator: ", ")))
+        }
+        let breakdown = ScoreBreakdown(wordScore: wordScore, distance: (distanceLeft * 1000).rounded() / 1000, queryWeight: queryWeight,
+                                       storedWeight: storedWeight, penalties: penalties, substitutions: substitutions)
+        return (breakdown, newTarget, diff)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+import TarjamaMemory
+import TarjamaText
+@testable import TarjamaMatch
+
+/// A memory in a temporary folder holding a few pairs written for these tests.
+final class Fixture {
+    let dir: URL
+    let memory: Memory
+    let matcher: Matcher
+
+    init(_ pairs: [(String, String)] = Fixture.pairs, drafts: [UnitDraft] = []) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-match-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        memory = try Memory(path: dir.appendingPathComponent("m.tmdb").path)
+        try memory.add(pairs.map { UnitDraft(source: $0.0, target: $0.1) } + drafts)
+        matcher = Matcher(memory: memory)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    static let pairs: [(String, String)] = [
+        ("أجرى الرئيس الروسي فلاديمير بوتين اتصالاً مرئياً مع نظيره الصيني.",
+         "Russian President Vladimir Putin held a video call with his Chinese counterpart."),
+        ("ارتفع حجم التبادل التجاري بين البلدين بنسبة 25٪ في عام 2022.",
+         "Trade between the two countries rose by 25% in 2022."),
+        ("وأكد الكرملين أن المحادثات جرت في أجواء ودية.",
+         "The Kremlin said the talks were held in a friendly atmosphere."),
+        ("تراجعت أسعار النفط في الأسواق العالمية اليوم.",
+         "Oil prices fell on world markets today."),
+    ]
+}
+
+@Suite("Fuzzy matching")
+struct MatcherTests {
+    @Test func identicalSentenceIsAnExactMatchOf100() throws {
+        let f = try Fixture()
+        let m = try #require(try f.matcher.lookup("تراجعت أسعار النفط في الأسواق العالمية اليوم.").first)
+        #expect(m.score == 100)
+        #expect(m.kind == .exact)
+        #expect(m.band == .exact)
+        #expect(m.breakdown.penalties.isEmpty)
+    }
+
+    @Test func voweledCopyScores100BeforeAOnePointDiacriticsPenalty() throws {
+        let f = try Fixture()
+        let m = try #require(try f.matcher.lookup("تَرَاجَعَتْ أسعارُ النفطِ في الأسواقِ العالميةِ اليومَ.").first)
+        #expect(m.breakdown.wordScore == 100)
+        #expect(m.breakdown.penalties.map(\.reason) == [.diacritics])
+        #expect(m.score == 99)
+    }
+
+    @Test func alefFormsAndArabicIndicDigitsAreFoldedInsideTheScore() throws {
+        let f = try Fixture()
+        let m = try #require(try f.matcher.lookup("ارتفع حجم التبادل التجاري بين البلدين بنسبة ٢٥٪ في عام ٢٠٢٢.").first)
+        #expect(m.breakdown.wordScore == 100)
+        #expect(m.breakdown.penalties.map(\.reason) == [.digitForms])
+        let alef = try #require(try f.matcher.lookup("اجرى الرئيس الروسي فلاديمير بوتين اتصالا مرئيا مع نظيره الصيني.").first)
+        #expect(alef.breakdown.wordScore == 100)
+        #expect(alef.breakdown.penalties.map(\.reason).contains(.letterForms))
+    }
+
+    @Test func changedNumbersAreSubstitutedIntoTheTarget() throws {
+        let f = try Fixture()
+        let m = try #require(try f.matcher.lookup("ارتفع حجم التبادل التجاري بين البلدين بنسبة 30٪ في عام 2023.").first)
+        #expect(m.target == "Trade between the two countries rose by 30% in 2023.")
+        #expect(m.storedTarget == "Trade between the two countries rose by 25% in 2022.")
+        #expect(m.breakdown.substitutions.map(\.written) == ["30%", "2023"])
+        #expect(m.breakdown.wordScore == 100)
+        #expect(m.score == 98)
+        #expect(m.kind == .fuzzy)
+    }
+
+    @Test func aProcliticCostsLessThanAWord() throws {
+        let f = try Fixture()
+        let clitic = try #require(try f.matcher.lookup("وتراجعت أسعار النفط في الأسواق العالمية اليوم.").first)
+        let word = try #require(try f.matcher.lookup("ارتفعت أسعار النفط في الأسواق العالمية اليوم.").first)
+        #expect(clitic.score > word.score)
+        #expect(clitic.score >= 95)
+    }
+
+    @Test func aChangedWordGivesAFuzzyMatchWithTheWordMarked() throws {
+        let f = try Fixture()
+        let m = try #require(try f.matcher.lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").first)
+        #expect(m.kind == .fuzzy)
+        #expect((75...94).contains(m.score))
+        #expect(m.diff.contains { $0.op == .substitute && $0.stored == "نفط" && $0.query == "ذهب" })
+    }
+
+    @Test func unrelatedSentenceFindsNothingAboveTheMinimum() throws {
+        let f = try Fixture()
+        #expect(try f.matcher.lookup("سجلت درجات الحرارة انخفاضا كبيرا في العاصمة.", options: MatchOptions(minimum: 50)).isEmpty)
+    }
+
+    @Test func sameNeighbourMakesAContextMatchOf101() throws {
+        let f = try Fixture([], drafts: [UnitDraft(source: "وأكد الكرملين أن المحادثات جرت في أجواء ودية.",
+                                                   target: "The Kremlin said the talks were friendly.",
+                                                   previousSource: "أجرى الرئيس اتصالا.")])
+        let m = try #require(try f.matcher.lookup("وأكد الكرملين أن المحادثات جرت في أجواء ودية.",
+                                                  context: MatchContext(previousSource: "أجرى الرئيس اتصالا.")).first)
+        #expect(m.score == 101)
+        #expect(m.kind == .context)
+        #expect(m.band == .context)
+    }
+
+    @Test func severalTranslationsOfOneSourceCostAPoint() throws {
+        let f = try Fixture([("تراجعت أسعار النفط.", "Oil prices fell."), ("تراجعت أسعار النفط.", "Oil prices dropped.")])
+        let matches = try f.matcher.lookup("تراجعت أسعار النفط.")
+        #expect(matches.count == 2)
+        #expect(matches.allSatisfy { $0.score == 99 && $0.breakdown.penalties.map(\.reason) == [.multipleTranslations] })
+    }
+
+    @Test func lowAlignmentConfidenceCostsPoints() throws {
+        let f = try Fixture([], drafts: [UnitDraft(source: "تراجعت أسعار النفط.", target: "Oil prices fell.", confidence: 0.4)])
+        let m = try #require(try f.matcher.lookup("تراجعت أسعار النفط.").first)
+        #expect(m.score == 97)
+        #expect(m.breakdown.penalties.map(\.reason) == [.lowConfidence])
+    }
+
+    @Test func indexedTopHitEqualsTheExhaustiveScan() throws {
+        let f = try Fixture()
+        let scan = try ReferenceScan(memory: f.memory)
+        for q in ["أجرى الرئيس الصيني اتصالا مع نظيره الروسي.", "وأكد الكرملين أن المباحثات جرت في أجواء ودية.",
+                  "ارتفع حجم التبادل بين البلدين بنسبة 5٪."] {
+            let best = try #require(scan.best(q))
+            let top = try #require(try f.matcher.lookup(q, options: MatchOptions(minimum: 50)).first)
+            #expect(top.breakdown.wordScore - top.breakdown.penaltyPoints == best.score)
+            #expect(best.units.contains(top.unitID))
+        }
+    }
+
+    @Test func deletedUnitsAreNoLongerOffered() throws {
+        let f = try Fixture()
+        let m = try #require(try f.matcher.lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").first)
+        try f.memory.deleteUnit(id: m.unitID)
+        #expect(try Matcher(memory: f.memory).lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").isEmpty)
+    }
+}
+
+@Suite("Match pieces")
+struct MatchPieceTests {
+    @Test func editDistanceCountsWeightedOperations() {
+        var d = EditDistance()
+        #expect(d.distance([1, 2, 3], [1, 3], weightsA: [1, 1, 1], weightsB: [1, 1]) == 1)
+        #expect(d.distance([1, 2], [1, 2], weightsA: [1, 0.3], weightsB: [1, 0.3]) == 0)
+        #expect(d.distance([1, 2], [1], weightsA: [1, 0.3], weightsB: [1]) == 0.3)
+    }
+
+    @Test func alignmentBacktraceNamesEachOperation() {
+        let (d, ops) = EditDistance.align([1, 2, 3], [1, 4, 3, 5], weightsA: [1, 1, 1], weightsB: [1, 1, 1, 1])
+        #expect(d == 2)
+        #expect(ops.map(\.op) == [.equal, .substitute, .equal, .delete])
+    }
+
+    @Test func bandsFollowTheAnalysisConvention() {
+        #expect(MatchBand(score: 101, kind: .context) == .context)
+        #expect(MatchBand(score: 100, kind: .exact) == .exact)
+        #expect(MatchBand(score: 99, kind: .exact) == .fuzzy95)
+        #expect(MatchBand(score: 85, kind: .fuzzy) == .fuzzy85)
+        #expect(MatchBand(score: 84, kind: .fuzzy) == .fuzzy75)
+        #expect(MatchBand(score: 50, kind: .fuzzy) == .fuzzy50)
+        #expect(MatchBand(score: 49, kind: .fuzzy) == .noMatch)
+        #expect(MatchBand.context > MatchBand.fuzzy50)
+    }
+
+    @Test func indexTermsAreStemsWithoutProclitics() {
+        let t = MatchTokens.terms("والصينُ وبكين ٢٥٪.")
+        #expect(t.terms == "صين بكين 25")
+        #expect(t.length == 3)
+    }
+
+    @Test func highlightFindsAVoweledPhraseFromAPlainQuery() {
+        let pieces = Highlight.pieces(of: "زار الرَّئِيسُ بكين", phrase: "الرئيس")
+        #expect(pieces.filter(\.hit).map(\.text) == ["الرَّئِيسُ"])
+    }
+
+    @Test func concordanceFindsVoweledSourceAndCaseFoldedTarget() throws {
+        let f = try Fixture([("زار الرَّئِيسُ بكين.", "The President visited Beijing.")])
+        #expect(try f.memory.concordance(phrase: SegmentKey.key("الرئيس"), side: .source, limit: 5).count == 1)
+        #expect(try f.memory.concordance(phrase: "visited beijing", side: .target, limit: 5).count == 1)
+    }
+}
