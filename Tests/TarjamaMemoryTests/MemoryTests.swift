@@ -80,7 +80,7 @@ struct MemoryStoreTests {
         #expect(throws: MemoryError.notFound("/nonexistent/x.tmdb")) {
             try Memory(path: "/nonexistent/x.tmdb", readOnly: true)
         }
-        #expect(MemoryError.notFound("x.tmdb").description.contains("tarjama --memory 'x.tmdb' memory create"))
+        #expect(MemoryError.notFound("x.tmdb").description.contains("tarjama memory create --memory 'x.tmdb'"))
     }
 
     @Test func statsCountUnitsAndOccurrences() throws {
