@@ -82,20 +82,18 @@ public final class Matcher {
         }
 
         let (terms, length) = MatchTokens.terms(scorer.query)
-        let chosen = try rareTerms(terms.split(separator: " ").map(String.init))
-        if !chosen.isEmpty {
-            let ratio = Double(max(options.minimum, 1)) / 100
-            let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
-            var quick = Scorer(tokens: scorer.query)
-            var scored: [(Double, TranslationUnit, [MatchToken])] = []
-            for unit in try memory.candidates(terms: chosen, lengths: lengths, limit: options.candidates) where !seen.contains(unit.id!) {
-                let tokens = MatchTokens.tokens(unit.source)
-                if let s = quick.quickScore(tokens, minimum: options.minimum) { scored.append((s, unit, tokens)) }
-            }
-            scored.sort { $0.0 > $1.0 }
-            for (_, unit, tokens) in scored.prefix(max(options.limit * 4, 20)) {
-                matches.append(try match(unit, scorer, context, tokens: tokens))
-            }
+        let ratio = Double(max(options.minimum, 1)) / 100
+        let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
+        var quick = Scorer(tokens: scorer.query)
+        var scored: [(Double, TranslationUnit, [MatchToken])] = []
+        for unit in try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
+        where !seen.contains(unit.id!) {
+            let tokens = MatchTokens.tokens(unit.source)
+            if let s = quick.quickScore(tokens, minimum: options.minimum) { scored.append((s, unit, tokens)) }
+        }
+        scored.sort { $0.0 > $1.0 }
+        for (_, unit, tokens) in scored.prefix(max(options.limit * 4, 20)) {
+            matches.append(try match(unit, scorer, context, tokens: tokens))
         }
         matches = matches.filter { $0.score >= options.minimum }
         matches.sort(by: Self.better)
@@ -110,25 +108,33 @@ public final class Matcher {
         return a.unitID > b.unitID
     }
 
-    /// The query's terms that are in the memory, rarest first, until their units add up to a
-    /// few tens of thousands: enough to hold any unit sharing a rare word with the query.
-    private func rareTerms(_ terms: [String]) throws -> [String] {
-        let missing = Set(terms).filter { frequencies[$0] == nil }
+    /// The units sharing the most (rarest-weighted) stems with the query: walks the posting
+    /// lists of the query's terms, rarest first, adding each term's inverse document frequency
+    /// to the units that hold it, and stops before the lists add up to more than a budget, so a
+    /// query costs about the same whatever the memory's size. Words too common for the budget
+    /// ("في", "من") are skipped: they cannot tell candidates apart.
+    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int) throws -> [TranslationUnit] {
+        let unique = Array(Set(terms))
+        let missing = unique.filter { frequencies[$0] == nil }
         if !missing.isEmpty {
-            for (t, n) in try memory.termFrequencies(Array(missing)) { frequencies[t] = n }
+            for (t, n) in try memory.termFrequencies(missing) { frequencies[t] = n }
         }
-        let present = Set(terms).filter { (frequencies[$0] ?? 0) > 0 }.sorted {
-            (frequencies[$0]!, $0) < (frequencies[$1]!, $1)
+        if unitCount == nil { unitCount = try memory.unitCount() }
+        let total = Double(max(unitCount ?? 1, 1))
+        let present = unique.filter { (frequencies[$0] ?? 0) > 0 }.sorted { (frequencies[$0]!, $0) < (frequencies[$1]!, $1) }
+        var weight: [Int64: Double] = [:]
+        var budget = 60_000
+        for (k, t) in present.enumerated() {
+            let df = frequencies[t]!
+            let idf = log(1 + total / Double(df))
+            if df > budget && k >= 2 { continue }
+            budget -= df
+            for id in try memory.postings(t) { weight[id, default: 0] += idf }
         }
-        var chosen: [String] = []
-        var total = 0
-        for t in present {
-            let n = frequencies[t]!
-            if chosen.count >= 12 || (chosen.count >= 3 && total + n > 40_000) { break }
-            chosen.append(t)
-            total += n
-        }
-        return chosen
+        let best = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit * 2).map(\.key)
+        let units = try memory.units(ids: best, lengths: lengths)
+        let rank = Dictionary(uniqueKeysWithValues: best.enumerated().map { ($1, $0) })
+        return Array(units.sorted { rank[$0.id!]! < rank[$1.id!]! }.prefix(limit))
     }
 
     private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, tokens: [MatchToken]? = nil) throws -> Match {

@@ -13,6 +13,13 @@ public struct ScoreBreakdown: Sendable, Codable, Equatable {
     public var substitutions: [Substitution]
 
     public var penaltyPoints: Int { penalties.reduce(0) { $0 + $1.points } }
+
+    /// The score from the two texts alone: word score less the penalties for hidden differences
+    /// and placeables, without those that depend on the rest of the memory (several
+    /// translations, alignment confidence). What an exhaustive scan can compare.
+    public var intrinsicScore: Int {
+        wordScore - penalties.filter { $0.reason != .multipleTranslations && $0.reason != .lowConfidence }.reduce(0) { $0 + $1.points }
+    }
 }
 
 /// A token-level difference between the query and the stored source, for a word diff.

@@ -202,18 +202,23 @@ public final class Memory: Sendable {
         }
     }
 
-    /// Units that hold any of `terms` (index terms, see `MatchTokens.terms`) and whose length
-    /// (stems of words and numbers) lies in `lengths`: the fuzzy matcher's candidate set.
-    /// The more of the terms a unit holds, and the rarer they are, the earlier it comes (BM25).
-    public func candidates(terms: [String], lengths: ClosedRange<Int> = 0...Int.max, limit: Int) throws -> [TranslationUnit] {
-        let quoted = terms.filter { !$0.isEmpty }.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-        guard !quoted.isEmpty else { return [] }
+    /// Ids of the units that hold an index term (see `MatchTokens.terms`), in id order: one
+    /// posting list of the matcher's term index.
+    public func postings(_ term: String) throws -> [Int64] {
+        guard !term.isEmpty else { return [] }
+        let quoted = "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return try pool.read { db in
+            try Int64.fetchAll(db.cachedStatement(sql: "SELECT rowid FROM unit_terms WHERE unit_terms MATCH ?"), arguments: [quoted])
+        }
+    }
+
+    /// The units with these ids whose length (stems of words and numbers) lies in `lengths`.
+    public func units(ids: [Int64], lengths: ClosedRange<Int> = 0...Int.max) throws -> [TranslationUnit] {
+        guard !ids.isEmpty else { return [] }
         return try pool.read { db in
             try TranslationUnit.fetchAll(db, sql: """
-                SELECT unit.* FROM unit_terms JOIN unit ON unit.id = unit_terms.rowid
-                WHERE unit_terms MATCH ? AND unit.length BETWEEN ? AND ?
-                ORDER BY unit_terms.rank LIMIT ?
-                """, arguments: [quoted.joined(separator: " OR "), lengths.lowerBound, min(lengths.upperBound, Int(Int32.max)), limit])
+                SELECT * FROM unit WHERE id IN (\(ids.map(String.init).joined(separator: ","))) AND length BETWEEN ? AND ?
+                """, arguments: [lengths.lowerBound, min(lengths.upperBound, Int(Int32.max))])
         }
     }
 

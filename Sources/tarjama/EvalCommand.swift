@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TarjamaAlign
+import TarjamaMatch
+import TarjamaMemory
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +13,7 @@ struct EvalCommand: ParsableCommand {
           tarjama eval align
           tarjama eval align ../shared/data/align/textberg-dev --json
         """,
-        subcommands: [AlignEval.self])
+        subcommands: [AlignEval.self, FuzzyEval.self])
 
     struct AlignEval: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -36,6 +38,50 @@ struct EvalCommand: ParsableCommand {
                 print(String(format: "  strict  P %.3f  R %.3f  F1 %.3f", s.strictPrecision, s.strictRecall, s.strictF1))
                 print(String(format: "  lax     P %.3f  R %.3f  F1 %.3f", s.laxPrecision, s.laxRecall, s.laxF1))
             }
+        }
+    }
+}
+
+extension EvalCommand {
+    struct FuzzyEval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fuzzy",
+            abstract: "Fuzzy-match quality and speed on the shared gold pairs (ar-en-33k memory).",
+            discussion: """
+            Builds (once) a memory from ../shared/data/parallel/ar-en-33k.tsv, then looks up every
+            query of fuzzy/fuzzy-natural-dev.tsv and fuzzy-normalisation-equivalents-dev.tsv, and
+            compares a sample with an exhaustive scan. Example (release build recommended):
+              swift run -c release tarjama eval fuzzy
+            """)
+
+        @Option(help: "The shared data folder.") var data = "../shared/data"
+        @Option(help: "Memory to build or reuse for the evaluation.") var memory = ".build/eval-33k.tmdb"
+        @Option(help: "Queries also run through the exhaustive scan.") var exhaustive = 200
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() throws {
+            let corpus = data + "/parallel/ar-en-33k.tsv"
+            guard FileManager.default.fileExists(atPath: corpus) else {
+                throw UserError("'\(corpus)' is absent: the shared data folder is needed (pass --data DIR).")
+            }
+            let fresh = !FileManager.default.fileExists(atPath: memory)
+            let m = try Memory(path: memory)
+            if try fresh || m.unitCount() == 0 {
+                let r = try m.importTSV(path: corpus)
+                warn(String(format: "built %@: %d units in %.1f s (%.0f units/s)", memory, r.added, r.seconds, Double(r.added) / r.seconds))
+            }
+            var bar: ProgressBar?
+            let e = try FuzzyEvaluation.run(data: data, memory: m, exhaustiveSample: exhaustive) { done, total in
+                if bar == nil { bar = ProgressBar(total: total, label: "queries") }
+                bar?.update(done)
+            }
+            if json { print(try JSONLines().line(e)); return }
+            print(String(format: "natural near-duplicates: gold match on top for %d of %d queries (%.1f%%)", e.topHit, e.queries, 100 * e.topHitRate))
+            print("normalisation equivalents: \(e.equivalentsAt100) of \(e.equivalents) score 100, \(e.equivalentsWithPenalty) with a penalty shown")
+            print(String(format: "indexed top-1 = exhaustive best: %d of %d (%.1f%%)", e.exhaustiveAgree, e.exhaustiveChecked, 100 * e.exhaustiveAgreement))
+            print(String(format: "median lookup %.2f ms, exhaustive scan %.1f ms → %.0f× faster", e.medianLookupMilliseconds,
+                         e.medianExhaustiveMilliseconds, e.medianExhaustiveMilliseconds / max(e.medianLookupMilliseconds, 0.001)))
+            for miss in e.misses.prefix(15) { print("  miss: \(miss)") }
         }
     }
 }

@@ -125,7 +125,7 @@ struct MatcherTests {
                   "ارتفع حجم التبادل بين البلدين بنسبة 5٪."] {
             let best = try #require(scan.best(q))
             let top = try #require(try f.matcher.lookup(q, options: MatchOptions(minimum: 50)).first)
-            #expect(top.breakdown.wordScore - top.breakdown.penaltyPoints == best.score)
+            #expect(top.breakdown.intrinsicScore == best.score)
             #expect(best.units.contains(top.unitID))
         }
     }
