@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory"]),
         .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch"]),
+        .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate"]),
     ],
     swiftLanguageModes: [.v6]
 )

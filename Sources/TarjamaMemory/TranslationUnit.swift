@@ -46,6 +46,32 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// A unit that is not (yet) stored, for writing proposals as TMX: keys and hashes derived.
+    public init(draft d: UnitDraft, date: Date = Date()) {
+        let key = SegmentKey.key(d.source)
+        id = nil
+        sourceLanguage = d.sourceLanguage
+        targetLanguage = d.targetLanguage
+        source = d.source
+        target = d.target
+        sourceKey = key
+        sourceHash = SegmentKey.hash(key)
+        pairHash = SegmentKey.hash(d.source + "\u{0}" + d.target)
+        occurrences = 1
+        origin = d.origin
+        position = d.position
+        previousHash = d.previousSource.map(SegmentKey.keyHash)
+        nextHash = d.nextSource.map(SegmentKey.keyHash)
+        confidence = d.confidence
+        createdAt = d.createdAt ?? date
+        changedAt = d.changedAt ?? createdAt
+        createdBy = d.createdBy
+        changedBy = d.changedBy ?? d.createdBy
+        usageCount = d.usageCount
+        properties = d.properties
+        notes = d.notes
+    }
 }
 
 /// What a caller hands to `Memory.add`: the fields it knows; keys and hashes are derived.

@@ -60,7 +60,9 @@ func warn(_ message: String) {
 }
 
 /// A progress bar on standard error, drawn only when it is a terminal (scripts get clean logs).
-final class ProgressBar {
+/// Safe to update from worker threads.
+final class ProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
     private let total: Int
     private let label: String
     private let start = Date()
@@ -73,6 +75,8 @@ final class ProgressBar {
     }
 
     func update(_ done: Int) {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled, done == total || Date().timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = Date()
         let elapsed = Date().timeIntervalSince(start)

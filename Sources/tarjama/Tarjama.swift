@@ -18,5 +18,5 @@ struct Tarjama: ParsableCommand {
           tarjama segment --lang en --json Samples/putin-xi/en.txt
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
-        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, ImportCommand.self, ExportCommand.self, EvalCommand.self, BenchCommand.self])
+        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, ImportCommand.self, ExportCommand.self, EvalCommand.self, BenchCommand.self])
 }
