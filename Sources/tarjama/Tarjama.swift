@@ -12,10 +12,16 @@ struct Tarjama: ParsableCommand {
         discussion: """
         Segment Arabic wire articles and their English translations, align them into a SQLite
         translation memory, look up earlier translations, and pre-translate new articles.
+        Every command that uses a memory takes --memory PATH (default: $TARJAMA_MEMORY, else
+        Memories/default.tmdb).
 
         Examples:
           tarjama segment Samples/putin-xi/ar.txt
-          tarjama segment --lang en --json Samples/putin-xi/en.txt
+          tarjama align --store Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
+          tarjama lookup --explain "أجرى الرئيس الروسي اتصالاً مرئياً مع نظيره الصيني"
+          tarjama concordance "شي جين بينغ"
+          tarjama pretranslate Samples/new-articles --out out/
+          tarjama export --format tmx --out memory.tmx
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
         subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, ImportCommand.self, ExportCommand.self, EvalCommand.self, BenchCommand.self])
