@@ -18,7 +18,8 @@ public struct AlignedToken: Sendable {
 ///
 /// Tokens are compared as `Int32` ids (keys interned per query), never as strings, and the
 /// rows are preallocated: scoring a few hundred candidates stays well under a millisecond.
-/// Insert/delete cost the token's weight; a substitution costs the larger weight.
+/// Insert/delete cost the token's weight; a substitution costs the larger weight, scaled by an
+/// optional factor in [0, 1] (the scorer's partial credit for two forms of one word).
 /// ```swift
 /// var d = EditDistance()
 /// d.distance([1, 2, 3], [1, 3], weightsA: [1, 1, 1], weightsB: [1, 1])   // 1.0
@@ -31,7 +32,7 @@ public struct EditDistance {
 
     /// The distance only, in two rows; stops early (returns nil) once every cell exceeds `bound`.
     public mutating func distance(_ a: [Int32], _ b: [Int32], weightsA: [Double], weightsB: [Double],
-                                  bound: Double = .infinity) -> Double? {
+                                  bound: Double = .infinity, substitution: ((Int32, Int32) -> Double)? = nil) -> Double? {
         let m = b.count
         if previous.count < m + 1 { previous = .init(repeating: 0, count: m + 1); current = previous }
         previous[0] = 0
@@ -41,7 +42,7 @@ public struct EditDistance {
             var rowMin = current[0]
             let ai = a[i], wa = weightsA[i]
             for j in 0..<m {
-                let sub = previous[j] + (ai == b[j] ? 0 : max(wa, weightsB[j]))
+                let sub = previous[j] + (ai == b[j] ? 0 : max(wa, weightsB[j]) * (substitution?(ai, b[j]) ?? 1))
                 let del = previous[j + 1] + wa
                 let ins = current[j] + weightsB[j]
                 let v = min(sub, min(del, ins))
@@ -55,7 +56,8 @@ public struct EditDistance {
     }
 
     /// The distance and the alignment behind it (full matrix: used for the few best candidates).
-    public static func align(_ a: [Int32], _ b: [Int32], weightsA: [Double], weightsB: [Double]) -> (Double, [AlignedToken]) {
+    public static func align(_ a: [Int32], _ b: [Int32], weightsA: [Double], weightsB: [Double],
+                             substitution: ((Int32, Int32) -> Double)? = nil) -> (Double, [AlignedToken]) {
         let n = a.count, m = b.count
         var d = [Double](repeating: 0, count: (n + 1) * (m + 1))
         func at(_ i: Int, _ j: Int) -> Int { i * (m + 1) + j }
@@ -63,7 +65,7 @@ public struct EditDistance {
         for i in 0..<n {
             d[at(i + 1, 0)] = d[at(i, 0)] + weightsA[i]
             for j in 0..<m {
-                let sub = d[at(i, j)] + (a[i] == b[j] ? 0 : max(weightsA[i], weightsB[j]))
+                let sub = d[at(i, j)] + (a[i] == b[j] ? 0 : max(weightsA[i], weightsB[j]) * (substitution?(a[i], b[j]) ?? 1))
                 d[at(i + 1, j + 1)] = min(sub, min(d[at(i, j + 1)] + weightsA[i], d[at(i + 1, j)] + weightsB[j]))
             }
         }
@@ -72,7 +74,7 @@ public struct EditDistance {
         while i > 0 || j > 0 {
             if i > 0, j > 0 {
                 let same = a[i - 1] == b[j - 1]
-                let sub = d[at(i - 1, j - 1)] + (same ? 0 : max(weightsA[i - 1], weightsB[j - 1]))
+                let sub = d[at(i - 1, j - 1)] + (same ? 0 : max(weightsA[i - 1], weightsB[j - 1]) * (substitution?(a[i - 1], b[j - 1]) ?? 1))
                 if abs(sub - d[at(i, j)]) < 1e-9 {
                     ops.append(AlignedToken(op: same ? .equal : .substitute, query: i - 1, stored: j - 1))
                     i -= 1; j -= 1; continue

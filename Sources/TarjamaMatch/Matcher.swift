@@ -84,7 +84,7 @@ public final class Matcher {
         let (terms, length) = MatchTokens.terms(scorer.query)
         let ratio = Double(max(options.minimum, 1)) / 100
         let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
-        var quick = Scorer(tokens: scorer.query)
+        let quick = Scorer(tokens: scorer.query)
         var scored: [(Double, TranslationUnit, [MatchToken])] = []
         for unit in try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
         where !seen.contains(unit.id!) {

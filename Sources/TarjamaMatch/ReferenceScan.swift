@@ -25,7 +25,7 @@ public struct ReferenceScan {
     /// units reaching it. Translation-count and confidence penalties need the database and are
     /// left out on both sides of a comparison.
     public func best(_ query: String, minimum: Int = 50, excludingSource: String? = nil) -> (score: Int, units: [Int64])? {
-        var scorer = Scorer(query: query)
+        let scorer = Scorer(query: query)
         guard !scorer.query.isEmpty else { return nil }
         var bestScore = minimum - 1
         var bestUnits: [Int64] = []
