@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TarjamaText
 
 /// The `tarjama` command: parses, calls the libraries, prints. No logic lives here.
@@ -25,4 +26,18 @@ struct Tarjama: ParsableCommand {
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
         subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, ImportCommand.self, ExportCommand.self, EvalCommand.self, BenchCommand.self])
+
+    /// `tarjama --memory PATH <subcommand> …` works like `--memory` after the subcommand:
+    /// the global form sets `TARJAMA_MEMORY` for the subcommand.
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        if args.first == "--memory", args.count >= 2 {
+            setenv("TARJAMA_MEMORY", args[1], 1)
+            args.removeFirst(2)
+        } else if let first = args.first, first.hasPrefix("--memory=") {
+            setenv("TARJAMA_MEMORY", String(first.dropFirst("--memory=".count)), 1)
+            args.removeFirst()
+        }
+        Self.main(args)
+    }
 }
