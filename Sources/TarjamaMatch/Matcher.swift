@@ -84,12 +84,11 @@ public final class Matcher {
         let (terms, length) = MatchTokens.terms(scorer.query)
         let ratio = Double(max(options.minimum, 1)) / 100
         let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
-        let quick = Scorer(tokens: scorer.query)
         var scored: [(Double, TranslationUnit, [MatchToken])] = []
         for unit in try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
         where !seen.contains(unit.id!) {
             let tokens = MatchTokens.tokens(unit.source)
-            if let s = quick.quickScore(tokens, minimum: options.minimum) { scored.append((s, unit, tokens)) }
+            if let s = scorer.quickScore(tokens, minimum: options.minimum) { scored.append((s, unit, tokens)) }
         }
         scored.sort { $0.0 > $1.0 }
         for (_, unit, tokens) in scored.prefix(max(options.limit * 4, 20)) {

@@ -120,20 +120,7 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let memory = try options.open()
-        var files: [String] = []
-        for p in paths {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
-                throw UserError("cannot import '\(p)': no such file or folder.")
-            }
-            if isDir.boolValue {
-                let found = (FileManager.default.enumerator(atPath: p)?.allObjects as? [String] ?? [])
-                    .filter { $0.lowercased().hasSuffix(".tsv") }.sorted()
-                files += found.map { (p as NSString).appendingPathComponent($0) }
-            } else {
-                files.append(p)
-            }
-        }
+        let files = try expandInputs(paths, suffix: ".tsv", verb: "import")
         var failed = false
         for file in files {
             guard file.lowercased().hasSuffix(".tsv") || file.lowercased().hasSuffix(".txt") else {

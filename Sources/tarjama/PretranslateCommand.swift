@@ -35,21 +35,7 @@ struct PretranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var paths: [String] = []
-        for input in inputs {
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
-                throw UserError("cannot pre-translate '\(input)': no such file or folder.")
-            }
-            if isDir.boolValue {
-                let found = (FileManager.default.enumerator(atPath: input)?.allObjects as? [String] ?? [])
-                    .filter { $0.lowercased().hasSuffix(".txt") }.sorted()
-                if found.isEmpty { warn("tarjama: '\(input)' holds no .txt articles") }
-                paths += found.map { (input as NSString).appendingPathComponent($0) }
-            } else {
-                paths.append(input)
-            }
-        }
+        let paths = try expandInputs(inputs, suffix: ".txt", verb: "pre-translate")
         guard !paths.isEmpty else { throw UserError("no articles to pre-translate: give .txt files or folders holding them.") }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

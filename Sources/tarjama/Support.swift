@@ -89,3 +89,25 @@ final class ProgressBar: @unchecked Sendable {
         if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
+
+/// Files named on the command line, with each folder replaced by the files under it whose
+/// names end in `suffix` (sorted, so batches run in a stable order).
+/// - Parameter verb: what the command does, for the error ("import", "pre-translate").
+func expandInputs(_ paths: [String], suffix: String, verb: String) throws -> [String] {
+    var files: [String] = []
+    for p in paths {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
+            throw UserError("cannot \(verb) '\(p)': no such file or folder.")
+        }
+        if isDir.boolValue {
+            let found = (FileManager.default.enumerator(atPath: p)?.allObjects as? [String] ?? [])
+                .filter { $0.lowercased().hasSuffix(suffix) }.sorted()
+            if found.isEmpty { warn("tarjama: '\(p)' holds no \(suffix) files") }
+            files += found.map { (p as NSString).appendingPathComponent($0) }
+        } else {
+            files.append(p)
+        }
+    }
+    return files
+}
