@@ -25,10 +25,15 @@ public final class Aligner {
 
     /// Everything the search needs about one document pair.
     struct Document {
-        let source: [SentenceFeatures]
-        let target: [SentenceFeatures]
+        let source: SpanTable
+        let target: SpanTable
+        let sourceCount: Int
+        let targetCount: Int
         let model: LengthModel
-        let lexicon: LexiconScorer?
+        let hasLexicon: Bool
+
+        func source(_ bead: Bead) -> SpanFeatures { source.features(bead.source[0], bead.source.count) }
+        func target(_ bead: Bead) -> SpanFeatures { target.features(bead.target[0], bead.target.count) }
     }
 
     public func align(source: [String], target: [String]) -> [Bead] {
@@ -38,7 +43,12 @@ public final class Aligner {
         let tgt = target.map { extractor.features($0, language: targetLanguage) }
         let model = lengthModel ?? estimateModel(src, tgt)
         let scorer = lexicon.map { LexiconScorer(lexicon: $0, table: extractor.table) }
-        let doc = Document(source: src, target: tgt, model: model, lexicon: scorer)
+        let maxSpan = BeadType.searched.reduce(1) { max($0, $1.type.source, $1.type.target) }
+        let functionWords = Set(NameSkeleton.englishFunctionWords.compactMap { extractor.table.existing("w:" + $0) })
+        let content: (Int32) -> Bool = { !functionWords.contains($0) }
+        let doc = Document(source: SpanTable(src, maxSpan: maxSpan, lexicon: scorer, isSource: true, contentWord: content),
+                           target: SpanTable(tgt, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: content),
+                           sourceCount: src.count, targetCount: tgt.count, model: model, hasLexicon: scorer != nil)
         var beads = search(doc)
         let support = documentSupport(beads, doc)
         for k in beads.indices { beads[k].confidence = confidence(beads[k], doc, support: support) }
@@ -57,31 +67,21 @@ public final class Aligner {
     // MARK: Cost
 
     /// Cost of aligning source[i..<i+a] with target[j..<j+b]: lower is better.
-    func beadCost(_ doc: Document, _ i: Int, _ a: Int, _ j: Int, _ b: Int, prior: Double) -> Double {
-        var cost = -log(prior)
+    @inline(__always)
+    func beadCost(_ doc: Document, _ i: Int, _ a: Int, _ j: Int, _ b: Int, priorCost: Double) -> Double {
+        var cost = priorCost
         if a == 0 || b == 0 { return cost + weights.nullCost }
-        var ls = 0, lt = 0
-        var sNum: [Int32] = [], tNum: [Int32] = [], sName: [Int32] = [], tName: [Int32] = []
-        var sLat: [Int32] = [], tLat: [Int32] = []
-        var sQ = false, tQ = false
-        for k in i..<(i + a) {
-            let f = doc.source[k]
-            ls += f.length; sNum = mergedUnique(sNum, f.numbers); sName = mergedUnique(sName, f.names)
-            sLat = mergedUnique(sLat, f.latin); sQ = sQ || f.isQuestion
-        }
-        for k in j..<(j + b) {
-            let f = doc.target[k]
-            lt += f.length; tNum = mergedUnique(tNum, f.numbers); tName = mergedUnique(tName, f.names)
-            tLat = mergedUnique(tLat, f.latin); tQ = tQ || f.isQuestion
-        }
-        cost += weights.length * doc.model.cost(source: ls, target: lt)
-        let numbersShared = commonCount(sNum, tNum)
-        let anchors = numbersShared + commonCount(sName, tName) + commonCount(sLat, tLat)
+        let s = doc.source, t = doc.target
+        cost += weights.length * doc.model.cost(source: s.length(i, a), target: t.length(j, b))
+        let numbersShared = s.common(.numbers, i, a, t, .numbers, j, b)
+        let anchors = numbersShared + s.common(.names, i, a, t, .names, j, b) + s.common(.latin, i, a, t, .latin, j, b)
         cost -= weights.anchorMatch * Double(anchors)
-        cost += weights.numberMismatch * Double(sNum.count + tNum.count - 2 * numbersShared)
-        if sQ != tQ { cost += weights.questionMismatch }
-        if let lex = doc.lexicon {
-            cost += weights.lexicon * (1 - lex.score(source: doc.source[i..<(i + a)], target: doc.target[j..<(j + b)]))
+        cost += weights.numberMismatch * Double(s.size(.numbers, i, a) + t.size(.numbers, j, b) - 2 * numbersShared)
+        if s.isQuestion(i, a) != t.isQuestion(j, b) { cost += weights.questionMismatch }
+        if doc.hasLexicon {
+            let words = t.size(.words, j, b)
+            let explained = words == 0 ? 0.5 : Double(s.common(.translations, i, a, t, .words, j, b)) / Double(words)
+            cost += weights.lexicon * (1 - explained)
         }
         return cost
     }
@@ -91,11 +91,13 @@ public final class Aligner {
     /// Banded dynamic programming over bead types, widening the band until the best path stays
     /// clear of its edges. Time and memory are O((n + m) × band).
     func search(_ doc: Document) -> [Bead] {
-        let n = doc.source.count, m = doc.target.count
+        let n = doc.sourceCount, m = doc.targetCount
         if n == 0 || m == 0 {
             return (0..<n).map { Bead(source: [$0], target: []) } + (0..<m).map { Bead(source: [], target: [$0]) }
         }
-        var band = max(20, abs(n - m) + 10)
+        // The band follows the straight diagonal from (0, 0) to (n, m); local drift from it grows
+        // about as √n, so start there and widen only when the path touches an edge.
+        var band = max(24, Int(1.5 * Double(max(n, m)).squareRoot()))
         while true {
             let (beads, touched) = searchBand(doc, band: band)
             if !touched || band >= max(n, m) { return beads }
@@ -104,8 +106,9 @@ public final class Aligner {
     }
 
     private func searchBand(_ doc: Document, band: Int) -> (beads: [Bead], touchedEdge: Bool) {
-        let n = doc.source.count, m = doc.target.count
+        let n = doc.sourceCount, m = doc.targetCount
         let types = BeadType.searched
+        let priorCosts = types.map { -log($0.prior) }
         func center(_ i: Int) -> Int { Int((Double(i) * Double(m) / Double(n)).rounded()) }
         let lo = (0...n).map { max(0, center($0) - band) }
         let hi = (0...n).map { min(m, center($0) + band) }
@@ -124,7 +127,7 @@ public final class Aligner {
                     guard i >= a, j >= b, let prev = at(i - a, j - b) else { continue }
                     let c = cost[prev]
                     if c == .infinity { continue }
-                    let total = c + beadCost(doc, i - a, a, j - b, b, prior: entry.prior)
+                    let total = c + beadCost(doc, i - a, a, j - b, b, priorCost: priorCosts[t])
                     if total < best { best = total; bestType = UInt8(t) }
                 }
                 cost[here] = best
@@ -146,41 +149,32 @@ public final class Aligner {
 
     // MARK: Confidence
 
-    /// A calibrated-looking probability that the bead is right: length agreement, anchors that
-    /// agree or disagree, and the lexicon's translation score when a lexicon is loaded.
     /// How much of the document is backed by anchors: of the English names and numbers (and the
     /// Arabic numbers), the share that the aligned other side shares. A real translation of news
     /// shares most; a text that is not a translation shares almost none, whatever its lengths.
     func documentSupport(_ beads: [Bead], _ doc: Document) -> Double {
         var total = 0, found = 0
         for bead in beads where !bead.source.isEmpty && !bead.target.isEmpty {
-            let (sA, tA) = anchors(bead, doc)
-            let tExpected = bead.target.reduce([Int32]()) { mergedUnique($0, mergedUnique(doc.target[$1].names, doc.target[$1].numbers)) }
-            let sNumbers = bead.source.reduce([Int32]()) { mergedUnique($0, doc.source[$1].numbers) }
-            total += tExpected.count + sNumbers.count
-            found += commonCount(tExpected, sA) + commonCount(sNumbers, tA)
+            let s = doc.source(bead), t = doc.target(bead)
+            let sA = s.anchors, tA = t.anchors
+            let tExpected = mergedUnique(t.names, t.numbers)
+            total += tExpected.count + s.numbers.count
+            found += commonCount(tExpected, sA) + commonCount(s.numbers, tA)
         }
         return total < 2 ? 0.5 : Double(found) / Double(total)
     }
 
-    private func anchors(_ bead: Bead, _ doc: Document) -> ([Int32], [Int32]) {
-        let sA = bead.source.reduce([Int32]()) { mergedUnique($0, mergedUnique(mergedUnique(doc.source[$1].numbers, doc.source[$1].names), doc.source[$1].latin)) }
-        let tA = bead.target.reduce([Int32]()) { mergedUnique($0, mergedUnique(mergedUnique(doc.target[$1].numbers, doc.target[$1].names), doc.target[$1].latin)) }
-        return (sA, tA)
-    }
-
+    /// A calibrated-looking probability that the bead is right: length agreement, anchors that
+    /// agree or disagree, and the lexicon's translation score when a lexicon is loaded.
     func confidence(_ bead: Bead, _ doc: Document, support: Double) -> Double {
         if bead.source.isEmpty || bead.target.isEmpty { return 0.2 }
-        let src = bead.source.map { doc.source[$0] }, tgt = bead.target.map { doc.target[$0] }
-        let ls = src.reduce(0) { $0 + $1.length }, lt = tgt.reduce(0) { $0 + $1.length }
-        let pLength = doc.model.probability(source: ls, target: lt)
-        let (sA, tA) = anchors(bead, doc)
-        let shared = commonCount(sA, tA)
+        let s = doc.source(bead), t = doc.target(bead)
+        let pLength = doc.model.probability(source: s.length, target: t.length)
+        let shared = commonCount(s.anchors, t.anchors)
         var evidence = -1.0 + 2.5 * pLength.squareRoot() + 1.2 * Double(min(shared, 3)) + 4 * (support - 0.5)
-        let sNum = src.reduce([Int32]()) { mergedUnique($0, $1.numbers) }, tNum = tgt.reduce([Int32]()) { mergedUnique($0, $1.numbers) }
-        evidence -= 1.0 * Double(sNum.count + tNum.count - 2 * commonCount(sNum, tNum))
-        if let lex = doc.lexicon {
-            evidence += 6 * (lex.score(source: src[...], target: tgt[...]) - 0.35)
+        evidence -= 1.0 * Double(s.numbers.count + t.numbers.count - 2 * commonCount(s.numbers, t.numbers))
+        if doc.hasLexicon {
+            evidence += 6 * (LexiconScorer.score(source: s, target: t) - 0.35)
         }
         if bead.source.count + bead.target.count > 2 { evidence -= 0.5 }
         return 1 / (1 + exp(-evidence))

@@ -16,32 +16,32 @@ public struct Lexicon: Sendable, Codable {
     }
 }
 
-/// Scores beads with a lexicon, with words already interned by the aligner's anchor table.
+/// The lexicon turned into word ids of one alignment run: for each source word, the target words
+/// it translates to with probability at least `threshold`.
 final class LexiconScorer {
-    private var probabilities: [Int32: [Int32: Float]] = [:]
+    private var options: [Int32: [Int32]] = [:]
+    /// Translation probability an entry needs to count as evidence.
+    static let threshold: Float = 0.05
 
     init(lexicon: Lexicon, table: AnchorTable) {
         for (s, targets) in lexicon.table {
             guard let sid = table.existing("w:" + s) else { continue }
-            var row: [Int32: Float] = [:]
-            for (t, p) in targets { if let tid = table.existing("w:" + t) { row[tid] = p } }
-            if !row.isEmpty { probabilities[sid] = row }
+            var row: [Int32] = []
+            for (t, p) in targets where p >= Self.threshold { if let tid = table.existing("w:" + t) { row.append(tid) } }
+            if !row.isEmpty { options[sid] = row.sortedUnique() }
         }
     }
 
-    /// Share of target words (weighted by best translation probability) explained by some
-    /// source word, in [0, 1].
-    func score(source: ArraySlice<SentenceFeatures>, target: ArraySlice<SentenceFeatures>) -> Double {
-        var total = 0.0, count = 0
-        let sourceWords = source.flatMap(\.words)
-        for f in target {
-            for t in f.words {
-                count += 1
-                var best: Float = 0
-                for s in sourceWords { if let p = probabilities[s]?[t], p > best { best = p } }
-                total += Double(min(1, best * 2))
-            }
-        }
-        return count == 0 ? 0.5 : total / Double(count)
+    /// Sorted distinct target words offered by these source words.
+    func translations(of words: [Int32]) -> [Int32] {
+        var all: [Int32] = []
+        for w in words { if let o = options[w] { all.append(contentsOf: o) } }
+        return all.sortedUnique()
+    }
+
+    /// Share of the target's content words that the source's translations explain, in [0, 1].
+    @inline(__always)
+    static func score(source: SpanFeatures, target: SpanFeatures) -> Double {
+        target.words.isEmpty ? 0.5 : Double(commonCount(source.translations, target.words)) / Double(target.words.count)
     }
 }

@@ -22,6 +22,13 @@ final class NameSkeleton {
         "for", "as", "if", "when", "after", "before", "his", "her", "its", "their", "there", "according", "some", "many",
     ]
 
+    /// English words the lexicon score ignores: most translate no Arabic word of their own
+    /// (articles, auxiliaries) and IBM Model 1 gives them to the empty word.
+    static let englishFunctionWords: Set<String> = englishStopwords.union([
+        "of", "to", "is", "was", "are", "were", "be", "been", "being", "by", "with", "from", "has", "have", "had",
+        "will", "would", "which", "who", "also", "not", "or", "than", "s", "do", "does", "did",
+    ])
+
     /// Skeleton of an Arabic word (already a matching key), or nil for function words and
     /// skeletons too short to be distinctive.
     func arabic(_ word: String) -> String? {

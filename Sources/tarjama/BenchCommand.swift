@@ -100,24 +100,44 @@ struct AlignBench: ParsableCommand {
     var pairs = "../shared/data/parallel/ar-en-33k.tsv"
     @Option(help: "Sentences per side.") var sentences = 10_000
     @Option(help: "hunalign's time on the same size, measured on this machine (seconds).") var baseline = 7.5
+    @Flag(help: "Print the result as JSON.") var json = false
 
     func run() throws {
         guard let text = try? String(contentsOfFile: pairs, encoding: .utf8) else {
             throw UserError("cannot read '\(pairs)': pass --pairs FILE with source<TAB>target lines")
         }
         var ar: [String] = [], en: [String] = []
+        var owners: [[Int]] = [], gold: [Bead] = []
         for line in text.split(separator: "\n") where ar.count < sentences {
             let p = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard p.count >= 2 else { continue }
-            // Drop every 37th English sentence and merge every 23rd pair so beads are not all 1-1.
+            // Drop every 37th English sentence and merge every 23rd pair so beads are not all 1-1;
+            // the construction is the gold alignment.
             ar.append(String(p[0]))
-            if ar.count % 37 == 0 { continue }
-            if ar.count % 23 == 0, let last = en.popLast() { en.append(last + " " + String(p[1])) } else { en.append(String(p[1])) }
+            let k = ar.count - 1
+            if ar.count % 37 == 0 { gold.append(Bead(source: [k], target: [])); continue }
+            if ar.count % 23 == 0, let last = en.popLast() {
+                en.append(last + " " + String(p[1]))
+                owners[owners.count - 1].append(k)
+            } else {
+                en.append(String(p[1]))
+                owners.append([k])
+            }
         }
+        gold += owners.enumerated().map { Bead(source: $0.element, target: [$0.offset]) }
+        gold.sort { ($0.source.first ?? 0) < ($1.source.first ?? 0) }
         var beads: [Bead] = []
         let seconds = bestTime(runs: 1) { beads = Aligner().align(source: ar, target: en) }
         let rss = residentMegabytes()
-        print(String(format: "align: %d × %d sentences in %.2f s (%d beads), peak RSS %.0f MB", ar.count, en.count, seconds, beads.count, rss))
+        let score = AlignmentScore.score([(gold: gold, test: beads)])
+        if json {
+            print(try JSONLines().line(["source_sentences": Double(ar.count), "target_sentences": Double(en.count), "seconds": seconds,
+                                        "peak_rss_mb": rss, "strict_f1": score.strictF1, "hunalign_seconds": baseline,
+                                        "ratio_to_hunalign": baseline / seconds]))
+            return
+        }
+        print(String(format: "align: %d × %d sentences in %.2f s (%d beads, strict F1 %.3f against the construction), peak RSS %.0f MB",
+                     ar.count, en.count, seconds, beads.count, score.strictF1, rss))
         print(String(format: "  hunalign on the same size: %.1f s → Tarjama is %.1f× faster", baseline, baseline / seconds))
     }
 }

@@ -1,0 +1,120 @@
+/// The features of one to four consecutive sentences, merged once before the search.
+///
+/// The search scores every bead type at every cell of its band; merging anchor lists there
+/// (allocating, retaining and releasing arrays each time) made a 10,000-sentence document take
+/// minutes. `SpanTable` merges every span once into one flat pool of ids, so a bead cost is a few
+/// sorted-range intersections on raw memory.
+struct SpanFeatures {
+    var length = 0
+    var numbers: [Int32] = []
+    var names: [Int32] = []
+    var latin: [Int32] = []
+    /// Distinct content words (for the target side of the lexicon score).
+    var words: [Int32] = []
+    /// Target words the learned lexicon offers for these source words (source side only).
+    var translations: [Int32] = []
+    var isQuestion = false
+
+    /// All anchors together: numbers, names and Latin tokens.
+    var anchors: [Int32] { mergedUnique(mergedUnique(numbers, names), latin) }
+}
+
+/// Spans of 1…`maxSpan` sentences starting at each index of one side, in flat storage.
+final class SpanTable {
+    enum List: Int, CaseIterable { case numbers, names, latin, words, translations }
+
+    let count: Int
+    let maxSpan: Int
+    private let lengths: [Int]
+    private let questions: [Bool]
+    /// For span `s` and list `l`: ids `pool[bounds[2 * (s * 5 + l)] ..< bounds[2 * (s * 5 + l) + 1]]`.
+    private let bounds: UnsafeMutablePointer<Int32>
+    private let pool: UnsafeMutablePointer<Int32>
+
+    init(_ sentences: [SentenceFeatures], maxSpan: Int, lexicon: LexiconScorer?, isSource: Bool,
+         contentWord: (Int32) -> Bool) {
+        count = sentences.count
+        self.maxSpan = maxSpan
+        let singles: [SpanFeatures] = sentences.map { f in
+            var s = SpanFeatures(length: f.length, numbers: f.numbers, names: f.names, latin: f.latin, isQuestion: f.isQuestion)
+            s.words = f.words.filter(contentWord).sortedUnique()
+            if isSource, let lexicon { s.translations = lexicon.translations(of: f.words) }
+            return s
+        }
+        var all: [SpanFeatures] = []
+        all.reserveCapacity(count * maxSpan)
+        var previous = singles
+        all.append(contentsOf: singles)
+        for k in stride(from: 2, through: maxSpan, by: 1) {
+            var row: [SpanFeatures] = []
+            for i in 0..<count {
+                guard i + k <= count else { row.append(SpanFeatures()); continue }
+                let a = previous[i], b = singles[i + k - 1]
+                row.append(SpanFeatures(
+                    length: a.length + b.length, numbers: mergedUnique(a.numbers, b.numbers),
+                    names: mergedUnique(a.names, b.names), latin: mergedUnique(a.latin, b.latin),
+                    words: mergedUnique(a.words, b.words), translations: mergedUnique(a.translations, b.translations),
+                    isQuestion: a.isQuestion || b.isQuestion))
+            }
+            all.append(contentsOf: row)
+            previous = row
+        }
+        lengths = all.map(\.length)
+        questions = all.map(\.isQuestion)
+        let total = all.reduce(0) { $0 + $1.numbers.count + $1.names.count + $1.latin.count + $1.words.count + $1.translations.count }
+        pool = .allocate(capacity: max(1, total))
+        bounds = .allocate(capacity: max(1, all.count * 10))
+        var next: Int32 = 0
+        for (s, span) in all.enumerated() {
+            for (l, list) in [span.numbers, span.names, span.latin, span.words, span.translations].enumerated() {
+                bounds[2 * (s * 5 + l)] = next
+                for id in list { pool[Int(next)] = id; next += 1 }
+                bounds[2 * (s * 5 + l) + 1] = next
+            }
+        }
+    }
+
+    deinit {
+        pool.deallocate()
+        bounds.deallocate()
+    }
+
+    @inline(__always)
+    private func slot(_ start: Int, _ span: Int) -> Int { (span - 1) * count + start }
+
+    @inline(__always)
+    func length(_ start: Int, _ span: Int) -> Int { lengths[slot(start, span)] }
+
+    @inline(__always)
+    func isQuestion(_ start: Int, _ span: Int) -> Bool { questions[slot(start, span)] }
+
+    @inline(__always)
+    func size(_ list: List, _ start: Int, _ span: Int) -> Int {
+        let b = 2 * (slot(start, span) * 5 + list.rawValue)
+        return Int(bounds[b + 1] - bounds[b])
+    }
+
+    /// Ids common to `list` of this span and `otherList` of a span of `other` (both sorted).
+    @inline(__always)
+    func common(_ list: List, _ start: Int, _ span: Int, _ other: SpanTable, _ otherList: List, _ oStart: Int, _ oSpan: Int) -> Int {
+        let a = 2 * (slot(start, span) * 5 + list.rawValue), b = 2 * (other.slot(oStart, oSpan) * 5 + otherList.rawValue)
+        var i = Int(bounds[a]), j = Int(other.bounds[b])
+        let iEnd = Int(bounds[a + 1]), jEnd = Int(other.bounds[b + 1])
+        var n = 0
+        while i < iEnd && j < jEnd {
+            let x = pool[i], y = other.pool[j]
+            if x == y { n += 1; i += 1; j += 1 } else if x < y { i += 1 } else { j += 1 }
+        }
+        return n
+    }
+
+    /// The span as a value, for per-bead work after the search.
+    func features(_ start: Int, _ span: Int) -> SpanFeatures {
+        func list(_ l: List) -> [Int32] {
+            let b = 2 * (slot(start, span) * 5 + l.rawValue)
+            return Array(UnsafeBufferPointer(start: pool + Int(bounds[b]), count: Int(bounds[b + 1] - bounds[b])))
+        }
+        return SpanFeatures(length: length(start, span), numbers: list(.numbers), names: list(.names), latin: list(.latin),
+                            words: list(.words), translations: list(.translations), isQuestion: isQuestion(start, span))
+    }
+}
