@@ -13,11 +13,11 @@ import TarjamaText
 public final class Aligner {
     public var weights = CostWeights()
     public var lengthModel: LengthModel?
-    public var lexicon: Lexicon?
+    public var lexicon: (any LexiconProvider)?
     public var sourceLanguage: Language
     public var targetLanguage: Language
 
-    public init(sourceLanguage: Language = .ar, targetLanguage: Language = .en, lexicon: Lexicon? = nil) {
+    public init(sourceLanguage: Language = .ar, targetLanguage: Language = .en, lexicon: (any LexiconProvider)? = nil) {
         self.sourceLanguage = sourceLanguage
         self.targetLanguage = targetLanguage
         self.lexicon = lexicon
@@ -42,7 +42,10 @@ public final class Aligner {
         let src = source.map { extractor.features($0, language: sourceLanguage) }
         let tgt = target.map { extractor.features($0, language: targetLanguage) }
         let model = lengthModel ?? estimateModel(src, tgt)
-        let scorer = lexicon.map { LexiconScorer(lexicon: $0, table: extractor.table) }
+        let scorer = lexicon.map { provider in
+            let words = Set(extractor.table.strings.filter { $0.hasPrefix("w:") }.map { String($0.dropFirst(2)) })
+            return LexiconScorer(lexicon: provider.lexicon(for: words), table: extractor.table)
+        }
         let maxSpan = BeadType.searched.reduce(1) { max($0, $1.type.source, $1.type.target) }
         let functionWords = Set(NameSkeleton.englishFunctionWords.compactMap { extractor.table.existing("w:" + $0) })
         let content: (Int32) -> Bool = { !functionWords.contains($0) }
@@ -70,7 +73,11 @@ public final class Aligner {
     @inline(__always)
     func beadCost(_ doc: Document, _ i: Int, _ a: Int, _ j: Int, _ b: Int, priorCost: Double) -> Double {
         var cost = priorCost
-        if a == 0 || b == 0 { return cost + weights.nullCost }
+        if a == 0 || b == 0 {
+            // An English sentence left unaligned leaves all its words unexplained.
+            if doc.hasLexicon && b > 0 { cost += weights.lexicon * Double(doc.target.size(.words, j, b)) }
+            return cost + weights.nullCost
+        }
         let s = doc.source, t = doc.target
         cost += weights.length * doc.model.cost(source: s.length(i, a), target: t.length(j, b))
         let numbersShared = s.common(.numbers, i, a, t, .numbers, j, b)
@@ -79,9 +86,10 @@ public final class Aligner {
         cost += weights.numberMismatch * Double(s.size(.numbers, i, a) + t.size(.numbers, j, b) - 2 * numbersShared)
         if s.isQuestion(i, a) != t.isQuestion(j, b) { cost += weights.questionMismatch }
         if doc.hasLexicon {
-            let words = t.size(.words, j, b)
-            let explained = words == 0 ? 0.5 : Double(s.common(.translations, i, a, t, .words, j, b)) / Double(words)
-            cost += weights.lexicon * (1 - explained)
+            // Per unexplained English word, so a path pays the same for a sentence whether it is
+            // in a 1-1 bead or merged into a larger one: a rate would make merging look cheaper.
+            let unexplained = t.size(.words, j, b) - s.common(.translations, i, a, t, .words, j, b)
+            cost += weights.lexicon * Double(unexplained)
         }
         return cost
     }

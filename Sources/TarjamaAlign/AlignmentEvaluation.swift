@@ -66,6 +66,33 @@ public struct AlignmentEvaluation: Sendable, Codable {
     }
 }
 
+extension AlignmentEvaluation {
+    /// The pairs of a tab-separated file minus every pair whose Arabic or English side is a
+    /// sentence of the gold set (`ar/`, `en/` folders), so a lexicon learned from them has not
+    /// seen the evaluated documents.
+    public static func heldOutPairs(tsv: String, excluding directory: String) throws -> (pairs: [(source: String, target: String)], removed: Int) {
+        let fm = FileManager.default
+        var seen = Set<String>()
+        for side in ["ar", "en"] {
+            let folder = URL(fileURLWithPath: directory).appendingPathComponent(side)
+            for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasSuffix(".txt") {
+                let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+                for line in text.split(separator: "\n") { seen.insert(line.trimmingCharacters(in: .whitespaces)) }
+            }
+        }
+        var pairs: [(String, String)] = [], removed = 0
+        let text = try String(contentsOfFile: tsv, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+            let p = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard p.count >= 2 else { continue }
+            let s = p[0].trimmingCharacters(in: .whitespaces), t = p[1].trimmingCharacters(in: .whitespaces)
+            if seen.contains(s) || seen.contains(t) { removed += 1; continue }
+            pairs.append((s, t))
+        }
+        return (pairs, removed)
+    }
+}
+
 public enum AlignError: Error, CustomStringConvertible {
     case badGold(file: String, line: Int, text: String)
 

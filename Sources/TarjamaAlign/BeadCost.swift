@@ -61,8 +61,8 @@ public struct CostWeights: Sendable {
     public var questionMismatch = 1.0
     /// Extra cost of leaving a sentence unaligned (on top of the 1-0/0-1 prior).
     public var nullCost = 0.5
-    /// Weight of the learned lexicon's translation score.
-    public var lexicon = 4.0
+    /// Cost per English content word that no source word's learned translation explains.
+    public var lexicon = 0.2
 
     public init() {}
 }

@@ -16,6 +16,21 @@ public struct Lexicon: Sendable, Codable {
     }
 }
 
+/// Where the aligner gets word translations: a `Lexicon` in memory, or a translation memory that
+/// reads only the words of the document being aligned.
+public protocol LexiconProvider {
+    /// The entries for these source words (matching keys); words without entries are left out.
+    func lexicon(for words: Set<String>) -> Lexicon
+}
+
+extension Lexicon: LexiconProvider {
+    public func lexicon(for words: Set<String>) -> Lexicon {
+        var part: [String: [String: Float]] = [:]
+        for w in words { if let t = table[w] { part[w] = t } }
+        return Lexicon(table: part, pairsSeen: pairsSeen)
+    }
+}
+
 /// The lexicon turned into word ids of one alignment run: for each source word, the target words
 /// it translates to with probability at least `threshold`.
 final class LexiconScorer {

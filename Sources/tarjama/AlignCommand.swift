@@ -44,7 +44,7 @@ struct AlignCommand: ParsableCommand {
     func run() throws {
         let memory: Memory? = (store || !noLexicon) && (store || FileManager.default.fileExists(atPath: options.path))
             ? try options.open() : nil
-        let lexicon = noLexicon ? nil : try memory?.lexicon()
+        let lexicon: Memory? = noLexicon ? nil : try memory.flatMap { try $0.hasLexicon() ? $0 : nil }
         let aligner = try DocumentAligner(aligner: Aligner(lexicon: lexicon))
         var pairs: [(origin: String, ar: String, en: String)] = []
         if let batch {

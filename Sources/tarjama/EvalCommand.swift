@@ -12,6 +12,7 @@ struct EvalCommand: ParsableCommand {
         Examples:
           tarjama eval align
           tarjama eval align ../shared/data/align/textberg-dev --json
+          tarjama eval align --no-lexicon
         """,
         subcommands: [AlignEval.self, FuzzyEval.self])
 
@@ -22,6 +23,9 @@ struct EvalCommand: ParsableCommand {
 
         @Argument(help: "Gold set folders (default: the NTREX Arabic-English and Text+Berg sets in ../shared/data/align).")
         var sets: [String] = []
+        @Option(help: ArgumentHelp("Aligned pairs (Arabic<TAB>English) to learn a lexicon from for Arabic-English sets; the evaluated documents' sentences are removed first.", valueName: "TSV"))
+        var lexiconFrom = "../shared/data/parallel/ar-en-33k.tsv"
+        @Flag(help: "Only the run without a lexicon.") var noLexicon = false
         @Flag(help: "Print one JSON object per set.") var json = false
 
         func run() throws {
@@ -32,12 +36,22 @@ struct EvalCommand: ParsableCommand {
             }
             for set in chosen {
                 let e = try AlignmentEvaluation.run(directory: set, aligner: Aligner())
-                if json { print(try JSONLines().line(e)); continue }
-                let s = e.score
-                print("\(e.set): \(e.documents) documents, \(e.sourceSentences)×\(e.targetSentences) sentences, \(String(format: "%.2f", e.seconds)) s")
-                print(String(format: "  strict  P %.3f  R %.3f  F1 %.3f", s.strictPrecision, s.strictRecall, s.strictF1))
-                print(String(format: "  lax     P %.3f  R %.3f  F1 %.3f", s.laxPrecision, s.laxRecall, s.laxF1))
+                report(e, label: "no lexicon")
+                let arabicEnglish = FileManager.default.fileExists(atPath: set + "/ar")
+                guard arabicEnglish, !noLexicon, FileManager.default.fileExists(atPath: lexiconFrom) else { continue }
+                let (pairs, removed) = try AlignmentEvaluation.heldOutPairs(tsv: lexiconFrom, excluding: set)
+                let (lexicon, r) = LexiconTrainer().train(pairs)
+                let withLexicon = try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon))
+                report(withLexicon, label: String(format: "lexicon from %d pairs (%d held out), trained in %.1f s", r.pairs, removed, r.seconds))
             }
+        }
+
+        private func report(_ e: AlignmentEvaluation, label: String) {
+            if json { print((try? JSONLines().line(e)) ?? "{}"); return }
+            let s = e.score
+            print("\(e.set) [\(label)]: \(e.documents) documents, \(e.sourceSentences)×\(e.targetSentences) sentences, \(String(format: "%.2f", e.seconds)) s")
+            print(String(format: "  strict  P %.3f  R %.3f  F1 %.3f", s.strictPrecision, s.strictRecall, s.strictF1))
+            print(String(format: "  lax     P %.3f  R %.3f  F1 %.3f", s.laxPrecision, s.laxRecall, s.laxF1))
         }
     }
 }

@@ -25,7 +25,7 @@ struct Tarjama: ParsableCommand {
           tarjama export --format tmx --out memory.tmx
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
-        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, ImportCommand.self, ExportCommand.self, EvalCommand.self, BenchCommand.self])
+        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self, EvalCommand.self, BenchCommand.self])
 
     /// `tarjama --memory PATH <subcommand> …` works like `--memory` after the subcommand:
     /// the global form sets `TARJAMA_MEMORY` for the subcommand.

@@ -137,10 +137,22 @@ struct AlignmentEvaluationTests {
         #expect(try AlignmentEvaluation.run(directory: alignData + "/ar-en-ntrex40", aligner: Aligner()).score.strictF1 >= 0.90)
     }
 
+    /// The lexicon is learned from the shared 33k pairs minus every pair that shares a sentence
+    /// with the 40 evaluated documents.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: parallelPairs), "ar-en-33k.tsv absent: skipped"))
+    func ntrexStrictF1IsAtLeast093WithLexicon() throws {
+        let set = alignData + "/ar-en-ntrex40"
+        let (pairs, _) = try AlignmentEvaluation.heldOutPairs(tsv: parallelPairs, excluding: set)
+        let (lexicon, _) = LexiconTrainer().train(pairs)
+        #expect(try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon)).score.strictF1 >= 0.93)
+    }
+
     @Test func textBergStrictF1IsAtLeast085() throws {
         #expect(try AlignmentEvaluation.run(directory: alignData + "/textberg-dev", aligner: Aligner()).score.strictF1 >= 0.85)
     }
 }
+
+let parallelPairs = URL(fileURLWithPath: alignData).deletingLastPathComponent().appendingPathComponent("parallel/ar-en-33k.tsv").path
 
 let alignData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("shared/data/align").path

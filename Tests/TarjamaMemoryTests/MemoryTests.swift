@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TarjamaMemory
+import TarjamaAlign
 
 /// A fresh memory file in a temporary folder, removed when the test ends.
 final class TemporaryMemory {
@@ -149,5 +150,25 @@ struct ExchangeTests {
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
+    }
+}
+
+@Suite("Memory lexicon")
+struct MemoryLexiconTests {
+    @Test func savedLexiconIsReadBackOnlyForTheAskedWords() throws {
+        let t = try TemporaryMemory()
+        #expect(try t.memory.hasLexicon() == false)
+        try t.memory.saveLexicon(Lexicon(table: ["الصين": ["china": 0.9], "روسيا": ["russia": 0.8, "russian": 0.1]], pairsSeen: 2))
+        #expect(try t.memory.hasLexicon())
+        let read = t.memory.lexicon(for: ["روسيا", "مجهول"])
+        #expect(read.table.keys.sorted() == ["روسيا"])
+        #expect(read.table["روسيا"]?["russian"] == 0.1)
+    }
+
+    @Test func savingAgainReplacesTheLexicon() throws {
+        let t = try TemporaryMemory()
+        try t.memory.saveLexicon(Lexicon(table: ["الصين": ["china": 0.9]]))
+        try t.memory.saveLexicon(Lexicon(table: ["روسيا": ["russia": 0.8]]))
+        #expect(t.memory.lexicon(for: ["الصين", "روسيا"]).table.keys.sorted() == ["روسيا"])
     }
 }
