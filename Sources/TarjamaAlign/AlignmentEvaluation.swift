@@ -12,6 +12,8 @@ public struct AlignmentEvaluation: Sendable, Codable {
     public var sourceSentences: Int
     public var targetSentences: Int
     public var score: AlignmentScore
+    /// Share of beads exactly right per confidence range.
+    public var calibration: [AlignmentScore.CalibrationBin]
     public var seconds: Double
 
     public static func run(directory: String, aligner: Aligner) throws -> AlignmentEvaluation {
@@ -62,7 +64,8 @@ public struct AlignmentEvaluation: Sendable, Codable {
         return AlignmentEvaluation(set: url.lastPathComponent, documents: docs.count,
                                    sourceSentences: docs.reduce(0) { $0 + $1.src.count },
                                    targetSentences: docs.reduce(0) { $0 + $1.tgt.count },
-                                   score: AlignmentScore.score(results), seconds: seconds)
+                                   score: AlignmentScore.score(results), calibration: AlignmentScore.calibration(results),
+                                   seconds: seconds)
     }
 }
 

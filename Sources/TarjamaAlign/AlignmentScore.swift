@@ -44,4 +44,29 @@ public struct AlignmentScore: Sendable, Codable, Equatable {
         s.strictF1 = f1(s.strictPrecision, s.strictRecall); s.laxF1 = f1(s.laxPrecision, s.laxRecall)
         return s
     }
+
+    /// Calibration: for each confidence range, how many non-null test beads fell in it and how
+    /// many of those are exactly a gold bead. A well-calibrated aligner's share right rises with
+    /// its confidence, so `--min-confidence` means something.
+    public struct CalibrationBin: Sendable, Codable, Equatable {
+        public var lower: Double
+        public var upper: Double
+        public var beads = 0
+        public var correct = 0
+        public var precision: Double { beads == 0 ? 0 : Double(correct) / Double(beads) }
+    }
+
+    public static func calibration(_ pairs: [(gold: [Bead], test: [Bead])],
+                                   edges: [Double] = [0, 0.5, 0.8, 0.95, 1.0001]) -> [CalibrationBin] {
+        var bins = zip(edges, edges.dropFirst()).map { CalibrationBin(lower: $0, upper: min($1, 1)) }
+        for (gold, test) in pairs {
+            let goldSet = Set(gold.map(\.description))
+            for t in test where !t.source.isEmpty && !t.target.isEmpty {
+                guard let k = bins.firstIndex(where: { t.confidence >= $0.lower && (t.confidence < $0.upper || $0.upper >= 1) }) else { continue }
+                bins[k].beads += 1
+                if goldSet.contains(t.description) { bins[k].correct += 1 }
+            }
+        }
+        return bins
+    }
 }

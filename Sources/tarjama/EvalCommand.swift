@@ -52,6 +52,9 @@ struct EvalCommand: ParsableCommand {
             print("\(e.set) [\(label)]: \(e.documents) documents, \(e.sourceSentences)×\(e.targetSentences) sentences, \(String(format: "%.2f", e.seconds)) s")
             print(String(format: "  strict  P %.3f  R %.3f  F1 %.3f", s.strictPrecision, s.strictRecall, s.strictF1))
             print(String(format: "  lax     P %.3f  R %.3f  F1 %.3f", s.laxPrecision, s.laxRecall, s.laxF1))
+            let bins = e.calibration.filter { $0.beads > 0 }
+                .map { String(format: "[%.2f, %.2f) %.0f%% of %d", $0.lower, $0.upper, 100 * $0.precision, $0.beads) }
+            print("  right by confidence  " + bins.joined(separator: " · "))
         }
     }
 }
