@@ -154,7 +154,7 @@ public final class Memory: Sendable {
             let (terms, length) = MatchTokens.terms(d.source)
             let args: StatementArguments = [
                 d.sourceLanguage, d.targetLanguage, d.source, d.target, key, SegmentKey.hash(key), pair,
-                d.origin, d.position, d.previousSource.map(SegmentKey.keyHash), d.nextSource.map(SegmentKey.keyHash),
+                d.origin, d.position, d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash, d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash,
                 d.confidence, stamp(d.createdAt), stamp(d.changedAt ?? d.createdAt), d.createdBy ?? user,
                 d.changedBy ?? d.createdBy ?? user, d.usageCount, props, notes, length,
             ]

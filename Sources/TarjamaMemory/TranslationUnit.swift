@@ -61,8 +61,8 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
         occurrences = 1
         origin = d.origin
         position = d.position
-        previousHash = d.previousSource.map(SegmentKey.keyHash)
-        nextHash = d.nextSource.map(SegmentKey.keyHash)
+        previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash
+        nextHash = d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash
         confidence = d.confidence
         createdAt = d.createdAt ?? date
         changedAt = d.changedAt ?? createdAt
@@ -84,6 +84,9 @@ public struct UnitDraft: Sendable, Equatable {
     public var position: Int?
     public var previousSource: String?
     public var nextSource: String?
+    /// Context hashes when the neighbours' text is not known (a TMX written by Tarjama).
+    public var previousHash: Int64?
+    public var nextHash: Int64?
     public var confidence: Double?
     public var createdAt: Date?
     public var changedAt: Date?

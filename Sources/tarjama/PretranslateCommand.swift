@@ -35,7 +35,7 @@ struct PretranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let paths = try expandInputs(inputs, suffix: ".txt", verb: "pre-translate")
+        let paths = try expandInputs(inputs, suffixes: [".txt"], verb: "pre-translate")
         guard !paths.isEmpty else { throw UserError("no articles to pre-translate: give .txt files or folders holding them.") }
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -69,6 +69,13 @@ final class ProgressBar: @unchecked Sendable {
     private let enabled = isatty(STDERR_FILENO) == 1
     private var lastDraw = Date.distantPast
 
+    /// Shows a line that is overwritten in place; it is cleared by `finish()` when the total is
+    /// not known in advance (`total` ≤ 0).
+    func finish() {
+        guard enabled, total <= 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
     init(total: Int, label: String) {
         self.total = total
         self.label = label
@@ -82,6 +89,10 @@ final class ProgressBar: @unchecked Sendable {
         let elapsed = Date().timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done) / elapsed : 0
         let eta = rate > 0 ? Double(total - done) / rate : 0
+        if total <= 0 {   // open-ended: a count and a rate
+            FileHandle.standardError.write(Data(String(format: "\r%@ %d  %.0f/s ", label, done, rate).utf8))
+            return
+        }
         let width = 30, filled = total > 0 ? width * done / total : width
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let line = String(format: "\r%@ %@ %d/%d  %.1f %@/s  ETA %.0fs ", bar, label, done, total, rate, label, eta)
@@ -93,7 +104,7 @@ final class ProgressBar: @unchecked Sendable {
 /// Files named on the command line, with each folder replaced by the files under it whose
 /// names end in `suffix` (sorted, so batches run in a stable order).
 /// - Parameter verb: what the command does, for the error ("import", "pre-translate").
-func expandInputs(_ paths: [String], suffix: String, verb: String) throws -> [String] {
+func expandInputs(_ paths: [String], suffixes: [String], verb: String) throws -> [String] {
     var files: [String] = []
     for p in paths {
         var isDir: ObjCBool = false
@@ -102,8 +113,8 @@ func expandInputs(_ paths: [String], suffix: String, verb: String) throws -> [St
         }
         if isDir.boolValue {
             let found = (FileManager.default.enumerator(atPath: p)?.allObjects as? [String] ?? [])
-                .filter { $0.lowercased().hasSuffix(suffix) }.sorted()
-            if found.isEmpty { warn("tarjama: '\(p)' holds no \(suffix) files") }
+                .filter { name in suffixes.contains { name.lowercased().hasSuffix($0) } }.sorted()
+            if found.isEmpty { warn("tarjama: '\(p)' holds no \(suffixes.joined(separator: " or ")) files") }
             files += found.map { (p as NSString).appendingPathComponent($0) }
         } else {
             files.append(p)

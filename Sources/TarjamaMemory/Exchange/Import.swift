@@ -1,13 +1,27 @@
 import Foundation
 import GRDB
 
-/// What an import did, per file: counts and every skipped line with its number.
+/// A line (TSV) or unit (TMX, the line where `<tu>` starts) that was skipped or repaired, and why.
+public struct ImportProblem: Sendable, Equatable, Codable {
+    public let line: Int
+    public let message: String
+
+    /// Problems kept per list in a report; the counts go on beyond.
+    static let kept = 1_000
+}
+
+/// What an import did, per file: counts, and skipped or repaired lines with their numbers.
 public struct ImportReport: Sendable, Codable {
     public var file: String
     public var format: String
     public var added = 0
     public var duplicates = 0
-    public var skipped: [TSV.Problem] = []
+    public var skipped: [ImportProblem] = []
+    public var repaired: [ImportProblem] = []
+    public var skippedCount = 0
+    public var repairedCount = 0
+    /// DOCTYPE entity declarations seen and ignored (never expanded).
+    public var ignoredEntityDeclarations = 0
     public var seconds = 0.0
 }
 
@@ -19,17 +33,66 @@ extension Memory {
         var report = ImportReport(file: path, format: "tsv")
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
-                report.skipped = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage) { batch in
+                let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage) { batch in
                     let s = try Memory.add(batch, user: user, in: db)
                     report.added += s.added
                     report.duplicates += s.duplicates
                     progress?(report.added + report.duplicates)
                 }
+                report.skipped = Array(problems.prefix(ImportProblem.kept))
+                report.skippedCount = problems.count
                 return .commit
             }
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// Imports a TMX file in one transaction: a malformed or truncated file imports nothing and
+    /// throws `MemoryError.badInput` with the line. Arabic (`sourceLanguage`) variants become
+    /// sources and English (`targetLanguage`) variants targets, whatever the file's srclang.
+    public func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                          user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+        let start = Date()
+        var report = ImportReport(file: path, format: "tmx")
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction {
+                let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path) { batch in
+                    let s = try Memory.add(batch, user: user, in: db)
+                    report.added += s.added
+                    report.duplicates += s.duplicates
+                    progress?(report.added + report.duplicates)
+                }
+                report.skipped = outcome.skipped
+                report.skippedCount = outcome.skippedCount
+                report.repaired = outcome.repaired
+                report.repairedCount = outcome.repairedCount
+                report.ignoredEntityDeclarations = outcome.ignoredEntityDeclarations
+                return .commit
+            }
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// Imports a file by its kind: TMX (by extension or an XML start) or TSV.
+    public func importFile(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                           user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+        if Self.looksLikeTMX(path) {
+            return try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress)
+        }
+        return try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress)
+    }
+
+    /// `.tmx` or `.xml`, or a file whose first bytes are XML (after a BOM, in UTF-8 or UTF-16).
+    static func looksLikeTMX(_ path: String) -> Bool {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ext == "tmx" || ext == "xml" { return true }
+        if ext == "tsv" || ext == "txt" || ext == "tab" { return false }
+        guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 8) else { return false }
+        try? h.close()
+        let b = [UInt8](head).filter { $0 != 0 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF && $0 != 0xFF && $0 != 0xFE }
+        return b.first == 0x3C
     }
 
     /// Writes every unit as TMX 1.4 through `emit`, in constant memory.

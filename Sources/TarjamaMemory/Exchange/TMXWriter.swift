@@ -32,17 +32,22 @@ public final class TMXWriter {
     }
 
     public func write(_ unit: TranslationUnit) throws {
-        var xml = "    <tu creationdate=\"\(Self.date(unit.createdAt))\" changedate=\"\(Self.date(unit.changedAt))\""
+        var props = unit.properties
+        var xml = "    <tu"
+        if let tuid = props.removeValue(forKey: "tuid") { xml += " tuid=\"\(Self.escape(tuid))\"" }
+        xml += " creationdate=\"\(Self.date(unit.createdAt))\" changedate=\"\(Self.date(unit.changedAt))\""
         if let by = unit.createdBy { xml += " creationid=\"\(Self.escape(by))\"" }
         if let by = unit.changedBy { xml += " changeid=\"\(Self.escape(by))\"" }
         xml += " usagecount=\"\(unit.usageCount)\">\n"
         // The DTD orders note and prop before tuv.
         for note in unit.notes { xml += "      <note>\(Self.escape(note))</note>\n" }
-        var props = unit.properties
         if let origin = unit.origin { props["x-origin"] = origin }
         if let position = unit.position { props["x-position"] = String(position) }
         if let confidence = unit.confidence { props["x-alignment-confidence"] = String(format: "%.3f", confidence) }
         if unit.occurrences > 1 { props["x-occurrences"] = String(unit.occurrences) }
+        // Context (101%) matches survive a round trip through TMX.
+        if let h = unit.previousHash { props["x-context-prev"] = String(h) }
+        if let h = unit.nextHash { props["x-context-next"] = String(h) }
         for (type, value) in props.sorted(by: { $0.key < $1.key }) {
             xml += "      <prop type=\"\(Self.escape(type))\">\(Self.escape(value))</prop>\n"
         }

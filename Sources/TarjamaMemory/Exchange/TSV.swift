@@ -5,11 +5,7 @@ import Foundation
 /// Reading is streaming and honest: a line without a tab, or with an empty side, is skipped
 /// and reported with its line number instead of being imported half-empty.
 public enum TSV {
-    /// A line that was skipped, and why.
-    public struct Problem: Sendable, Equatable, Codable {
-        public let line: Int
-        public let message: String
-    }
+    public typealias Problem = ImportProblem
 
     /// Reads a TSV file in batches of `batchSize` drafts; `body` gets each batch.
     public static func read(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",

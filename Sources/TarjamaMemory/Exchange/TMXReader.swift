@@ -1,0 +1,236 @@
+import Foundation
+
+/// Reads translation units from a TMX file (1.1 to 1.4), streaming, into drafts for one
+/// language pair.
+///
+/// Tolerant where tools differ: `xml:lang` or the old `lang`, any case and region of a language
+/// code (`ar`, `AR`, `ar-SA`, `ar_EG` are all Arabic), `srclang="*all*"`, UTF-8 with or without
+/// a BOM and UTF-16. Inline codes (`bpt ept ph it ut x`) become placeholders `{1}`, `{/1}`,
+/// `{2/}` (their native code is dropped); `hi`, `g`, `mrk` keep their text. `prop` and `note`
+/// of the unit and its variants are kept. Several target variants give several units (one
+/// source may have several translations). Whatever is skipped or repaired is reported with the
+/// line of the unit.
+public struct TMXReader {
+    public var sourceLanguage: String
+    public var targetLanguage: String
+    public var batchSize = 5_000
+
+    public init(sourceLanguage: String = "ar", targetLanguage: String = "en") {
+        self.sourceLanguage = sourceLanguage
+        self.targetLanguage = targetLanguage
+    }
+
+    /// What reading found besides the units.
+    public struct Outcome: Sendable {
+        public var units = 0
+        /// The first `ImportProblem.kept` of each, and how many there were in all.
+        public var skipped: [ImportProblem] = []
+        public var repaired: [ImportProblem] = []
+        public var skippedCount = 0
+        public var repairedCount = 0
+
+        mutating func skip(_ line: Int, _ message: String) {
+            skippedCount += 1
+            if skipped.count < ImportProblem.kept { skipped.append(ImportProblem(line: line, message: message)) }
+        }
+
+        mutating func repair(_ line: Int, _ message: String) {
+            repairedCount += 1
+            if repaired.count < ImportProblem.kept { repaired.append(ImportProblem(line: line, message: message)) }
+        }
+        public var ignoredEntityDeclarations = 0
+        public var languages: [String: Int] = [:]
+    }
+
+    /// The primary language subtag, lower-cased: `ar_EG` and `AR-sa` are `ar`.
+    public static func primary(_ code: String) -> String {
+        String(code.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "")
+    }
+
+    /// Reads `path`, handing drafts to `body` in batches. Throws `MemoryError.badInput` with the
+    /// line for a file that is not well-formed TMX; the caller's transaction then imports nothing.
+    public func read(path: String, _ body: ([UnitDraft]) throws -> Void) throws -> Outcome {
+        let input = try ByteInput(path: path)
+        let parser = XMLPullParser(input: input)
+        var outcome = Outcome()
+        var currentTU = 0
+        parser.repair = { line, message in outcome.repair(currentTU > 0 ? currentTU : line, message) }
+        let origin = (path as NSString).lastPathComponent
+        let wantSource = Self.primary(sourceLanguage), wantTarget = Self.primary(targetLanguage)
+
+        var batch: [UnitDraft] = []
+        var path_: [String] = []
+        // The unit being read.
+        var tuAttributes: [String: String] = [:]
+        var tuProperties: [String: String] = [:], tuNotes: [String] = []
+        var variants: [(lang: String, text: String, line: Int)] = []
+        var variantLang = ""
+        var seg = "", inSeg = false, codeDepth = 0, placeholder = 0
+        var text = ""   // prop / note text being collected
+        var propType: String?
+        var sawTMX = false
+        var writtenByTarjama = false
+
+        func fail(_ line: Int, _ message: String) -> MemoryError {
+            .badInput(file: path, line: line, message: message)
+        }
+
+        func finishUnit(line: Int) throws {
+            let sources = variants.filter { Self.primary($0.lang) == wantSource }
+            let targets = variants.filter { Self.primary($0.lang) == wantTarget }
+            for v in variants { outcome.languages[Self.primary(v.lang), default: 0] += 1 }
+            guard let source = sources.first else {
+                outcome.skip(line, "no \(wantSource) variant (languages: \(variants.map(\.lang).joined(separator: ", ")))")
+                return
+            }
+            if sources.count > 1 {
+                outcome.repair(line, "\(sources.count) \(wantSource) variants; the first kept as source")
+            }
+            guard !targets.isEmpty else {
+                outcome.skip(line, "no \(wantTarget) variant (languages: \(variants.map(\.lang).joined(separator: ", ")))")
+                return
+            }
+            let s = source.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !s.isEmpty else {
+                outcome.skip(line, "empty \(wantSource) segment")
+                return
+            }
+            var props = tuProperties
+            if let id = tuAttributes["tuid"] { props["tuid"] = id }
+            // What Tarjama's own export carries as x- properties goes back into its fields.
+            // A Tarjama export says where each unit came from; anything else came from this file.
+            let unitOrigin = props.removeValue(forKey: "x-origin") ?? (writtenByTarjama ? nil : origin)
+            let position = props.removeValue(forKey: "x-position").flatMap { Int($0) } ?? (writtenByTarjama ? nil : line)
+            let confidence = props.removeValue(forKey: "x-alignment-confidence").flatMap { Double($0) }
+            let previousHash = props.removeValue(forKey: "x-context-prev").flatMap { Int64($0) }
+            let nextHash = props.removeValue(forKey: "x-context-next").flatMap { Int64($0) }
+            for t in targets {
+                let target = t.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !target.isEmpty else {
+                    outcome.skip(t.line, "empty \(wantTarget) segment")
+                    continue
+                }
+                var draft = UnitDraft(
+                    source: s, target: target, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
+                    origin: unitOrigin, position: position, confidence: confidence,
+                    createdAt: tuAttributes["creationdate"].flatMap { Self.date($0, line: line, &outcome) },
+                    changedAt: tuAttributes["changedate"].flatMap { Self.date($0, line: line, &outcome) },
+                    createdBy: tuAttributes["creationid"], changedBy: tuAttributes["changeid"],
+                    usageCount: tuAttributes["usagecount"].flatMap { Int($0) } ?? 0,
+                    properties: props, notes: tuNotes)
+                draft.previousHash = previousHash
+                draft.nextHash = nextHash
+                batch.append(draft)
+                outcome.units += 1
+            }
+            if batch.count >= batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+
+        do {
+            while let event = try parser.next() {
+                switch event {
+                case .start(let name, let attributes, _):
+                    let parent = path_.last
+                    path_.append(name)
+                    if inSeg {
+                        switch name {
+                        case "bpt":
+                            placeholder += 1; codeDepth += 1; seg += "{\(attributes["i"] ?? String(placeholder))}"
+                        case "ept":
+                            codeDepth += 1; seg += "{/\(attributes["i"] ?? String(placeholder))}"
+                        case "ph", "it", "ut", "x":
+                            placeholder += 1; codeDepth += 1; seg += "{\(attributes["x"] ?? String(placeholder))/}"
+                        case "sub":
+                            codeDepth += 1   // text inside native code: dropped with it
+                        default:
+                            break   // hi, g, mrk: their text is the segment's text
+                        }
+                        continue
+                    }
+                    switch name {
+                    case "tmx":
+                        sawTMX = true
+                    case "header":
+                        writtenByTarjama = attributes["creationtool"] == "Tarjama"
+                    case "tu":
+                        guard parent == "body" else { break }
+                        currentTU = parser.line
+                        tuAttributes = attributes; tuProperties = [:]; tuNotes = []; variants = []
+                    case "tuv":
+                        variantLang = attributes["xml:lang"] ?? attributes["lang"] ?? ""
+                        if variantLang.isEmpty {
+                            outcome.repair(parser.line, "<tuv> without xml:lang or lang; variant ignored")
+                        }
+                    case "seg":
+                        inSeg = true; seg = ""; codeDepth = 0; placeholder = 0
+                    case "prop":
+                        propType = attributes["type"] ?? "x-prop"; text = ""
+                    case "note":
+                        text = ""
+                    default:
+                        break
+                    }
+                    if !sawTMX { throw fail(parser.line, "not a TMX file: the root element is <\(name)>, not <tmx>") }
+                case .text(let t):
+                    if inSeg {
+                        if codeDepth == 0 { seg += t }
+                    } else if path_.last == "prop" || path_.last == "note" {
+                        text += t
+                    }
+                case .end(let name):
+                    path_.removeLast()
+                    if inSeg && name != "seg" {
+                        if ["bpt", "ept", "ph", "it", "ut", "x", "sub"].contains(name) { codeDepth -= 1 }
+                        continue
+                    }
+                    switch name {
+                    case "seg":
+                        inSeg = false
+                        if !variantLang.isEmpty { variants.append((variantLang, seg, parser.line)) }
+                    case "tuv":
+                        variantLang = ""
+                    case "prop":
+                        // Unit props and variant props both describe the unit here.
+                        if path_.contains("tu"), let type = propType { tuProperties[type] = text }
+                        propType = nil
+                    case "note":
+                        if path_.contains("tu") { tuNotes.append(text) }
+                    case "tu":
+                        if path_.last == "body" { try finishUnit(line: currentTU) }
+                        currentTU = 0
+                    default:
+                        break
+                    }
+                }
+            }
+        } catch let e as XMLError {
+            throw fail(e.line, e.message)
+        }
+        if !sawTMX { throw fail(1, "not a TMX file: no <tmx> element") }
+        if !batch.isEmpty { try body(batch) }
+        outcome.ignoredEntityDeclarations = parser.ignoredEntityDeclarations
+        return outcome
+    }
+
+    /// `YYYYMMDDThhmmssZ` (TMX's only date form); nil and a repair note otherwise.
+    static func date(_ s: String, line: Int, _ outcome: inout Outcome) -> Date? {
+        let u = Array(s.utf8)
+        func number(_ r: Range<Int>) -> Int? {
+            var v = 0
+            for k in r { guard u[k] >= 0x30 && u[k] <= 0x39 else { return nil }; v = v * 10 + Int(u[k] - 0x30) }
+            return v
+        }
+        guard u.count == 16, u[8] == 0x54, u[15] == 0x5A, let y = number(0..<4), let mo = number(4..<6), let d = number(6..<8),
+              let h = number(9..<11), let mi = number(11..<13), let se = number(13..<15) else {
+            outcome.repair(line, "date '\(s)' is not YYYYMMDDThhmmssZ; ignored")
+            return nil
+        }
+        var c = DateComponents()
+        c.year = y; c.month = mo; c.day = d; c.hour = h; c.minute = mi; c.second = se
+        c.timeZone = TimeZone(identifier: "UTC")
+        return Calendar(identifier: .gregorian).date(from: c)
+    }
+}
