@@ -112,3 +112,42 @@ final class ElementCollector: NSObject, XMLParserDelegate {
         seen.append((elementName, attributeDict))
     }
 }
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs python3 with arguments; nil when it cannot run.
+func python(_ arguments: [String]) -> (status: Int32, output: String)? {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + arguments
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = FileHandle.nullDevice
+    guard (try? p.run()) != nil else { return nil }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+let translateToolkit = python(["-c", "import translate.storage.xliff"])?.status == 0
+
+@Suite("XLIFF read by translate-toolkit", .enabled(if: translateToolkit, "translate-toolkit absent (pip install translate-toolkit): skipped"))
+struct XLIFFOutsideReaderTests {
+    @Test func translateToolkitReadsUnitsLanguagesStatesAndAlternatives() throws {
+        let desk = try Desk()
+        let batch = try Pretranslator(memoryPath: desk.memory.path).run(paths: [try desk.article("a.txt", PretranslatorTests().text)])
+        let path = desk.dir.appendingPathComponent("a.xlf").path
+        try XLIFFWriter.document(batch.articles[0]).write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try #require(python([packageRoot.appendingPathComponent("scripts/ttk-read.py").path, path]))
+        #expect(result.status == 0)
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect(seen["class"] as? String == "Xliff1File")
+        #expect(seen["sourcelanguage"] as? String == "ar")
+        #expect(seen["targetlanguage"] as? String == "en")
+        #expect(seen["units"] as? Int == 4)   // three segments and the boilerplate line
+        #expect(seen["states"] as? [String: Int] == ["needs-review-translation": 1, "translated": 1, "new": 1, "none": 1])
+        #expect(seen["alt_trans"] as? Int == 2)
+        let first = (seen["first"] as? [[String: String]])?.first
+        #expect(first?["target"] == "Trade between the two countries rose by 30% in 2023.")
+    }
+}
