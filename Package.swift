@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory", "TarjamaAlign"]),
         .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch"]),
-        .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate"]),
+        .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory"]),
     ],
     swiftLanguageModes: [.v6]
 )

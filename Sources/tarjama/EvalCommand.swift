@@ -3,6 +3,7 @@ import Foundation
 import TarjamaAlign
 import TarjamaMatch
 import TarjamaMemory
+import TarjamaPretranslate
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,7 @@ struct EvalCommand: ParsableCommand {
           tarjama eval align ../shared/data/align/textberg-dev --json
           tarjama eval align --no-lexicon
         """,
-        subcommands: [AlignEval.self, FuzzyEval.self])
+        subcommands: [AlignEval.self, FuzzyEval.self, PretranslateEval.self])
 
     struct AlignEval: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -99,6 +100,51 @@ extension EvalCommand {
             print(String(format: "median lookup %.2f ms, exhaustive scan %.1f ms → %.0f× faster", e.medianLookupMilliseconds,
                          e.medianExhaustiveMilliseconds, e.medianExhaustiveMilliseconds / max(e.medianLookupMilliseconds, 0.001)))
             for miss in e.misses.prefix(15) { print("  miss: \(miss)") }
+        }
+    }
+}
+
+extension EvalCommand {
+    struct PretranslateEval: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pretranslate",
+            abstract: "Pre-translate the NTREX articles against the ar-en-33k memory and check bands by brute force.",
+            discussion: """
+            Builds (once) a memory from ../shared/data/parallel/ar-en-33k.tsv, pre-translates the
+            Arabic side of every NTREX article in ../shared/data/docs, prints the analysis, and
+            checks each segment's band against an exhaustive scan of the memory. Example:
+              swift run -c release tarjama eval pretranslate --sample 300
+            """)
+
+        @Option(help: "The shared data folder.") var data = "../shared/data"
+        @Option(help: "Memory to build or reuse.") var memory = ".build/eval-33k.tmdb"
+        @Option(help: "Fuzzy threshold for the analysis and the check.") var min = 50
+        @Option(help: "Segments checked against the exhaustive scan.") var sample = 300
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() throws {
+            let corpus = data + "/parallel/ar-en-33k.tsv"
+            let docs = data + "/docs"
+            guard FileManager.default.fileExists(atPath: corpus), FileManager.default.fileExists(atPath: docs) else {
+                throw UserError("'\(data)' lacks parallel/ar-en-33k.tsv or docs/: the shared data folder is needed (pass --data DIR).")
+            }
+            let m = try Memory(path: memory)
+            if try m.unitCount() == 0 { _ = try m.importTSV(path: corpus) }
+            let folders = try FileManager.default.contentsOfDirectory(atPath: docs).filter { $0.hasPrefix("ntrex-") }.sorted()
+            let paths = folders.map { docs + "/" + $0 + "/ar.txt" }
+            let start = Date()
+            let batch = try Pretranslator(memoryPath: memory, options: PretranslateOptions(minimum: min)).run(paths: paths)
+            let seconds = Date().timeIntervalSince(start)
+            let scan = try ReferenceScan(memory: m)
+            let check = BandCheck.run(batch, scan: scan, minimum: min, sample: sample)
+            if json {
+                print(try JSONLines().line(check))
+                return
+            }
+            print(String(format: "Pre-translated %d NTREX articles in %.2f s against %@", paths.count, seconds, memory))
+            print(batch.analysis.table())
+            print(String(format: "bands equal to the exhaustive scan's: %d of %d segments (%.1f%%)", check.agree, check.checked, 100 * check.agreement))
+            for d in check.disagreements.prefix(10) { print("  \(d.indexed.label) vs exhaustive \(d.exhaustive.label): \(d.source)") }
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import FoundationXML
 import Testing
 import TarjamaMemory
+import TarjamaMatch
 @testable import TarjamaPretranslate
 
 /// A memory and article files in a temporary folder, written for these tests.
@@ -149,5 +150,31 @@ struct XLIFFOutsideReaderTests {
         #expect(seen["alt_trans"] as? Int == 2)
         let first = (seen["first"] as? [[String: String]])?.first
         #expect(first?["target"] == "Trade between the two countries rose by 30% in 2023.")
+    }
+}
+
+let sharedData = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
+
+@Suite("Bands against brute force", .enabled(if: FileManager.default.fileExists(atPath: sharedData + "/parallel/ar-en-33k.tsv"), "../shared/data absent: skipped"))
+struct BandCheckTests {
+    /// A memory of 8,000 of the real pairs (the full 33k check is `tarjama eval pretranslate`,
+    /// too slow for a debug test), three NTREX articles pre-translated, and the segments the
+    /// matcher did not find exactly (then some it did) compared with an exhaustive scan.
+    @Test func ntrexBandsEqualTheExhaustiveScansOnASample() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-bands-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let memory = try Memory(path: dir.appendingPathComponent("m.tmdb").path)
+        let lines = try String(contentsOfFile: sharedData + "/parallel/ar-en-33k.tsv", encoding: .utf8).split(separator: "\n")
+        let part = dir.appendingPathComponent("part.tsv")
+        try lines.prefix(8_000).joined(separator: "\n").write(to: part, atomically: true, encoding: .utf8)
+        _ = try memory.importTSV(path: part.path)
+        let docs = try FileManager.default.contentsOfDirectory(atPath: sharedData + "/docs").filter { $0.hasPrefix("ntrex-") }.sorted()
+        let paths = docs.prefix(3).map { sharedData + "/docs/" + $0 + "/ar.txt" }
+        let batch = try Pretranslator(memoryPath: memory.path, options: PretranslateOptions(minimum: 50)).run(paths: Array(paths))
+        #expect(batch.analysis.failed.isEmpty)
+        let check = BandCheck.run(batch, scan: try ReferenceScan(memory: memory), minimum: 50, sample: 12)
+        #expect(check.checked == 12)
+        #expect(check.agree == check.checked, "\(check.disagreements)")
     }
 }
