@@ -33,12 +33,18 @@ extension Memory {
         var report = ImportReport(file: path, format: "tsv")
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
-                let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage) { batch in
-                    let s = try Memory.add(batch, user: user, in: db)
+                let pipeline = PreparePipeline()
+                func write(_ units: [PreparedUnit]?) throws {
+                    guard let units else { return }
+                    let s = try Memory.insert(units, user: user, in: db)
                     report.added += s.added
                     report.duplicates += s.duplicates
                     progress?(report.added + report.duplicates)
                 }
+                let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage) { batch in
+                    try write(pipeline.push(batch))
+                }
+                try write(pipeline.finish())
                 report.skipped = Array(problems.prefix(ImportProblem.kept))
                 report.skippedCount = problems.count
                 return .commit
@@ -57,12 +63,18 @@ extension Memory {
         var report = ImportReport(file: path, format: "tmx")
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
-                let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path) { batch in
-                    let s = try Memory.add(batch, user: user, in: db)
+                let pipeline = PreparePipeline()
+                func write(_ units: [PreparedUnit]?) throws {
+                    guard let units else { return }
+                    let s = try Memory.insert(units, user: user, in: db)
                     report.added += s.added
                     report.duplicates += s.duplicates
                     progress?(report.added + report.duplicates)
                 }
+                let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path) { batch in
+                    try write(pipeline.push(batch))
+                }
+                try write(pipeline.finish())
                 report.skipped = outcome.skipped
                 report.skippedCount = outcome.skippedCount
                 report.repaired = outcome.repaired
