@@ -66,8 +66,18 @@ public final class Matcher {
     private var frequencies: [String: Int] = [:]
     private var unitCount: Int?
 
+    /// Milliseconds spent per phase over all lookups (for `tarjama bench lookup`).
+    public private(set) var phaseMilliseconds: [String: Double] = [:]
+
     public init(memory: Memory) {
         self.memory = memory
+    }
+
+    @inline(__always)
+    private func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        defer { phaseMilliseconds[phase, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+        return try body()
     }
 
     public func lookup(_ text: String, context: MatchContext = MatchContext(), options: MatchOptions = MatchOptions()) throws -> [Match] {
@@ -76,7 +86,7 @@ public final class Matcher {
         var seen = Set<Int64>()
         var matches: [Match] = []
 
-        for unit in try memory.exact(text) {
+        for unit in try timed("exact", { try memory.exact(text) }) {
             seen.insert(unit.id!)
             matches.append(try match(unit, scorer, context))
         }
@@ -84,15 +94,19 @@ public final class Matcher {
         let (terms, length) = MatchTokens.terms(scorer.query)
         let ratio = Double(max(options.minimum, 1)) / 100
         let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
-        var scored: [(Double, TranslationUnit, [MatchToken])] = []
-        for unit in try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
-        where !seen.contains(unit.id!) {
-            let tokens = MatchTokens.tokens(unit.source)
-            if let s = scorer.quickScore(tokens, minimum: options.minimum) { scored.append((s, unit, tokens)) }
+        // Candidates are scored on their stored tokens; whole units are read only for the best.
+        var scored: [(score: Double, id: Int64, tokens: [MatchToken])] = []
+        let found = try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
+        timed("quick score") {
+            for (id, tokens) in found where !seen.contains(id) {
+                if let s = scorer.quickScore(tokens, minimum: options.minimum) { scored.append((s, id, tokens)) }
+            }
         }
-        scored.sort { $0.0 > $1.0 }
-        for (_, unit, tokens) in scored.prefix(max(options.limit * 4, 20)) {
-            matches.append(try match(unit, scorer, context, tokens: tokens))
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        let kept = scored.prefix(max(options.limit * 4, 20))
+        let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens) })
+        for unit in try timed("read units", { try memory.units(ids: kept.map(\.id)) }) {
+            matches.append(try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) })
         }
         matches = matches.filter { $0.score >= options.minimum }
         matches.sort(by: Self.better)
@@ -112,7 +126,7 @@ public final class Matcher {
     /// to the units that hold it, and stops before the lists add up to more than a budget, so a
     /// query costs about the same whatever the memory's size. Words too common for the budget
     /// ("في", "من") are skipped: they cannot tell candidates apart.
-    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int) throws -> [TranslationUnit] {
+    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int) throws -> [(id: Int64, tokens: [MatchToken])] {
         let unique = Array(Set(terms))
         let missing = unique.filter { frequencies[$0] == nil }
         if !missing.isEmpty {
@@ -121,19 +135,48 @@ public final class Matcher {
         if unitCount == nil { unitCount = try memory.unitCount() }
         let total = Double(max(unitCount ?? 1, 1))
         let present = unique.filter { (frequencies[$0] ?? 0) > 0 }.sorted { (frequencies[$0]!, $0) < (frequencies[$1]!, $1) }
+        var budget = Self.postingBudget
         var weight: [Int64: Double] = [:]
-        var budget = 60_000
+        weight.reserveCapacity(min(budget, present.reduce(0) { $0 + frequencies[$1]! }))
         for (k, t) in present.enumerated() {
             let df = frequencies[t]!
             let idf = log(1 + total / Double(df))
             if df > budget && k >= 2 { continue }
             budget -= df
-            for id in try memory.postings(t) { weight[id, default: 0] += idf }
+            let ids = try timed("postings") { try memory.postings(t) }
+            timed("weights") { for id in ids { weight[id, default: 0] += idf } }
         }
-        let best = weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(limit * 2).map(\.key)
-        let units = try memory.units(ids: best, lengths: lengths)
+        let best = timed("top") { Self.top(weight, limit * 2) }
+        let found = try timed("candidate tokens") { try memory.candidateTokens(ids: best, lengths: lengths) }
         let rank = Dictionary(uniqueKeysWithValues: best.enumerated().map { ($1, $0) })
-        return Array(units.sorted { rank[$0.id!]! < rank[$1.id!]! }.prefix(limit))
+        return Array(found.sorted { rank[$0.id]! < rank[$1.id]! }.prefix(limit))
+    }
+
+    /// Postings read per lookup at most (the two rarest terms are always read).
+    static let postingBudget = 10_000
+
+    /// The `count` ids with the highest weights (ties: lower id first), without sorting them all.
+    static func top(_ weight: [Int64: Double], _ count: Int) -> [Int64] {
+        guard weight.count > count else {
+            return weight.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+        }
+        // The count-th largest weight by selection on a copy, then everything above it.
+        var values = Array(weight.values)
+        let k = count - 1
+        var lo = 0, hi = values.count - 1
+        while lo < hi {
+            let pivot = values[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while values[i] > pivot { i += 1 }
+                while values[j] < pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        }
+        let threshold = values[k]
+        return weight.filter { $0.value >= threshold }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
     }
 
     private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, tokens: [MatchToken]? = nil) throws -> Match {

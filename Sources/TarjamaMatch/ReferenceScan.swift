@@ -37,3 +37,32 @@ public struct ReferenceScan {
         return bestUnits.isEmpty ? nil : (bestScore, bestUnits)
     }
 }
+
+extension ReferenceScan {
+    /// The exhaustive best for several queries in one pass over the memory, without holding it:
+    /// for memories too large to load (a million units), each unit is tokenised once and scored
+    /// against every query. `progress` gets units scanned.
+    public static func best(_ queries: [String], in memory: Memory, minimum: Int = 50,
+                            progress: ((Int) -> Void)? = nil) throws -> [(score: Int, units: [Int64])?] {
+        let scorers = queries.map { Scorer(query: $0) }
+        var best = [(score: Int, units: [Int64])?](repeating: nil, count: queries.count)
+        var bestScore = [Int](repeating: minimum - 1, count: queries.count)
+        var scanned = 0
+        try memory.forEachTokenized { id, tokens, target in
+            for (q, scorer) in scorers.enumerated() where !scorer.query.isEmpty {
+                guard let quick = scorer.quickScore(tokens, minimum: max(minimum, bestScore[q])),
+                      Int(quick.rounded(.up)) >= bestScore[q] else { continue }
+                let s = scorer.evaluate(stored: tokens, target: target).breakdown.intrinsicScore
+                if s > bestScore[q] {
+                    bestScore[q] = s
+                    best[q] = (s, [id])
+                } else if s == bestScore[q] {
+                    best[q]?.units.append(id)
+                }
+            }
+            scanned += 1
+            if scanned % 10_000 == 0 { progress?(scanned) }
+        }
+        return best
+    }
+}

@@ -55,7 +55,11 @@ public final class Scorer {
     private var scalars: [[Unicode.Scalar]] = []
     /// Ids whose tokens may earn partial credit (words of three letters or more).
     private var partialEligible: [Bool] = []
-    private var memo: [Int64: Double] = [:]
+    /// Substitution factors, query word × stored word, in a flat table (−1: not computed yet):
+    /// the edit-distance inner loop asks for one per cell, and a hashed memo was a third of a
+    /// lookup's time.
+    private var factors: [Double] = []
+    private var queryVocabulary = 0
     private var distance = EditDistance()
 
     public convenience init(query text: String) {
@@ -73,6 +77,7 @@ public final class Scorer {
             return id
         }
         self.vocabulary = vocabulary
+        queryVocabulary = vocabulary.count
         self.scalars = scalars
         self.partialEligible = eligible
         queryWeights = tokens.map(\.weight)
@@ -101,8 +106,18 @@ public final class Scorer {
     /// unrelated words cost the full word. Numbers and clitics get no partial credit.
     func substitutionFactor(_ a: Int32, _ b: Int32) -> Double {
         guard partialEligible[Int(a)], partialEligible[Int(b)] else { return 1 }
-        let key = (Int64(min(a, b)) << 32) | Int64(max(a, b))
-        if let v = memo[key] { return v }
+        // One side is always a query word in the matcher's alignments.
+        let (q, other) = Int(a) < queryVocabulary ? (Int(a), Int(b)) : (Int(b), Int(a))
+        guard q < queryVocabulary else { return characterFactor(a, b) }
+        let slot = other * queryVocabulary + q
+        if slot >= factors.count { factors.append(contentsOf: repeatElement(-1, count: max(slot + 1 - factors.count, queryVocabulary * 64))) }
+        if factors[slot] >= 0 { return factors[slot] }
+        let v = characterFactor(a, b)
+        factors[slot] = v
+        return v
+    }
+
+    private func characterFactor(_ a: Int32, _ b: Int32) -> Double {
         let x = scalars[Int(a)], y = scalars[Int(b)]
         var prev = Array(0...y.count), cur = prev
         for i in 1...x.count {
@@ -112,9 +127,7 @@ public final class Scorer {
             }
             swap(&prev, &cur)
         }
-        let v = min(1, 1.5 * Double(prev[y.count]) / Double(max(x.count, y.count)))
-        memo[key] = v
-        return v
+        return min(1, 1.5 * Double(prev[y.count]) / Double(max(x.count, y.count)))
     }
 
     /// The word score only (no placeables or penalties): the fast first pass.

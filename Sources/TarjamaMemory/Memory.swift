@@ -34,6 +34,10 @@ public final class Memory: Sendable {
         config.readonly = readOnly
         config.busyMode = .timeout(30)
         config.label = "tarjama-memory"
+        // 32 MB of page cache per connection: lookups read posting lists and candidate tokens
+        // scattered over a large file, and the OS page cache on these machines is reclaimed
+        // aggressively.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -114,6 +118,11 @@ public final class Memory: Sendable {
                 DELETE FROM meta WHERE key = 'lexicon';
                 """)
         }
+        m.registerMigration("v4: stored match tokens") { db in
+            // Lookups decode a candidate's tokens instead of normalising its text again. Units
+            // stored before this version have none and are tokenised on the fly.
+            try db.execute(sql: "ALTER TABLE unit ADD COLUMN tokens BLOB")
+        }
         return m
     }()
 
@@ -141,8 +150,8 @@ public final class Memory: Sendable {
         let insert = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO unit (source_lang, target_lang, source, target, source_key, source_hash, pair_hash,
                               origin, position, prev_hash, next_hash, confidence, created_at, changed_at,
-                              created_by, changed_by, usage_count, properties, notes, length)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              created_by, changed_by, usage_count, properties, notes, length, tokens)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let repeated = try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE pair_hash = ?")
         let termIndex = try db.cachedStatement(sql: "INSERT INTO unit_terms(rowid, terms) VALUES (?, ?)")
@@ -153,7 +162,7 @@ public final class Memory: Sendable {
                 d.sourceLanguage, d.targetLanguage, d.source, d.target, u.key, u.keyHash, u.pairHash,
                 d.origin, d.position, u.previousHash, u.nextHash,
                 d.confidence, stamp(d.createdAt), stamp(d.changedAt ?? d.createdAt), d.createdBy ?? user,
-                d.changedBy ?? d.createdBy ?? user, d.usageCount, u.properties, u.notes, u.length,
+                d.changedBy ?? d.createdBy ?? user, d.usageCount, u.properties, u.notes, u.length, u.tokens,
             ])
             try insert.execute()
             if db.changesCount == 1 {
@@ -220,6 +229,53 @@ public final class Memory: Sendable {
         let quoted = "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         return try pool.read { db in
             try Int64.fetchAll(db.cachedStatement(sql: "SELECT rowid FROM unit_terms WHERE unit_terms MATCH ?"), arguments: [quoted])
+        }
+    }
+
+    /// Match tokens of the units with these ids whose length lies in `lengths`, for scoring
+    /// candidates without reading whole units.
+    public func candidateTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: [MatchToken])] {
+        guard !ids.isEmpty else { return [] }
+        return try pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, tokens FROM unit WHERE id IN (\(ids.map(String.init).joined(separator: ","))) AND length BETWEEN ? AND ?
+                """, arguments: [lengths.lowerBound, min(lengths.upperBound, Int(Int32.max))])
+            var out: [(Int64, [MatchToken])] = []
+            out.reserveCapacity(ids.count)
+            while let row = try rows.next() {
+                let id: Int64 = row[0]
+                let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
+                    data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
+                }
+                if let decoded {
+                    out.append((id, decoded))
+                } else if let source = try String.fetchOne(db, sql: "SELECT source FROM unit WHERE id = ?", arguments: [id]) {
+                    out.append((id, MatchTokens.tokens(source)))   // stored before tokens were kept
+                }
+            }
+            return out
+        }
+    }
+
+    /// Every unit's id, match tokens and target, in id order and in batches (constant memory):
+    /// what an exhaustive scan needs.
+    public func forEachTokenized(batchSize: Int = 5_000, _ body: (Int64, [MatchToken], String) throws -> Void) throws {
+        var last: Int64 = 0
+        while true {
+            var batch: [(Int64, [MatchToken], String)] = []
+            try pool.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, tokens, source, target FROM unit WHERE id > ? ORDER BY id LIMIT ?",
+                                               arguments: [last, batchSize])
+                while let row = try rows.next() {
+                    let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
+                        data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
+                    }
+                    batch.append((row[0], decoded ?? MatchTokens.tokens(row[2] as String), row[3]))
+                }
+            }
+            for (id, tokens, target) in batch { try body(id, tokens, target) }
+            guard let id = batch.last?.0, batch.count == batchSize else { return }
+            last = id
         }
     }
 

@@ -13,6 +13,7 @@ struct PreparedUnit: Sendable {
     let nextHash: Int64?
     let terms: String
     let length: Int
+    let tokens: Data
     let properties: String
     let notes: String
 
@@ -23,7 +24,9 @@ struct PreparedUnit: Sendable {
         pairHash = SegmentKey.hash(d.source + "\u{0}" + d.target)
         previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash
         nextHash = d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash
-        (terms, length) = MatchTokens.terms(d.source)
+        let matchTokens = MatchTokens.tokens(d.source)
+        (terms, length) = MatchTokens.terms(matchTokens)
+        tokens = Data(MatchTokens.encode(matchTokens))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         properties = d.properties.isEmpty ? "{}" : String(decoding: (try? encoder.encode(d.properties)) ?? Data("{}".utf8), as: UTF8.self)

@@ -75,3 +75,54 @@ public enum MatchTokens {
         return String(s)
     }
 }
+
+extension MatchTokens {
+    /// A compact byte form of a unit's match tokens, stored beside the unit so a lookup decodes
+    /// its candidates instead of normalising them again (normalising was 80% of lookup time).
+    ///
+    /// Per token: one flag byte (kind in bits 0-1, clitic in bit 2), then the original and the key,
+    /// each as a length byte (or 255 and two more bytes) and UTF-8 bytes.
+    public static func encode(_ tokens: [MatchToken]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(tokens.count * 12)
+        func put(_ s: String) {
+            let u = s.utf8
+            if u.count < 255 { out.append(UInt8(u.count)) } else {
+                out.append(255); out.append(UInt8(min(u.count, 65_535) >> 8)); out.append(UInt8(min(u.count, 65_535) & 0xFF))
+            }
+            out.append(contentsOf: u.prefix(65_535))
+        }
+        for t in tokens {
+            let kind: UInt8 = t.kind == .word ? 0 : t.kind == .number ? 1 : 2
+            out.append(kind | (t.isClitic ? 4 : 0))
+            put(t.original)
+            put(t.key)
+        }
+        return out
+    }
+
+    /// The tokens `encode` stored; nil when the bytes are not such a form.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) -> [MatchToken]? {
+        var tokens: [MatchToken] = []
+        var k = 0
+        func take() -> String? {
+            guard k < bytes.count else { return nil }
+            var n = Int(bytes[k]); k += 1
+            if n == 255 {
+                guard k + 1 < bytes.count else { return nil }
+                n = Int(bytes[k]) << 8 | Int(bytes[k + 1]); k += 2
+            }
+            guard k + n <= bytes.count else { return nil }
+            let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[k..<(k + n)]), as: UTF8.self)
+            k += n
+            return s
+        }
+        while k < bytes.count {
+            let flags = bytes[k]; k += 1
+            guard let original = take(), let key = take() else { return nil }
+            let kind: Token.Kind = flags & 3 == 0 ? .word : flags & 3 == 1 ? .number : .punctuation
+            tokens.append(MatchToken(original: original, key: key, kind: kind, isClitic: flags & 4 != 0))
+        }
+        return tokens
+    }
+}

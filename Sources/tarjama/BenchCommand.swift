@@ -15,7 +15,7 @@ struct BenchCommand: ParsableCommand {
           swift run -c release tarjama bench segment
           swift run -c release tarjama bench segment --megabytes 20 --file article.txt
         """,
-        subcommands: [SegmentBench.self, AlignBench.self, ImportBench.self])
+        subcommands: [SegmentBench.self, AlignBench.self, ImportBench.self, LookupBench.self, PretranslateBench.self])
 }
 
 /// Wall-clock seconds of a block, best of `runs`.

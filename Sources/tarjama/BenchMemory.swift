@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TarjamaMemory
+import TarjamaMatch
+import TarjamaPretranslate
 
 /// A large synthetic memory made from the real pairs, for the speed bars (1,000,000 units).
 ///
@@ -138,5 +140,168 @@ struct ImportBench: ParsableCommand {
         let rss = residentMegabytes()
         results["peak_rss_mb"] = rss
         if json { print(try JSONLines().line(results)) } else { print(String(format: "peak memory %.0f MB (bar 200 MB)", rss)) }
+    }
+}
+
+struct LookupBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lookup",
+        abstract: "Fuzzy lookup on a large memory: median in-process and cold-process times, and the exhaustive scan's.",
+        discussion: """
+        Uses the memory `tarjama bench import` leaves (.build/bench/memory-N.tmdb) or --memory.
+        Queries are real sentences edited (a word dropped, a number changed). Bars at 1,000,000
+        units: median ≤ 5 ms in-process, ≤ 150 ms for a cold `tarjama lookup` process, indexed
+        top-1 equal to the exhaustive best in ≥ 99% of queries. Example:
+          swift run -c release tarjama bench lookup --queries 500 --exhaustive 40
+        """)
+
+    @Option(help: "Real pairs the queries come from.") var pairs = "../shared/data/parallel/ar-en-33k.tsv"
+    @Option(help: "Memory to search (default: the one bench import built for --units).") var memory: String?
+    @Option(help: "Units of the bench import memory to use when --memory is not given.") var units = 1_000_000
+    @Option(help: "Queries timed in-process.") var queries = 500
+    @Option(help: "Queries also run through the exhaustive scan (one pass over the memory for all).") var exhaustive = 40
+    @Option(help: "Cold processes timed.") var cold = 7
+    @Option(help: "Fuzzy threshold.") var min = 70
+    @Option(help: "Candidates scored per lookup (the matcher's default when not given).") var candidates: Int?
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let path = memory ?? ".build/bench/memory-\(units).tmdb"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UserError("no memory at '\(path)': run `tarjama bench import --units \(units) --formats tsv` first, or pass --memory PATH.")
+        }
+        let m = try Memory(path: path, readOnly: true)
+        let size = try m.unitCount()
+        let real = try SyntheticCorpus.pairs(from: pairs)
+        var rng = SplitMix(seed: 42)
+        let qs: [String] = (0..<queries).map { _ in
+            var words = real[Int(rng.next() % UInt64(real.count))].0.split(separator: " ")
+            if words.count > 3 { words.remove(at: Int(rng.next() % UInt64(words.count))) }
+            if let k = words.firstIndex(where: { $0.allSatisfy(\.isNumber) }) { words[k] = Substring(String(Int(rng.next() % 500))) }
+            return words.joined(separator: " ")
+        }
+        let matcher = Matcher(memory: m)
+        var options = MatchOptions(minimum: min, limit: 5)
+        if let candidates { options.candidates = candidates }
+        _ = try matcher.lookup(qs[0], options: options)   // warm caches
+        var times: [Double] = [], top: [Int64?] = []
+        for q in qs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let found = try matcher.lookup(q, options: options)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            top.append(found.first.map(\.unitID))
+            _ = found
+        }
+        times.sort()
+        let median = times[times.count / 2], p95 = times[times.count * 95 / 100]
+
+        var coldTimes: [Double] = []
+        let executable = CommandLine.arguments[0]
+        for q in qs.prefix(cold) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : FileManager.default.currentDirectoryPath + "/" + executable)
+            p.arguments = ["lookup", "--memory", path, "--limit", "5", q]
+            p.standardOutput = FileHandle.nullDevice
+            let start = DispatchTime.now().uptimeNanoseconds
+            try p.run()
+            p.waitUntilExit()
+            coldTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        coldTimes.sort()
+        let coldMedian = coldTimes.isEmpty ? 0 : coldTimes[coldTimes.count / 2]
+
+        let sample = Array(qs.prefix(exhaustive))
+        let bar = ProgressBar(total: size, label: "units scanned")
+        let scanStart = DispatchTime.now().uptimeNanoseconds
+        let reference = sample.isEmpty ? [] : try ReferenceScan.best(sample, in: m, minimum: min) { bar.update($0) }
+        let scanSeconds = Double(DispatchTime.now().uptimeNanoseconds - scanStart) / 1e9
+        // One pass serves every sampled query; a single query's scan costs about the pass's tokenising
+        // share plus its own scoring, so the per-query figure printed is the pass divided by the sample
+        // (favouring the scan).
+        let perQueryScan = scanSeconds * 1000 / Double(max(sample.count, 1))
+        var agree = 0
+        var comparable = 0
+        for (k, r) in reference.enumerated() {
+            comparable += 1
+            if let r { if let t = top[k], r.units.contains(t) { agree += 1 } } else if top[k] == nil { agree += 1 }
+        }
+        let result: [String: Double] = [
+            "units": Double(size), "queries": Double(qs.count), "median_ms": median, "p95_ms": p95,
+            "cold_median_ms": coldMedian, "exhaustive_ms_per_query": perQueryScan, "ratio": perQueryScan / median,
+            "top1_agreement": Double(agree) / Double(max(comparable, 1)), "checked": Double(comparable),
+        ]
+        if json { print(try JSONLines().line(result)); return }
+        print(String(format: "lookup on %d units, %d edited real sentences (min %d%%)", size, qs.count, min))
+        print(String(format: "  in-process    median %.2f ms, p95 %.2f ms (bar 5 ms)", median, p95))
+        let phases = matcher.phaseMilliseconds.sorted { $0.value > $1.value }
+            .map { String(format: "%@ %.2f", $0.key, $0.value / Double(qs.count)) }.joined(separator: ", ")
+        print("  per lookup    " + phases + " ms")
+        print(String(format: "  cold process  median %.0f ms over %d runs (bar 150 ms)", coldMedian, coldTimes.count))
+        print(String(format: "  exhaustive    %.0f ms per query (one pass for %d queries) → index %.0f× faster", perQueryScan, sample.count, perQueryScan / median))
+        print(String(format: "  top-1 equal to the exhaustive best: %d of %d (%.1f%%, bar 99%%)", agree, comparable, 100 * Double(agree) / Double(max(comparable, 1))))
+    }
+}
+
+struct PretranslateBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pretranslate",
+        abstract: "Pre-translate generated wire articles against a large memory, on all cores; bar: 1,000 articles × 1M units in 60 s.",
+        discussion: """
+        Articles are made of real Arabic sentences (consecutive lines of the pairs file, some
+        edited as wire copy is) with a headline line; the memory is the one `tarjama bench import`
+        built. Example:
+          swift run -c release tarjama bench pretranslate --articles 1000
+        """)
+
+    @Option(help: "Real pairs the articles come from.") var pairs = "../shared/data/parallel/ar-en-33k.tsv"
+    @Option(help: "Memory (default: the one bench import built for --units).") var memory: String?
+    @Option(help: "Units of the bench import memory when --memory is not given.") var units = 1_000_000
+    @Option(help: "Articles to generate and pre-translate.") var articles = 1_000
+    @Option(help: "Sentences per article.") var sentences = 16
+    @Flag(help: "Print the result as JSON.") var json = false
+
+    func run() throws {
+        let path = memory ?? ".build/bench/memory-\(units).tmdb"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw UserError("no memory at '\(path)': run `tarjama bench import --units \(units) --formats tsv` first, or pass --memory PATH.")
+        }
+        let real = try SyntheticCorpus.pairs(from: pairs)
+        let dir = ".build/bench/articles-\(articles)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var rng = SplitMix(seed: 7)
+        var paths: [String] = []
+        for a in 0..<articles {
+            let start = Int(rng.next() % UInt64(real.count))
+            var lines = ["عنوان الخبر رقم \(a)"]
+            var paragraph: [String] = []
+            for k in 0..<sentences {
+                var s = real[(start + k) % real.count].0
+                if rng.next() % 3 == 0 {   // edited as wire copy is: a word dropped
+                    var words = s.split(separator: " ")
+                    if words.count > 4 { words.remove(at: Int(rng.next() % UInt64(words.count))) }
+                    s = words.joined(separator: " ")
+                }
+                paragraph.append(s)
+                if paragraph.count == 2 { lines.append(paragraph.joined(separator: " ")); paragraph = [] }
+            }
+            if !paragraph.isEmpty { lines.append(paragraph.joined(separator: " ")) }
+            let file = "\(dir)/\(String(format: "%04d", a)).txt"
+            try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            paths.append(file)
+        }
+        let bar = ProgressBar(total: paths.count, label: "articles")
+        let start = Date()
+        let batch = try Pretranslator(memoryPath: path).run(paths: paths) { bar.update($0) }
+        let seconds = Date().timeIntervalSince(start)
+        let segments = batch.articles.reduce(0) { $0 + $1.segments.count }
+        if json {
+            print(try JSONLines().line(["articles": Double(paths.count), "segments": Double(segments), "seconds": seconds,
+                                        "articles_per_s": Double(paths.count) / seconds, "bar_seconds": 60]))
+            return
+        }
+        print(String(format: "pre-translated %d articles (%d segments) against %@ in %.1f s on %d cores: %.1f articles/s, %.1f ms per segment (bar 60 s for 1,000)",
+                     paths.count, segments, path, seconds, ProcessInfo.processInfo.activeProcessorCount,
+                     Double(paths.count) / seconds, seconds * 1000 / Double(max(segments, 1))))
+        print(batch.analysis.table())
     }
 }
