@@ -35,24 +35,39 @@ public struct EditDistance {
                                   bound: Double = .infinity, substitution: ((Int32, Int32) -> Double)? = nil) -> Double? {
         let m = b.count
         if previous.count < m + 1 { previous = .init(repeating: 0, count: m + 1); current = previous }
-        previous[0] = 0
-        for j in 0..<m { previous[j + 1] = previous[j] + weightsB[j] }
-        for i in 0..<a.count {
-            current[0] = previous[0] + weightsA[i]
-            var rowMin = current[0]
-            let ai = a[i], wa = weightsA[i]
-            for j in 0..<m {
-                let sub = previous[j] + (ai == b[j] ? 0 : max(wa, weightsB[j]) * (substitution?(ai, b[j]) ?? 1))
-                let del = previous[j + 1] + wa
-                let ins = current[j] + weightsB[j]
-                let v = min(sub, min(del, ins))
-                current[j + 1] = v
-                rowMin = min(rowMin, v)
+        // Rows are worked on through raw buffers: through the stored properties every cell paid
+        // for exclusivity and bounds checks.
+        var result: Double?
+        previous.withUnsafeMutableBufferPointer { p in
+            current.withUnsafeMutableBufferPointer { c in
+                var prev = p.baseAddress!, cur = c.baseAddress!
+                prev[0] = 0
+                for j in 0..<m { prev[j + 1] = prev[j] + weightsB[j] }
+                for i in 0..<a.count {
+                    cur[0] = prev[0] + weightsA[i]
+                    var rowMin = cur[0]
+                    let ai = a[i], wa = weightsA[i]
+                    for j in 0..<m {
+                        let del = prev[j + 1] + wa
+                        let ins = cur[j] + weightsB[j]
+                        var v = min(del, ins)
+                        let base = prev[j]
+                        if ai == b[j] {
+                            v = min(v, base)
+                        } else if base < v {   // a substitution can only win when its base is lower
+                            let factor = substitution?(ai, b[j]) ?? 1
+                            v = min(v, base + max(wa, weightsB[j]) * factor)
+                        }
+                        cur[j + 1] = v
+                        rowMin = min(rowMin, v)
+                    }
+                    if rowMin > bound { return }
+                    swap(&prev, &cur)
+                }
+                result = prev[m]
             }
-            if rowMin > bound { return nil }
-            swap(&previous, &current)
         }
-        return previous[m]
+        return result
     }
 
     /// The distance and the alignment behind it (full matrix: used for the few best candidates).

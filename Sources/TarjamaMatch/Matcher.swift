@@ -147,9 +147,18 @@ public final class Matcher {
             timed("weights") { for id in ids { weight[id, default: 0] += idf } }
         }
         let best = timed("top") { Self.top(weight, limit * 2) }
-        let found = try timed("candidate tokens") { try memory.candidateTokens(ids: best, lengths: lengths) }
-        let rank = Dictionary(uniqueKeysWithValues: best.enumerated().map { ($1, $0) })
-        return Array(found.sorted { rank[$0.id]! < rank[$1.id]! }.prefix(limit))
+        // Read in rank order, a chunk at a time, until `limit` fit the length window: most do,
+        // so usually one chunk of rows is read and decoded, not two.
+        var found: [(id: Int64, tokens: [MatchToken])] = []
+        var start = 0
+        while found.count < limit && start < best.count {
+            let chunk = Array(best[start..<min(best.count, start + limit - found.count + 16)])
+            let rank = Dictionary(uniqueKeysWithValues: chunk.enumerated().map { ($1, $0) })
+            found += try timed("candidate tokens") { try memory.candidateTokens(ids: chunk, lengths: lengths) }
+                .sorted { rank[$0.id]! < rank[$1.id]! }
+            start += chunk.count
+        }
+        return Array(found.prefix(limit))
     }
 
     /// Postings read per lookup at most (the two rarest terms are always read).
