@@ -20,6 +20,9 @@ public struct FuzzyEvaluation: Sendable, Codable {
     public var medianLookupMilliseconds = 0.0
     public var medianExhaustiveMilliseconds = 0.0
     public var misses: [String] = []
+    /// Misses where nothing reached the threshold, and where another unit ranked above the gold.
+    public var missesWithoutHit = 0
+    public var missesOutranked = 0
 
     public var topHitRate: Double { queries == 0 ? 0 : Double(topHit) / Double(queries) }
     public var exhaustiveAgreement: Double { exhaustiveChecked == 0 ? 0 : Double(exhaustiveAgree) / Double(exhaustiveChecked) }
@@ -62,11 +65,13 @@ public struct FuzzyEvaluation: Sendable, Codable {
                 let wantedScore = hits.first { SegmentKey.key($0.source) == wantedKey }?.score
                 if SegmentKey.key(top.source) == wantedKey || wantedScore == top.score {
                     e.topHit += 1
-                } else if e.misses.count < 30 {
-                    e.misses.append("line \(q): top is \(top.score)% “\(top.source)”, wanted line \(m) “\(wanted)” at \(wantedScore.map(String.init) ?? "none")")
+                } else {
+                    e.missesOutranked += 1
+                    if e.misses.count < 30 { e.misses.append("line \(q): top is \(top.score)% “\(top.source)”, wanted line \(m) “\(wanted)” at \(wantedScore.map(String.init) ?? "none")") }
                 }
-            } else if e.misses.count < 30 {
-                e.misses.append("line \(q): no hit, wanted line \(m)")
+            } else {
+                e.missesWithoutHit += 1
+                if e.misses.count < 30 { e.misses.append("line \(q): no hit, wanted line \(m)") }
             }
             if let scan, k % max(1, natural.count / exhaustiveSample) == 0, e.exhaustiveChecked < exhaustiveSample {
                 let s0 = Date()

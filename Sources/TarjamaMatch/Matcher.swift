@@ -22,6 +22,8 @@ public struct Match: Sendable, Codable {
     public var confidence: Double?
     /// How many different translations the memory holds for this source.
     public var translations: Int
+    /// Character similarity of the keys in [0, 1]: orders matches of equal score.
+    public var characterSimilarity: Double = 0
 }
 
 /// The segments around a query, for context (101%) matches.
@@ -103,10 +105,24 @@ public final class Matcher {
             }
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
-        let kept = scored.prefix(max(options.limit * 4, 20))
+        // Candidates tied at the cut-off are ordered by character similarity before the cut, so
+        // a block of equal scores (document symbols, dates) keeps its closest forms.
+        let keep = max(options.limit * 4, 20)
+        if scored.count > keep {
+            let cutoff = scored[keep - 1].score
+            let tied = scored.filter { $0.score == cutoff }
+            if tied.count > 1 {
+                let similarity = Dictionary(uniqueKeysWithValues: tied.map { ($0.id, scorer.characterSimilarity($0.tokens)) })
+                let above = scored.filter { $0.score > cutoff }
+                scored = above + tied.sorted { similarity[$0.id]! != similarity[$1.id]! ? similarity[$0.id]! > similarity[$1.id]! : $0.id < $1.id }
+            }
+        }
+        let kept = scored.prefix(keep)
         let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens) })
         for unit in try timed("read units", { try memory.units(ids: kept.map(\.id)) }) {
-            matches.append(try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) })
+            var m = try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) }
+            m.characterSimilarity = scorer.characterSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
+            matches.append(m)
         }
         matches = matches.filter { $0.score >= options.minimum }
         matches.sort(by: Self.better)
@@ -117,6 +133,7 @@ public final class Matcher {
     static func better(_ a: Match, _ b: Match) -> Bool {
         if a.score != b.score { return a.score > b.score }
         if a.breakdown.wordScore != b.breakdown.wordScore { return a.breakdown.wordScore > b.breakdown.wordScore }
+        if a.characterSimilarity != b.characterSimilarity { return a.characterSimilarity > b.characterSimilarity }
         if (a.confidence ?? 1) != (b.confidence ?? 1) { return (a.confidence ?? 1) > (b.confidence ?? 1) }
         return a.unitID > b.unitID
     }

@@ -60,6 +60,7 @@ public final class Scorer {
     /// lookup's time.
     private var factors: [Double] = []
     private var queryVocabulary = 0
+    private var queryCharacters: [Unicode.Scalar] = []
     private var distance = EditDistance()
 
     public convenience init(query text: String) {
@@ -128,6 +129,23 @@ public final class Scorer {
             swap(&prev, &cur)
         }
         return min(1, 1.5 * Double(prev[y.count]) / Double(max(x.count, y.count)))
+    }
+
+    /// Character similarity of the keys, 2 × LCS / (sum of lengths) in [0, 1] (the Indel ratio):
+    /// used only to order matches of equal score, so among `7364`, `7427` and `7386` for `7361`
+    /// the closest form comes first.
+    public func characterSimilarity(_ stored: [MatchToken]) -> Double {
+        if queryCharacters.isEmpty { queryCharacters = Array(query.map(\.key).joined(separator: " ").unicodeScalars) }
+        let a = queryCharacters, b = Array(stored.map(\.key).joined(separator: " ").unicodeScalars)
+        guard !a.isEmpty || !b.isEmpty else { return 1 }
+        var prev = [Int32](repeating: 0, count: b.count + 1), cur = prev
+        for i in 0..<a.count {
+            for j in 0..<b.count {
+                cur[j + 1] = a[i] == b[j] ? prev[j] + 1 : max(prev[j + 1], cur[j])
+            }
+            swap(&prev, &cur)
+        }
+        return 2 * Double(prev[b.count]) / Double(a.count + b.count)
     }
 
     /// The word score only (no placeables or penalties): the fast first pass.

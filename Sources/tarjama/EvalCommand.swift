@@ -95,6 +95,7 @@ extension EvalCommand {
             }
             if json { print(try JSONLines().line(e)); return }
             print(String(format: "natural near-duplicates: gold match on top for %d of %d queries (%.1f%%)", e.topHit, e.queries, 100 * e.topHitRate))
+            print("  misses: \(e.missesWithoutHit) with nothing at 50% or more, \(e.missesOutranked) with another unit ranked first")
             print("normalisation equivalents: \(e.equivalentsAt100) of \(e.equivalents) score 100, \(e.equivalentsWithPenalty) with a penalty shown")
             print(String(format: "indexed top-1 = exhaustive best: %d of %d (%.1f%%)", e.exhaustiveAgree, e.exhaustiveChecked, 100 * e.exhaustiveAgreement))
             print(String(format: "median lookup %.2f ms, exhaustive scan %.1f ms → %.0f× faster", e.medianLookupMilliseconds,
