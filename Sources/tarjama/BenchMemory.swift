@@ -68,13 +68,14 @@ enum SyntheticCorpus {
         if (try? String(contentsOfFile: marker, encoding: .utf8)) == stamp, FileManager.default.fileExists(atPath: out) { return }
         let sink = try OutputSink(path: out)
         sink.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"bench\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"bench\" adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n<body>\n")
-        guard let text = try? String(contentsOfFile: tsv, encoding: .utf8) else { throw UserError("cannot read '\(tsv)'") }
         var k = 0
-        for line in text.split(separator: "\n") {
-            guard let tab = line.firstIndex(of: "\t") else { continue }
-            k += 1
-            sink.write("<tu tuid=\"\(k)\"><tuv xml:lang=\"en-US\"><seg>\(TMXWriter.escape(String(line[line.index(after: tab)...])))</seg></tuv>"
-                       + "<tuv xml:lang=\"ar-SA\"><seg>\(TMXWriter.escape(String(line[..<tab])))</seg></tuv></tu>\n")
+        // Streamed batch by batch, so generating the file does not inflate the import's peak memory.
+        _ = try TSV.read(path: tsv) { batch in
+            for d in batch {
+                k += 1
+                sink.write("<tu tuid=\"\(k)\"><tuv xml:lang=\"en-US\"><seg>\(TMXWriter.escape(d.target))</seg></tuv>"
+                           + "<tuv xml:lang=\"ar-SA\"><seg>\(TMXWriter.escape(d.source))</seg></tuv></tu>\n")
+            }
         }
         sink.write("</body>\n</tmx>\n")
         sink.flush()
@@ -132,9 +133,10 @@ struct ImportBench: ParsableCommand {
             results["\(format)_units_per_s"] = rate
             results["\(format)_seconds"] = report.seconds
             results["\(format)_added"] = Double(report.added)
+            results["\(format)_peak_rss_mb"] = residentMegabytes()
             if !json {
-                print(String(format: "import %@: %d units in %.1f s = %.0f units/s (bar %.0f: %.2f×)", format.uppercased(),
-                             report.added + report.duplicates, report.seconds, rate, bar_, rate / bar_))
+                print(String(format: "import %@: %d units in %.1f s = %.0f units/s (bar %.0f: %.2f×), peak memory so far %.0f MB", format.uppercased(),
+                             report.added + report.duplicates, report.seconds, rate, bar_, rate / bar_, residentMegabytes()))
             }
         }
         let rss = residentMegabytes()
