@@ -32,6 +32,7 @@ public struct ReferenceScan {
         for e in entries where excludingSource == nil || e.source != excludingSource {
             guard let quick = scorer.quickScore(e.tokens, minimum: max(minimum, bestScore)), Int(quick.rounded(.up)) >= bestScore else { continue }
             let s = scorer.evaluate(stored: e.tokens, target: e.target).breakdown.intrinsicScore
+            guard s >= minimum else { continue }
             if s > bestScore { bestScore = s; bestUnits = [e.unitID] } else if s == bestScore { bestUnits.append(e.unitID) }
         }
         return bestUnits.isEmpty ? nil : (bestScore, bestUnits)
@@ -53,6 +54,7 @@ extension ReferenceScan {
                 guard let quick = scorer.quickScore(tokens, minimum: max(minimum, bestScore[q])),
                       Int(quick.rounded(.up)) >= bestScore[q] else { continue }
                 let s = scorer.evaluate(stored: tokens, target: target).breakdown.intrinsicScore
+                guard s >= minimum else { continue }
                 if s > bestScore[q] {
                     bestScore[q] = s
                     best[q] = (s, [id])
