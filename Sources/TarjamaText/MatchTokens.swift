@@ -80,8 +80,9 @@ extension MatchTokens {
     /// A compact byte form of a unit's match tokens, stored beside the unit so a lookup decodes
     /// its candidates instead of normalising them again (normalising was 80% of lookup time).
     ///
-    /// Per token: one flag byte (kind in bits 0-1, clitic in bit 2), then the original and the key,
-    /// each as a length byte (or 255 and two more bytes) and UTF-8 bytes.
+    /// Per token: one flag byte (kind in bits 0-1, clitic in bit 2, bit 3 when the original is the
+    /// key), then the original (unless bit 3) and the key, each as a length byte (or 255 and two
+    /// more bytes) and UTF-8 bytes.
     public static func encode(_ tokens: [MatchToken]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(tokens.count * 12)
@@ -94,8 +95,9 @@ extension MatchTokens {
         }
         for t in tokens {
             let kind: UInt8 = t.kind == .word ? 0 : t.kind == .number ? 1 : 2
-            out.append(kind | (t.isClitic ? 4 : 0))
-            put(t.original)
+            let same = t.original == t.key
+            out.append(kind | (t.isClitic ? 4 : 0) | (same ? 8 : 0))
+            if !same { put(t.original) }
             put(t.key)
         }
         return out
@@ -119,9 +121,10 @@ extension MatchTokens {
         }
         while k < bytes.count {
             let flags = bytes[k]; k += 1
-            guard let original = take(), let key = take() else { return nil }
+            let original = flags & 8 != 0 ? nil : take()
+            guard let key = take() else { return nil }
             let kind: Token.Kind = flags & 3 == 0 ? .word : flags & 3 == 1 ? .number : .punctuation
-            tokens.append(MatchToken(original: original, key: key, kind: kind, isClitic: flags & 4 != 0))
+            tokens.append(MatchToken(original: original ?? key, key: key, kind: kind, isClitic: flags & 4 != 0))
         }
         return tokens
     }

@@ -81,3 +81,14 @@ struct TokenizerTests {
         }
     }
 }
+
+@Suite("Stored match tokens")
+struct StoredMatchTokenTests {
+    @Test func encodedTokensDecodeToTheSameTokens() {
+        for text in ["وَالصِّينُ ارتفعت ٢٥٪ في «عام» 2022.", "The U.S. rose, \"quickly\".", "", String(repeating: "كلمة", count: 80)] {
+            let tokens = MatchTokens.tokens(text)
+            let decoded = MatchTokens.encode(tokens).withUnsafeBytes { MatchTokens.decode($0) }
+            #expect(decoded == tokens, "\(text)")
+        }
+    }
+}
