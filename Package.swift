@@ -37,7 +37,7 @@ let package = Package(
         ]),
         .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"]),
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
-        .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory", "TarjamaAlign"]),
+        .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory", "TarjamaAlign", "TarjamaText", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch"]),
         .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory"]),
     ],

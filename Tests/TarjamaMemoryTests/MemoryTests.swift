@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import GRDB
+import TarjamaText
 @testable import TarjamaMemory
 import TarjamaAlign
 
@@ -170,5 +172,32 @@ struct MemoryLexiconTests {
         try t.memory.saveLexicon(Lexicon(table: ["الصين": ["china": 0.9]]))
         try t.memory.saveLexicon(Lexicon(table: ["روسيا": ["russia": 0.8]]))
         #expect(t.memory.lexicon(for: ["الصين", "روسيا"]).table.keys.sorted() == ["روسيا"])
+    }
+}
+
+@Suite("Memory migrations")
+struct MemoryMigrationTests {
+    /// A memory written by an older Tarjama (schema v2) is upgraded on open: its units get stored
+    /// match tokens and stay findable.
+    @Test func aVersion2MemoryIsUpgradedWithTokensForItsUnits() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-mig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("old.tmdb").path
+        do {
+            let pool = try DatabasePool(path: path)
+            try Memory.migrator.migrate(pool, upTo: "v2: fuzzy-match term index with length window, target full-text index")
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO unit (source_lang, target_lang, source, target, source_key, source_hash, pair_hash, created_at, changed_at, length)
+                    VALUES ('ar', 'en', 'وصل الوفد إلى موسكو.', 'The delegation arrived in Moscow.', ?, ?, 1, '2020-01-01', '2020-01-01', 4)
+                    """, arguments: [SegmentKey.key("وصل الوفد إلى موسكو."), SegmentKey.keyHash("وصل الوفد إلى موسكو.")])
+            }
+        }
+        let memory = try Memory(path: path)
+        let found = try memory.candidateTokens(ids: [1], lengths: 0...100)
+        #expect(found.first?.tokens == MatchTokens.tokens("وصل الوفد إلى موسكو."))
+        #expect(try memory.exact("وصل الوفد الى موسكو.").count == 1)
+        #expect(try memory.hasLexicon() == false)
     }
 }
