@@ -46,10 +46,16 @@ extension Memory {
         return report
     }
 
-    /// Every stored pair's source and target, for lexicon training.
+    /// Stored pairs' sources and targets for lexicon training: all of them, or an even sample
+    /// of about `limit` across the memory (training memory grows with the pairs).
     public func pairs(limit: Int = .max) throws -> [(source: String, target: String)] {
+        let step = max(1, try unitCount() / max(limit, 1))
         var result: [(String, String)] = []
-        try forEachUnit { u in if result.count < limit { result.append((u.source, u.target)) } }
+        var k = 0
+        try forEachUnit { u in
+            if k % step == 0 && result.count < limit { result.append((u.source, u.target)) }
+            k += 1
+        }
         return result
     }
 }

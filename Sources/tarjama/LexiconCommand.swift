@@ -25,11 +25,13 @@ struct LexiconCommand: ParsableCommand {
 
         @OptionGroup var options: MemoryOptions
         @Option(help: "EM passes.") var iterations = 5
+        @Option(help: "Train on an even sample of at most this many pairs (training takes about 9 KB per pair).")
+        var maxPairs = 50_000
         @Flag(help: "Print the report as JSON.") var json = false
 
         func run() throws {
             let memory = try options.open(create: false)
-            let pairs = try memory.pairs()
+            let pairs = try memory.pairs(limit: maxPairs)
             guard pairs.count >= 10 else {
                 throw UserError("\(options.path) holds \(pairs.count) pairs: too few to learn word translations. Align or import more first (tarjama align --store, tarjama import).")
             }
@@ -42,8 +44,11 @@ struct LexiconCommand: ParsableCommand {
             }
             try memory.saveLexicon(lexicon)
             if json { print(try JSONLines().line(report)); return }
-            print(String(format: "Learned %d Arabic words (%d translations) from %d pairs in %.1f s; %d pairs over %d words skipped. Stored in %@.",
-                         report.sourceWords, report.entries, report.pairs, report.seconds, report.skipped, trainer.maxWords, options.path))
+            let total = try memory.unitCount()
+            print(String(format: "Learned %d Arabic words (%d translations) from %d pairs%@ in %.1f s; %d pairs over %d words skipped. Stored in %@.",
+                         report.sourceWords, report.entries, report.pairs,
+                         pairs.count < total ? " (an even sample of \(total); --max-pairs to change)" : "",
+                         report.seconds, report.skipped, trainer.maxWords, options.path))
         }
     }
 
