@@ -59,7 +59,7 @@ public struct TMXReader {
         let wantSource = Self.primary(sourceLanguage), wantTarget = Self.primary(targetLanguage)
 
         var batch: [UnitDraft] = []
-        var path_: [String] = []
+        var openElements: [String] = []
         // The unit being read.
         var tuAttributes: [String: String] = [:]
         var tuProperties: [String: String] = [:], tuNotes: [String] = []
@@ -133,8 +133,8 @@ public struct TMXReader {
             while let event = try parser.next() {
                 switch event {
                 case .start(let name, let attributes, _):
-                    let parent = path_.last
-                    path_.append(name)
+                    let parent = openElements.last
+                    openElements.append(name)
                     if inSeg {
                         switch name {
                         case "bpt":
@@ -177,11 +177,11 @@ public struct TMXReader {
                 case .text(let t):
                     if inSeg {
                         if codeDepth == 0 { seg += t }
-                    } else if path_.last == "prop" || path_.last == "note" {
+                    } else if openElements.last == "prop" || openElements.last == "note" {
                         text += t
                     }
                 case .end(let name):
-                    path_.removeLast()
+                    openElements.removeLast()
                     if inSeg && name != "seg" {
                         if ["bpt", "ept", "ph", "it", "ut", "x", "sub"].contains(name) { codeDepth -= 1 }
                         continue
@@ -194,12 +194,12 @@ public struct TMXReader {
                         variantLang = ""
                     case "prop":
                         // Unit props and variant props both describe the unit here.
-                        if path_.contains("tu"), let type = propType { tuProperties[type] = text }
+                        if openElements.contains("tu"), let type = propType { tuProperties[type] = text }
                         propType = nil
                     case "note":
-                        if path_.contains("tu") { tuNotes.append(text) }
+                        if openElements.contains("tu") { tuNotes.append(text) }
                     case "tu":
-                        if path_.last == "body" { try finishUnit(line: currentTU) }
+                        if openElements.last == "body" { try finishUnit(line: currentTU) }
                         currentTU = 0
                     default:
                         break
