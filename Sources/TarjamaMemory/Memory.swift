@@ -38,17 +38,41 @@ public final class Memory: Sendable {
         // scattered over a large file, and the OS page cache on these machines is reclaimed
         // aggressively.
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-        } catch {
-            throw MemoryError.cannotOpen(path, "\(error)")
-        }
+        pool = try Self.openPool(path: path, configuration: config)
         if !readOnly {
-            try Self.migrator.migrate(pool)
+            // Two processes opening a new or older memory at once may both start the same
+            // migration; each migration is one transaction, so the loser's fails and rolls
+            // back, and a second pass finds it applied.
+            var attempt = 0
+            while true {
+                do {
+                    try Self.migrator.migrate(pool)
+                    break
+                } catch where attempt < 5 {
+                    attempt += 1
+                    usleep(50_000)
+                }
+            }
         } else {
             let applied = try pool.read { try Self.migrator.appliedMigrations($0) }
             if applied.count < Self.migrator.migrations.count {
                 throw MemoryError.outdated(path)
+            }
+        }
+    }
+
+    /// Opens the pool, waiting while another process holds the lock it needs: switching a new
+    /// file to WAL takes an exclusive lock that SQLite's busy timeout does not wait for, so two
+    /// imports creating one memory at once failed with "database is locked".
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            } catch {
+                throw MemoryError.cannotOpen(path, "\(error)")
             }
         }
     }

@@ -48,11 +48,30 @@ struct PreparedUnit: Sendable {
 }
 
 /// Write-once slots filled from several threads at distinct indices.
+///
+/// Raw memory allocated once: `Array.withUnsafeMutableBufferPointer` empties the array while its
+/// closure runs, so two threads writing through it at once lost values and crashed.
 final class Slots: @unchecked Sendable {
-    private var storage: [PreparedUnit?]
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ value: PreparedUnit) { storage.withUnsafeMutableBufferPointer { $0[k] = value } }
-    var values: [PreparedUnit] { storage.map { $0! } }
+    private let storage: UnsafeMutablePointer<PreparedUnit?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        storage = .allocate(capacity: max(count, 1))
+        storage.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    func set(_ k: Int, _ value: PreparedUnit) {
+        precondition(k >= 0 && k < count)
+        storage[k] = value
+    }
+
+    var values: [PreparedUnit] { (0..<count).map { storage[$0]! } }
 }
 
 /// Prepares batches one step ahead of the writer: while batch N is inserted, batch N + 1 is
