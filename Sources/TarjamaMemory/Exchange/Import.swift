@@ -29,29 +29,11 @@ extension Memory {
     /// Imports a TSV file in one transaction: a failure part-way imports nothing.
     public func importTSV(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
                           user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
-        let start = Date()
-        var report = ImportReport(file: path, format: "tsv")
-        try pool.writeWithoutTransaction { db in
-            try db.inTransaction {
-                let pipeline = PreparePipeline()
-                func write(_ units: [PreparedUnit]?) throws {
-                    guard let units else { return }
-                    let s = try Memory.insert(units, user: user, in: db)
-                    report.added += s.added
-                    report.duplicates += s.duplicates
-                    progress?(report.added + report.duplicates)
-                }
-                let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage) { batch in
-                    try write(pipeline.push(batch))
-                }
-                try write(pipeline.finish())
-                report.skipped = Array(problems.prefix(ImportProblem.kept))
-                report.skippedCount = problems.count
-                return .commit
-            }
+        try importBatches(path: path, format: "tsv", user: user, progress: progress) { report, write in
+            let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, write)
+            report.skipped = Array(problems.prefix(ImportProblem.kept))
+            report.skippedCount = problems.count
         }
-        report.seconds = Date().timeIntervalSince(start)
-        return report
     }
 
     /// Imports a TMX file in one transaction: a malformed or truncated file imports nothing and
@@ -59,27 +41,37 @@ extension Memory {
     /// sources and English (`targetLanguage`) variants targets, whatever the file's srclang.
     public func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
                           user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+        try importBatches(path: path, format: "tmx", user: user, progress: progress) { report, write in
+            let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path, write)
+            report.skipped = outcome.skipped
+            report.skippedCount = outcome.skippedCount
+            report.repaired = outcome.repaired
+            report.repairedCount = outcome.repairedCount
+            report.ignoredEntityDeclarations = outcome.ignoredEntityDeclarations
+        }
+    }
+
+    /// One file's import: a transaction, and a reader handing batches of drafts to `write`,
+    /// which prepares each on the other cores while the previous one is inserted.
+    private func importBatches(path: String, format: String, user: String?, progress: ((Int) -> Void)?,
+                               read: (inout ImportReport, ([UnitDraft]) throws -> Void) throws -> Void) throws -> ImportReport {
         let start = Date()
-        var report = ImportReport(file: path, format: "tmx")
+        var report = ImportReport(file: path, format: format)
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
                 let pipeline = PreparePipeline()
-                func write(_ units: [PreparedUnit]?) throws {
+                var added = 0, duplicates = 0
+                func insert(_ units: [PreparedUnit]?) throws {
                     guard let units else { return }
                     let s = try Memory.insert(units, user: user, in: db)
-                    report.added += s.added
-                    report.duplicates += s.duplicates
-                    progress?(report.added + report.duplicates)
+                    added += s.added
+                    duplicates += s.duplicates
+                    progress?(added + duplicates)
                 }
-                let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path) { batch in
-                    try write(pipeline.push(batch))
-                }
-                try write(pipeline.finish())
-                report.skipped = outcome.skipped
-                report.skippedCount = outcome.skippedCount
-                report.repaired = outcome.repaired
-                report.repairedCount = outcome.repairedCount
-                report.ignoredEntityDeclarations = outcome.ignoredEntityDeclarations
+                try read(&report) { batch in try insert(pipeline.push(batch)) }
+                try insert(pipeline.finish())
+                report.added = added
+                report.duplicates = duplicates
                 return .commit
             }
         }
