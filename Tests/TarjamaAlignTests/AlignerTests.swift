@@ -18,6 +18,15 @@ let english = [
     "The two leaders are due to meet in Samarkand next September.",
 ]
 
+/// English sentences that translate none of `arabic`: a file that is not its translation.
+let unrelated = [
+    "Heavy rain flooded three villages in the north overnight.",
+    "Farmers said the harvest would be late this year.",
+    "The football season opens next week with twelve teams.",
+    "Museum visitors can now buy tickets online.",
+    "A new bridge over the river will take two years to build.",
+]
+
 func shapes(_ beads: [Bead]) -> [String] { beads.map(\.description) }
 
 @Suite("Aligner beads")
@@ -76,13 +85,6 @@ struct AlignerConfidenceTests {
     }
 
     @Test func aTextThatIsNotATranslationGetsLowConfidence() {
-        let unrelated = [
-            "Heavy rain flooded three villages in the north overnight.",
-            "Farmers said the harvest would be late this year.",
-            "The football season opens next week with twelve teams.",
-            "Museum visitors can now buy tickets online.",
-            "A new bridge over the river will take two years to build.",
-        ]
         let beads = Aligner().align(source: arabic, target: unrelated)
         let mean = beads.map(\.confidence).reduce(0, +) / Double(beads.count)
         #expect(mean < 0.4)

@@ -46,13 +46,6 @@ struct LexiconTests {
     }
 
     @Test func aTextThatIsNotATranslationStaysLowWithALexicon() {
-        let unrelated = [
-            "Heavy rain flooded three villages in the north overnight.",
-            "Farmers said the harvest would be late this year.",
-            "The football season opens next week with twelve teams.",
-            "Museum visitors can now buy tickets online.",
-            "A new bridge over the river will take two years to build.",
-        ]
         let (lexicon, _) = LexiconTrainer().train(lexiconPairs)
         let beads = Aligner(lexicon: lexicon).align(source: arabic, target: unrelated)
         #expect(beads.map(\.confidence).reduce(0, +) / Double(beads.count) < 0.4)
