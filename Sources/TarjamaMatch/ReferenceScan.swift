@@ -18,7 +18,9 @@ public struct ReferenceScan {
     public private(set) var entries: [Entry] = []
 
     public init(memory: Memory) throws {
-        try memory.forEachUnit { u in entries.append(Entry(unitID: u.id!, tokens: MatchTokens.tokens(u.source), target: u.target, source: u.source)) }
+        try memory.forEachTokenized { id, tokens, source, target in
+            entries.append(Entry(unitID: id, tokens: tokens, target: target, source: source))
+        }
     }
 
     /// The best word score (placeables substituted, hidden-difference penalties taken off) and the
@@ -49,7 +51,7 @@ extension ReferenceScan {
         var best = [(score: Int, units: [Int64])?](repeating: nil, count: queries.count)
         var bestScore = [Int](repeating: minimum - 1, count: queries.count)
         var scanned = 0
-        try memory.forEachTokenized { id, tokens, target in
+        try memory.forEachTokenized { id, tokens, _, target in
             for (q, scorer) in scorers.enumerated() where !scorer.query.isEmpty {
                 guard let quick = scorer.quickScore(tokens, minimum: max(minimum, bestScore[q])),
                       Int(quick.rounded(.up)) >= bestScore[q] else { continue }

@@ -293,12 +293,12 @@ public final class Memory: Sendable {
         }
     }
 
-    /// Every unit's id, match tokens and target, in id order and in batches (constant memory):
-    /// what an exhaustive scan needs.
-    public func forEachTokenized(batchSize: Int = 5_000, _ body: (Int64, [MatchToken], String) throws -> Void) throws {
+    /// Every unit's id, match tokens, source and target, in id order and in batches (constant
+    /// memory): what an exhaustive scan needs.
+    public func forEachTokenized(batchSize: Int = 5_000, _ body: (Int64, [MatchToken], String, String) throws -> Void) throws {
         var last: Int64 = 0
         while true {
-            var batch: [(Int64, [MatchToken], String)] = []
+            var batch: [(Int64, [MatchToken], String, String)] = []
             try pool.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT unit.id, unit_tokens.tokens, unit.source, unit.target FROM unit LEFT JOIN unit_tokens USING (id)
@@ -309,10 +309,11 @@ public final class Memory: Sendable {
                     let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
                         data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
                     }
-                    batch.append((row[0], decoded ?? MatchTokens.tokens(row[2] as String), row[3]))
+                    let source: String = row[2]
+                    batch.append((row[0], decoded ?? MatchTokens.tokens(source), source, row[3]))
                 }
             }
-            for (id, tokens, target) in batch { try body(id, tokens, target) }
+            for (id, tokens, source, target) in batch { try body(id, tokens, source, target) }
             guard let id = batch.last?.0, batch.count == batchSize else { return }
             last = id
         }
