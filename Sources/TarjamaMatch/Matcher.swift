@@ -22,8 +22,8 @@ public struct Match: Sendable, Codable {
     public var confidence: Double?
     /// How many different translations the memory holds for this source.
     public var translations: Int
-    /// Character similarity of the keys in [0, 1]: orders matches of equal score.
-    public var characterSimilarity: Double = 0
+    /// Similarity of the written forms in [0, 1] (diacritics count): orders matches of equal score.
+    public var writtenSimilarity: Double = 0
 }
 
 /// The segments around a query, for context (101%) matches.
@@ -94,7 +94,10 @@ public final class Matcher {
         }
 
         let (terms, length) = MatchTokens.terms(scorer.query)
-        let ratio = Double(max(options.minimum, 1)) / 100
+        // An Indel ratio r needs the shorter text at least r / (2 − r) of the longer; index-term
+        // counts follow character lengths loosely, hence the 10% slack.
+        let r = Scorer.ratio(forScore: max(options.minimum, 1))
+        let ratio = 0.9 * r / (2 - r)
         let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
         // Candidates are scored on their stored tokens; whole units are read only for the best.
         var scored: [(score: Double, id: Int64, tokens: [MatchToken])] = []
@@ -105,14 +108,14 @@ public final class Matcher {
             }
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
-        // Candidates tied at the cut-off are ordered by character similarity before the cut, so
-        // a block of equal scores (document symbols, dates) keeps its closest forms.
+        // Candidates tied at the cut-off are ordered by written similarity before the cut, so a
+        // block of equal scores (numbers masked: document symbols, dates) keeps its closest forms.
         let keep = max(options.limit * 4, 20)
         if scored.count > keep {
             let cutoff = scored[keep - 1].score
             let tied = scored.filter { $0.score == cutoff }
             if tied.count > 1 {
-                let similarity = Dictionary(uniqueKeysWithValues: tied.map { ($0.id, scorer.characterSimilarity($0.tokens)) })
+                let similarity = Dictionary(uniqueKeysWithValues: tied.map { ($0.id, scorer.writtenSimilarity($0.tokens)) })
                 let above = scored.filter { $0.score > cutoff }
                 scored = above + tied.sorted { similarity[$0.id]! != similarity[$1.id]! ? similarity[$0.id]! > similarity[$1.id]! : $0.id < $1.id }
             }
@@ -121,7 +124,7 @@ public final class Matcher {
         let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens) })
         for unit in try timed("read units", { try memory.units(ids: kept.map(\.id)) }) {
             var m = try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) }
-            m.characterSimilarity = scorer.characterSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
+            m.writtenSimilarity = scorer.writtenSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
             matches.append(m)
         }
         matches = matches.filter { $0.score >= options.minimum }
@@ -129,11 +132,13 @@ public final class Matcher {
         return Array(matches.prefix(options.limit))
     }
 
-    /// Ranking: score, then context over exact over fuzzy, then the more trusted and used pair.
+    /// Ranking: score, then the score before penalties, the word score, the written form
+    /// closest to the query's, then the more trusted and newer pair.
     static func better(_ a: Match, _ b: Match) -> Bool {
         if a.score != b.score { return a.score > b.score }
+        if a.breakdown.characterScore != b.breakdown.characterScore { return a.breakdown.characterScore > b.breakdown.characterScore }
         if a.breakdown.wordScore != b.breakdown.wordScore { return a.breakdown.wordScore > b.breakdown.wordScore }
-        if a.characterSimilarity != b.characterSimilarity { return a.characterSimilarity > b.characterSimilarity }
+        if a.writtenSimilarity != b.writtenSimilarity { return a.writtenSimilarity > b.writtenSimilarity }
         if (a.confidence ?? 1) != (b.confidence ?? 1) { return (a.confidence ?? 1) > (b.confidence ?? 1) }
         return a.unitID > b.unitID
     }
@@ -217,8 +222,8 @@ public final class Matcher {
                                                detail: String(format: "aligned with confidence %.2f", c)))
         }
         var kind: MatchKind = .fuzzy
-        var top = breakdown.wordScore
-        if breakdown.wordScore == 100 && breakdown.substitutions.isEmpty {
+        var top = breakdown.characterScore
+        if breakdown.characterScore == 100 && breakdown.substitutions.isEmpty {
             kind = .exact
             if isContext(unit, context) { kind = .context; top = 101 }
         }

@@ -31,13 +31,20 @@ enum Placeables {
         let want = value(storedKey)
         guard !want.isEmpty else { return nil }
         var bytes = Array(target.utf8)
-        let numbers = Tokenizer().tokenize(utf8: bytes).filter { $0.kind == .number }
+        let numbers = Tokenizer().tokenize(utf8: bytes).filter { $0.kind == .number || ordinal($0.text) != nil }
         for t in numbers where !used.contains(t.range.lowerBound) {
-            let key = Normalizer.matchingKey.normalize(t.text)
-            guard value(key) == want else { continue }
-            // Keep the target's percent sign if it has one; otherwise only the digits change.
             let digits = render(queryKey)
-            let replacement = key.hasSuffix("%") ? digits + "%" : digits
+            let replacement: String
+            if let (stored, _) = ordinal(t.text) {
+                // "the 7360th meeting" for 7360 → "the 7368th meeting", "21st" → "22nd".
+                guard stored == want, digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { continue }
+                replacement = digits + ordinalSuffix(digits)
+            } else {
+                let key = Normalizer.matchingKey.normalize(t.text)
+                guard value(key) == want else { continue }
+                // Keep the target's percent sign if it has one; otherwise only the digits change.
+                replacement = key.hasSuffix("%") ? digits + "%" : digits
+            }
             bytes.replaceSubrange(t.range, with: Array(replacement.utf8))
             target = String(decoding: bytes, as: UTF8.self)
             // Later ranges shift; remember the replaced start, and numbers after it move by delta.
@@ -47,5 +54,26 @@ enum Placeables {
             return Substitution(stored: storedOriginal, query: queryOriginal, written: replacement)
         }
         return nil
+    }
+
+    /// An English ordinal written with digits ("7360th", "21st"): its digits and suffix.
+    static func ordinal(_ text: String) -> (digits: String, suffix: String)? {
+        let lower = text.lowercased()
+        guard lower.count > 2, let suffix = ["st", "nd", "rd", "th"].first(where: lower.hasSuffix) else { return nil }
+        let digits = String(lower.dropLast(2))
+        guard digits.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return (digits, suffix)
+    }
+
+    /// The suffix an English ordinal takes: 1st 2nd 3rd, but 11th 12th 13th, and th otherwise.
+    static func ordinalSuffix(_ digits: String) -> String {
+        let n = Int(digits.suffix(2)) ?? 0
+        if (11...13).contains(n % 100) { return "th" }
+        switch n % 10 {
+        case 1: return "st"
+        case 2: return "nd"
+        case 3: return "rd"
+        default: return "th"
+        }
     }
 }

@@ -75,6 +75,8 @@ extension EvalCommand {
         @Option(help: "The shared data folder.") var data = "../shared/data"
         @Option(help: "Memory to build or reuse for the evaluation.") var memory = ".build/eval-33k.tmdb"
         @Option(help: "Queries also run through the exhaustive scan.") var exhaustive = 200
+        @Flag(help: "Also measure the gold set's ceiling: how often its own raw character similarity puts the gold line first (about a minute).")
+        var ceiling = false
         @Flag(help: "Print the result as JSON.") var json = false
 
         func run() throws {
@@ -89,18 +91,30 @@ extension EvalCommand {
                 warn(String(format: "built %@: %d units in %.1f s (%.0f units/s)", memory, r.added, r.seconds, Double(r.added) / r.seconds))
             }
             var bar: ProgressBar?
-            let e = try FuzzyEvaluation.run(data: data, memory: m, exhaustiveSample: exhaustive) { done, total in
+            var e = try FuzzyEvaluation.run(data: data, memory: m, exhaustiveSample: exhaustive) { done, total in
                 if bar == nil { bar = ProgressBar(total: total, label: "queries") }
                 bar?.update(done)
+            }
+            if ceiling {
+                var bar: ProgressBar?
+                e.ceilingOnTop = try FuzzyEvaluation.goldCeiling(data: data) { done, total in
+                    if bar == nil { bar = ProgressBar(total: total, label: "ceiling") }
+                    bar?.update(done)
+                }.onTop
             }
             if json { print(try JSONLines().line(e)); return }
             print(String(format: "natural near-duplicates: gold match on top for %d of %d queries (%.1f%%)", e.topHit, e.queries, 100 * e.topHitRate))
             print("  misses: \(e.missesWithoutHit) with nothing at 50% or more, \(e.missesOutranked) with another unit ranked first")
+            if let c = e.ceilingOnTop {
+                print(String(format: "  ceiling: the gold set's own raw character similarity puts the gold line first for %d of %d (%.1f%%)",
+                             c, e.queries, 100 * Double(c) / Double(max(e.queries, 1))))
+            }
             print("normalisation equivalents: \(e.equivalentsAt100) of \(e.equivalents) score 100, \(e.equivalentsWithPenalty) with a penalty shown")
             print(String(format: "indexed top-1 = exhaustive best: %d of %d (%.1f%%)", e.exhaustiveAgree, e.exhaustiveChecked, 100 * e.exhaustiveAgreement))
             print(String(format: "median lookup %.2f ms, exhaustive scan %.1f ms → %.0f× faster", e.medianLookupMilliseconds,
                          e.medianExhaustiveMilliseconds, e.medianExhaustiveMilliseconds / max(e.medianLookupMilliseconds, 0.001)))
             for miss in e.misses.prefix(15) { print("  miss: \(miss)") }
+            for miss in e.exhaustiveMisses.prefix(10) { print("  exhaustive scan found more: \(miss)") }
         }
     }
 }

@@ -46,7 +46,7 @@ struct MatcherTests {
     @Test func voweledCopyScores100BeforeAOnePointDiacriticsPenalty() throws {
         let f = try Fixture()
         let m = try #require(try f.matcher.lookup("تَرَاجَعَتْ أسعارُ النفطِ في الأسواقِ العالميةِ اليومَ.").first)
-        #expect(m.breakdown.wordScore == 100)
+        #expect(m.breakdown.characterScore == 100)
         #expect(m.breakdown.penalties.map(\.reason) == [.diacritics])
         #expect(m.score == 99)
     }
@@ -54,10 +54,10 @@ struct MatcherTests {
     @Test func alefFormsAndArabicIndicDigitsAreFoldedInsideTheScore() throws {
         let f = try Fixture()
         let m = try #require(try f.matcher.lookup("ارتفع حجم التبادل التجاري بين البلدين بنسبة ٢٥٪ في عام ٢٠٢٢.").first)
-        #expect(m.breakdown.wordScore == 100)
+        #expect(m.breakdown.characterScore == 100)
         #expect(m.breakdown.penalties.map(\.reason) == [.digitForms])
         let alef = try #require(try f.matcher.lookup("اجرى الرئيس الروسي فلاديمير بوتين اتصالا مرئيا مع نظيره الصيني.").first)
-        #expect(alef.breakdown.wordScore == 100)
+        #expect(alef.breakdown.characterScore == 100)
         #expect(alef.breakdown.penalties.map(\.reason).contains(.letterForms))
     }
 
@@ -67,7 +67,7 @@ struct MatcherTests {
         #expect(m.target == "Trade between the two countries rose by 30% in 2023.")
         #expect(m.storedTarget == "Trade between the two countries rose by 25% in 2022.")
         #expect(m.breakdown.substitutions.map(\.written) == ["30%", "2023"])
-        #expect(m.breakdown.wordScore == 100)
+        #expect(m.breakdown.characterScore == 100)
         #expect(m.score == 98)
         #expect(m.kind == .fuzzy)
     }

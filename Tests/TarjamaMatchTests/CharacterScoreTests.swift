@@ -1,0 +1,83 @@
+import Testing
+import TarjamaText
+@testable import TarjamaMatch
+
+@Suite("Character score")
+struct CharacterScoreTests {
+    /// The cell-by-cell LCS the bit-parallel one must equal.
+    static func lcs(_ a: [UInt16], _ b: [UInt16]) -> Int {
+        var prev = [Int](repeating: 0, count: b.count + 1), cur = prev
+        for x in a {
+            for j in 0..<b.count { cur[j + 1] = x == b[j] ? prev[j] + 1 : max(prev[j + 1], cur[j]) }
+            swap(&prev, &cur)
+        }
+        return prev[b.count]
+    }
+
+    @Test func bitParallelLCSEqualsTheTableOnShortAndMultiWordTexts() {
+        var rng = SystemRandomNumberGenerator()
+        // Arabic letters, Latin, space and a character above the dense table (U+FB50 block).
+        let alphabet: [UInt16] = [0x627, 0x628, 0x62A, 0x644, 0x645, 0x646, 0x20, 0x61, 0x62, 0xFB50]
+        for _ in 0..<300 {
+            let a = (0..<Int.random(in: 0...150, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            let b = (0..<Int.random(in: 0...150, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }
+            var c = CharacterSimilarity(characters: a)
+            #expect(c.lcs(b) == Self.lcs(a, b), "\(a.count)×\(b.count)")
+        }
+    }
+
+    @Test func textJoinsProcliticsAndPunctuationWithoutSpaces() {
+        let text = CharacterSimilarity.characters(MatchTokens.tokens("والصين، بكين."))
+        #expect(String(decoding: text, as: UTF16.self) == "والصين, بكين.")
+    }
+
+    @Test func scoreIsZeroAtChanceAndHundredOnlyForIdenticalKeys() {
+        #expect(Scorer.characterScore(ratio: 1) == 100)
+        #expect(Scorer.characterScore(ratio: 0.9999) < 100)
+        #expect(Scorer.characterScore(ratio: Scorer.chance) == 0)
+        #expect(Scorer.characterScore(ratio: 0.1) == 0)
+        #expect(abs(Scorer.ratio(forScore: 50) - 0.65) < 1e-9)
+    }
+
+    @Test func oneChangedWordReadsOnTheWordScale() {
+        let query = "قال المتحدث باسم الوزارة إن الوفد سيصل إلى العاصمة صباح يوم الخميس المقبل لبحث الاتفاق."
+        let stored = "قال المتحدث باسم الوزارة إن الوفد سيصل إلى العاصمة صباح يوم الجمعة المقبل لبحث الاتفاق."
+        let b = Scorer(query: query).evaluate(stored: MatchTokens.tokens(stored), target: "x").breakdown
+        #expect(abs(b.characterScore - b.wordScore) <= 6, "character \(b.characterScore), word \(b.wordScore)")
+    }
+
+    @Test func unrelatedSentencesOfOneLengthScoreFarBelowFifty() {
+        let b = Scorer(query: "سجلت درجات الحرارة انخفاضا كبيرا في العاصمة هذا الأسبوع.")
+            .evaluate(stored: MatchTokens.tokens("وقع الطرفان مذكرة تفاهم لتطوير التعاون في مجال الطاقة."), target: "x").breakdown
+        #expect(b.characterScore < 35)
+    }
+
+    @Test func anInflectedFormOutranksADifferentWord() {
+        let scorer = Scorer(query: "أريد أن أتعلم اللغة الفرنسية هذا العام.")
+        let inflected = scorer.evaluate(stored: MatchTokens.tokens("أريد أن أتعلم اللغة الفارسية هذا العام."), target: "x").breakdown
+        let other = scorer.evaluate(stored: MatchTokens.tokens("أريد أن أتعلم السباحة هذا العام."), target: "x").breakdown
+        #expect(inflected.characterScore > other.characterScore)
+    }
+
+    @Test func ordinalsInTheTargetTakeTheNewNumberAndItsSuffix() {
+        for (stored, query, before, after) in [("7360", "7368", "the 7360th meeting", "the 7368th meeting"),
+                                               ("21", "22", "the 21st session", "the 22nd session"),
+                                               ("3", "13", "its 3rd report", "its 13th report"),
+                                               ("11", "1", "the 11th day", "the 1st day")] {
+            var target = before
+            var used = Set<Int>()
+            let sub = Placeables.substitute(in: &target, used: &used, storedKey: stored, storedOriginal: stored,
+                                            queryKey: query, queryOriginal: query)
+            #expect(sub != nil)
+            #expect(target == after)
+        }
+    }
+
+    @Test func aChangedMeetingNumberIsAPlaceableInAnOrdinal() throws {
+        let f = try Fixture([("جدول الأعمال المؤقت للجلسة 7360 لمجلس الأمن", "Provisional agenda for the 7360th meeting of the Security Council")])
+        let m = try #require(try f.matcher.lookup("جدول الأعمال المؤقت للجلسة 7372 لمجلس الأمن").first)
+        #expect(m.target == "Provisional agenda for the 7372nd meeting of the Security Council")
+        #expect(m.breakdown.characterScore == 100)
+        #expect(m.score == 99)
+    }
+}
