@@ -8,7 +8,8 @@ import TarjamaText
 /// ```
 public enum Highlight {
     public static func pieces(of text: String, phrase: String) -> [(text: String, hit: Bool)] {
-        let tokenizer = Tokenizer()
+        // Proclitics split, as the concordance matches them: `الرئيس` is marked inside `والرئيس`.
+        let tokenizer = Tokenizer(splitProclitics: true)
         let want = tokenizer.tokenize(phrase).map { Normalizer.matchingKey.normalize($0.text) }
         let bytes = Array(text.utf8)
         let tokens = tokenizer.tokenize(utf8: bytes)

@@ -1,6 +1,7 @@
 import Testing
 import TarjamaText
 @testable import TarjamaMatch
+@testable import TarjamaMemory
 
 @Suite("Character score")
 struct CharacterScoreTests {
@@ -79,5 +80,26 @@ struct CharacterScoreTests {
         #expect(m.target == "Provisional agenda for the 7372nd meeting of the Security Council")
         #expect(m.breakdown.characterScore == 100)
         #expect(m.score == 99)
+    }
+}
+
+@Suite("Concordance on the term index")
+struct ConcordanceTests {
+    @Test func aPhraseIsFoundAfterAProcliticAndMarkedInsideTheWord() throws {
+        let f = try Fixture([("وقال والرئيسُ الروسي إن المحادثات جرت.", "And the Russian president said the talks took place."),
+                             ("زار الرئيس الصيني موسكو.", "The Chinese president visited Moscow."),
+                             ("قال الرئيسان إن الروسي حضر.", "The two presidents said the Russian attended.")])
+        let found = try f.memory.concordance(phrase: "الرئيس الروسي", side: .source, limit: 5)
+        #expect(found.map(\.target) == ["And the Russian president said the talks took place."])
+        let marked = Highlight.pieces(of: found[0].source, phrase: "الرئيس الروسي").filter(\.hit).map(\.text)
+        #expect(marked == ["الرئيسُ الروسي"])
+    }
+
+    @Test func aPhraseMustStartAndEndOnWordBoundaries() {
+        #expect(Memory.key("قال الرئيس الروسي", containsPhrase: "الرئيس"))
+        #expect(Memory.key("قال والرئيس.", containsPhrase: "الرئيس"))
+        #expect(!Memory.key("قال الرئيسان", containsPhrase: "الرئيس"))
+        #expect(!Memory.key("قال مالرئيس", containsPhrase: "الرئيس"))
+        #expect(!Memory.key("", containsPhrase: "الرئيس"))
     }
 }
