@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "TarjamaAlign", dependencies: ["TarjamaText"]),
         .target(name: "TarjamaMemory", dependencies: [
             "TarjamaText", "TarjamaAlign", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "TarjamaMatch", dependencies: ["TarjamaText", "TarjamaMemory"]),
         .target(name: "TarjamaPretranslate", dependencies: ["TarjamaText", "TarjamaMemory", "TarjamaMatch"]),

@@ -46,7 +46,7 @@ public final class DocumentAligner {
                 var segments: [Segment] = []
                 for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
                     let length = line.unicodeScalars.count
-                    let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let trimmed = line.trimmingWhitespace()
                     if !trimmed.isEmpty {
                         segments.append(Segment(index: segments.count, paragraph: segments.count, text: trimmed, kind: .body,
                                                 start: offset, end: offset + length))

@@ -185,36 +185,36 @@ public final class Memory: Sendable {
         var summary = AddSummary()
         // Dates are formatted once per batch: a DateFormatter call per unit was 7% of import time.
         let nowText = Date().databaseValue.storage.value as? String ?? ""
-        func stamp(_ d: Date?) -> DatabaseValueConvertible { d.map { $0 as DatabaseValueConvertible } ?? nowText }
-        let insert = try db.cachedStatement(sql: """
+        func stamp(_ d: Date?) -> String { d.flatMap { $0.databaseValue.storage.value as? String } ?? nowText }
+        var insert = RowWriter(try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO unit (source_lang, target_lang, source, target, source_key, source_hash, pair_hash,
                               origin, position, prev_hash, next_hash, confidence, created_at, changed_at,
                               created_by, changed_by, usage_count, properties, notes, length)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let repeated = try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE pair_hash = ?")
-        let termIndex = try db.cachedStatement(sql: "INSERT INTO unit_terms(rowid, terms) VALUES (?, ?)")
-        let tokenRow = try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)")
+            """), in: db)
+        var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE pair_hash = ?"), in: db)
+        var termIndex = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_terms(rowid, terms) VALUES (?, ?)"), in: db)
+        var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
         let firstNew = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM unit") ?? 0) + 1
         for u in units {
             let d = u.draft
-            insert.setUncheckedArguments([
-                d.sourceLanguage, d.targetLanguage, d.source, d.target, u.key, u.keyHash, u.pairHash,
-                d.origin, d.position, u.previousHash, u.nextHash,
-                d.confidence, stamp(d.createdAt), stamp(d.changedAt ?? d.createdAt), d.createdBy ?? user,
-                d.changedBy ?? d.createdBy ?? user, d.usageCount, u.properties, u.notes, u.length,
-            ])
-            try insert.execute()
-            if db.changesCount == 1 {
-                let id = db.lastInsertedRowID
-                termIndex.setUncheckedArguments([id, u.terms])
-                try termIndex.execute()
-                tokenRow.setUncheckedArguments([id, u.length, u.tokens])
-                try tokenRow.execute()
+            insert.text(d.sourceLanguage); insert.text(d.targetLanguage); insert.text(d.source); insert.text(d.target)
+            insert.text(u.key); insert.int(u.keyHash); insert.int(u.pairHash)
+            insert.text(d.origin); insert.int(d.position); insert.int(u.previousHash); insert.int(u.nextHash)
+            insert.double(d.confidence); insert.text(stamp(d.createdAt)); insert.text(stamp(d.changedAt ?? d.createdAt))
+            insert.text(d.createdBy ?? user); insert.text(d.changedBy ?? d.createdBy ?? user); insert.int(d.usageCount)
+            insert.text(u.properties); insert.text(u.notes); insert.int(u.length)
+            try insert.run()
+            if insert.changes == 1 {
+                let id = insert.lastRowID
+                termIndex.int(id); termIndex.text(u.terms)
+                try termIndex.run()
+                tokenRow.int(id); tokenRow.int(u.length); tokenRow.blob(u.tokens)
+                try tokenRow.run()
                 summary.added += 1
             } else {
-                repeated.setUncheckedArguments([u.pairHash])
-                try repeated.execute()
+                repeated.int(u.pairHash)
+                try repeated.run()
                 summary.duplicates += 1
             }
         }

@@ -27,10 +27,8 @@ struct PreparedUnit: Sendable {
         let matchTokens = MatchTokens.tokens(d.source)
         (terms, length) = MatchTokens.terms(matchTokens)
         tokens = Data(MatchTokens.encode(matchTokens))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        properties = d.properties.isEmpty ? "{}" : String(decoding: (try? encoder.encode(d.properties)) ?? Data("{}".utf8), as: UTF8.self)
-        notes = d.notes.isEmpty ? "[]" : String(decoding: (try? encoder.encode(d.notes)) ?? Data("[]".utf8), as: UTF8.self)
+        properties = JSONText.object(d.properties)
+        notes = JSONText.array(d.notes)
     }
 
     /// Prepares a batch on all cores, in order.
@@ -44,6 +42,49 @@ struct PreparedUnit: Sendable {
             for k in range { slots.set(k, PreparedUnit(drafts[k])) }
         }
         return slots.values
+    }
+}
+
+/// The JSON of a unit's properties (keys sorted, so the same properties give the same text) and
+/// notes, written directly: a `JSONEncoder` per unit was 3% of a TMX import.
+enum JSONText {
+    static func object(_ d: [String: String]) -> String {
+        guard !d.isEmpty else { return "{}" }
+        var out = "{"
+        for (k, key) in d.keys.sorted().enumerated() {
+            if k > 0 { out += "," }
+            quote(key, into: &out)
+            out += ":"
+            quote(d[key]!, into: &out)
+        }
+        return out + "}"
+    }
+
+    static func array(_ a: [String]) -> String {
+        guard !a.isEmpty else { return "[]" }
+        var out = "["
+        for (k, s) in a.enumerated() {
+            if k > 0 { out += "," }
+            quote(s, into: &out)
+        }
+        return out + "]"
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where c.value < 0x20:
+                out += "\\u00" + String(c.value >> 4, radix: 16) + String(c.value & 0xF, radix: 16)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        out += "\""
     }
 }
 
@@ -74,7 +115,94 @@ final class Slots: @unchecked Sendable {
     var values: [PreparedUnit] { (0..<count).map { storage[$0]! } }
 }
 
-/// Prepares batches one step ahead of the writer: while batch N is inserted, batch N + 1 is
+/// An import in three stages on their own threads: a reader parses the file into batches of
+/// drafts, the batches are prepared on all cores one step behind it, and the caller's thread
+/// only writes. Parsing a TMX file on the writing thread had made it the bottleneck.
+///
+/// At most `capacity` prepared batches wait for the writer (constant memory on any file size).
+/// The reader's error reaches the writer in order, after the batches read before it; a writer
+/// that stops early cancels the reader and waits for its thread to end.
+final class ImportPipeline<Outcome>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [[PreparedUnit]] = []
+    private var done = false
+    private var cancelled = false
+    private var failure: Error?
+    private var outcome: Outcome?
+    private let finished = DispatchSemaphore(value: 0)
+    private let capacity = 2
+
+    struct Cancelled: Error {}
+
+    /// Starts `read` on a thread of its own; it hands batches to the closure it is given and
+    /// returns what it wants to report.
+    init(read: @escaping (_ write: ([UnitDraft]) throws -> Void) throws -> Outcome) {
+        let body = UncheckedBox(read)
+        let thread = Thread { [self] in
+            let preparing = PreparePipeline()
+            do {
+                let result = try body.value { drafts in
+                    if let prepared = preparing.push(drafts) { try self.enqueue(prepared) }
+                }
+                if let prepared = preparing.finish() { try enqueue(prepared) }
+                condition.lock(); outcome = result; done = true; condition.broadcast(); condition.unlock()
+            } catch {
+                _ = preparing.finish()
+                condition.lock(); failure = error; done = true; condition.broadcast(); condition.unlock()
+            }
+            finished.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    private func enqueue(_ batch: [PreparedUnit]) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.count >= capacity && !cancelled { condition.wait() }
+        if cancelled { throw Cancelled() }
+        queue.append(batch)
+        condition.broadcast()
+    }
+
+    /// The next prepared batch in file order; nil once the reader has finished. Throws the
+    /// reader's error when it is reached.
+    func next() throws -> [PreparedUnit]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty && !done { condition.wait() }
+        if !queue.isEmpty {
+            condition.broadcast()
+            return queue.removeFirst()
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// What the reader returned (after `next()` gave nil).
+    var result: Outcome? {
+        condition.lock(); defer { condition.unlock() }
+        return outcome
+    }
+
+    /// Stops the reader (at its next batch) and waits for its thread to end; safe to call twice.
+    func close() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+        if !closed { finished.wait(); closed = true }
+    }
+    private var closed = false
+}
+
+/// A value handed to another thread by a caller that knows it is used by one thread at a time.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Prepares batches one step ahead of the reader: while batch N + 1 is read, batch N is
 /// being prepared on the other cores.
 final class PreparePipeline: @unchecked Sendable {
     private var inFlight: (group: DispatchGroup, box: Box)?

@@ -51,30 +51,32 @@ extension Memory {
         }
     }
 
-    /// One file's import: a transaction, and a reader handing batches of drafts to `write`,
-    /// which prepares each on the other cores while the previous one is inserted.
+    /// One file's import: a transaction, a reader thread handing batches of drafts to `write`,
+    /// each prepared on the other cores, and this thread inserting them in order.
     private func importBatches(path: String, format: String, user: String?, progress: ((Int) -> Void)?,
-                               read: (inout ImportReport, ([UnitDraft]) throws -> Void) throws -> Void) throws -> ImportReport {
+                               read: @escaping (inout ImportReport, ([UnitDraft]) throws -> Void) throws -> Void) throws -> ImportReport {
         let start = Date()
-        var report = ImportReport(file: path, format: format)
+        let pipeline = ImportPipeline<ImportReport> { write in
+            var report = ImportReport(file: path, format: format)
+            try read(&report, write)
+            return report
+        }
+        defer { pipeline.close() }
+        var added = 0, duplicates = 0
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
-                let pipeline = PreparePipeline()
-                var added = 0, duplicates = 0
-                func insert(_ units: [PreparedUnit]?) throws {
-                    guard let units else { return }
+                while let units = try pipeline.next() {
                     let s = try Memory.insert(units, user: user, in: db)
                     added += s.added
                     duplicates += s.duplicates
                     progress?(added + duplicates)
                 }
-                try read(&report) { batch in try insert(pipeline.push(batch)) }
-                try insert(pipeline.finish())
-                report.added = added
-                report.duplicates = duplicates
                 return .commit
             }
         }
+        var report = pipeline.result ?? ImportReport(file: path, format: format)
+        report.added = added
+        report.duplicates = duplicates
         report.seconds = Date().timeIntervalSince(start)
         return report
     }

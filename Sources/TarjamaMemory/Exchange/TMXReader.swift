@@ -1,4 +1,5 @@
 import Foundation
+import TarjamaText
 
 /// Reads translation units from a TMX file (1.1 to 1.4), streaming, into drafts for one
 /// language pair.
@@ -90,7 +91,7 @@ public struct TMXReader {
                 outcome.skip(line, "no \(wantTarget) variant (languages: \(variants.map(\.lang).joined(separator: ", ")))")
                 return
             }
-            let s = source.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let s = source.text.trimmingWhitespace()
             guard !s.isEmpty else {
                 outcome.skip(line, "empty \(wantSource) segment")
                 return
@@ -105,7 +106,7 @@ public struct TMXReader {
             let previousHash = props.removeValue(forKey: "x-context-prev").flatMap { Int64($0) }
             let nextHash = props.removeValue(forKey: "x-context-next").flatMap { Int64($0) }
             for t in targets {
-                let target = t.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let target = t.text.trimmingWhitespace()
                 guard !target.isEmpty else {
                     outcome.skip(t.line, "empty \(wantTarget) segment")
                     continue

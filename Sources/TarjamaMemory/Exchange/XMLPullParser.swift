@@ -1,4 +1,5 @@
 import Foundation
+import TarjamaText
 
 /// A small streaming XML reader for exchange files (TMX), on UTF-8 bytes.
 ///
@@ -142,7 +143,7 @@ final class XMLPullParser {
             let tagLine = currentLine
             advance(close + 1)
             if tag.first == 0x2F {   // </name>
-                let name = String(decoding: tag.dropFirst(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let name = String(decoding: tag.dropFirst(), as: UTF8.self).trimmingWhitespace()
                 guard let top = open.popLast() else {
                     throw XMLError(line: tagLine, message: "</\(name)> closes nothing: the file is malformed. Nothing was imported from it")
                 }
