@@ -130,7 +130,7 @@ final class ImportPipeline<Outcome>: @unchecked Sendable {
     private var failure: Error?
     private var outcome: Outcome?
     private let finished = DispatchSemaphore(value: 0)
-    private let capacity = 2
+    private let capacity = 1
 
     struct Cancelled: Error {}
 
