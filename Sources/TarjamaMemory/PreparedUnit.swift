@@ -19,12 +19,12 @@ struct PreparedUnit: Sendable {
 
     init(_ d: UnitDraft) {
         draft = d
-        key = SegmentKey.key(d.source)
+        let matchTokens: [MatchToken]
+        (key, matchTokens) = MatchTokens.keyAndTokens(d.source)
         keyHash = SegmentKey.hash(key)
-        pairHash = SegmentKey.hash(d.source + "\u{0}" + d.target)
+        pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
         previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash
         nextHash = d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash
-        let matchTokens = MatchTokens.tokens(d.source)
         (terms, length) = MatchTokens.terms(matchTokens)
         tokens = Data(MatchTokens.encode(matchTokens))
         properties = JSONText.object(d.properties)

@@ -57,7 +57,7 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
         target = d.target
         sourceKey = key
         sourceHash = SegmentKey.hash(key)
-        pairHash = SegmentKey.hash(d.source + "\u{0}" + d.target)
+        pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
         occurrences = 1
         origin = d.origin
         position = d.position
@@ -125,4 +125,13 @@ public enum SegmentKey {
     }
 
     public static func keyHash(_ text: String) -> Int64 { hash(key(text)) }
+
+    /// `hash(source + "\u{0}" + target)`, without building the joined string.
+    public static func pairHash(source: String, target: String) -> Int64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in source.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ 0) &* 0x100000001b3
+        for b in target.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return Int64(bitPattern: h)
+    }
 }

@@ -38,15 +38,33 @@ public enum MatchTokens {
     private static let tokenKey = Normalizer(steps: Normalizer.matchingKey.steps.filter { $0 != .nfkc && $0 != .removeInvisible })
 
     public static func tokens(_ text: String) -> [MatchToken] {
+        keyAndTokens(text).tokens
+    }
+
+    /// The sentence's matching key (`Normalizer.matchingKey`) and its match tokens, from one
+    /// NFKC pass and one normalisation of the sentence: each token's key is its slice of the
+    /// sentence's key (normalising token by token was a third of preparing a unit for import).
+    public static func keyAndTokens(_ text: String) -> (key: String, tokens: [MatchToken]) {
         let cleaned = clean.key(utf8: Array(text.utf8))
+        var offsets: [Int32] = []
+        let key = tokenKey.key(utf8: cleaned, offsets: &offsets)
         var result: [MatchToken] = []
         result.reserveCapacity(cleaned.count / 4)
         for t in tokenizer.tokenize(utf8: cleaned) {
-            let key = tokenKey.normalize(t.text)
-            if key.isEmpty { continue }
-            result.append(MatchToken(original: t.text, key: key, kind: t.kind, isClitic: t.isClitic))
+            let tokenKey: String
+            if t.isClitic {
+                // A split proclitic's text is the clitic itself (`لل` gives `ل` and `ال`).
+                tokenKey = Self.tokenKey.normalize(t.text)
+            } else {
+                let slice = key[Int(offsets[t.range.lowerBound])..<Int(offsets[t.range.upperBound])]
+                // Most words are their own key: share the original's storage.
+                tokenKey = slice.elementsEqual(t.text.utf8) ? t.text
+                    : String(decoding: slice, as: UTF8.self).trimmingWhitespace()
+            }
+            if tokenKey.isEmpty { continue }
+            result.append(MatchToken(original: t.text, key: tokenKey, kind: t.kind, isClitic: t.isClitic))
         }
-        return result
+        return (String(decoding: key, as: UTF8.self), result)
     }
 
     /// Index terms (stems of words and numbers, letters and digits only, space-separated) and the

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TarjamaMemory
+import TarjamaText
 
 @Suite("Unit JSON columns")
 struct JSONTextTests {
@@ -13,5 +14,24 @@ struct JSONTextTests {
         #expect(n == notes)
         #expect(JSONText.object([:]) == "{}" && JSONText.array([]) == "[]")
         #expect(JSONText.object(["b": "1", "a": "2"]) == #"{"a":"2","b":"1"}"#)
+    }
+}
+
+@Suite("Keys prepared for import")
+struct PreparedKeyTests {
+    @Test func oneNFKCPassGivesTheSameKeyAndHashes() {
+        for text in ["أَعلنَ الرئيسُ ٢٥٪ ﻻ", "  Hello\u{200F} WORLD…  ", "قال: \u{FEFF}«الصين» ١٢٣٫٥", "ﷺ ﻷ ١٢",
+                     "وَللرَّئِيسِ بالـــصين، فَـ ٣٪؟", "Straße İstanbul ﬁne ‘quoted’ — ok"] {
+            let (key, tokens) = MatchTokens.keyAndTokens(text)
+            #expect(key == SegmentKey.key(text))
+            // Token by token, as keys were made before they were slices of the sentence's key.
+            let cleaned = Normalizer(steps: [.nfkc, .removeInvisible]).normalize(text)
+            let reference = Tokenizer(splitProclitics: true).tokenize(cleaned).compactMap { t -> MatchToken? in
+                let k = Normalizer.matchingKey.normalize(t.text)
+                return k.isEmpty ? nil : MatchToken(original: t.text, key: k, kind: t.kind, isClitic: t.isClitic)
+            }
+            #expect(tokens == reference)
+        }
+        #expect(SegmentKey.pairHash(source: "الصين", target: "China") == SegmentKey.hash("الصين" + "\u{0}" + "China"))
     }
 }
