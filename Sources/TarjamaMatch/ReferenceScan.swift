@@ -31,7 +31,9 @@ public struct ReferenceScan {
         guard !scorer.query.isEmpty else { return nil }
         var bestScore = minimum - 1
         var bestUnits: [Int64] = []
-        for e in entries where excludingSource == nil || e.source != excludingSource {
+        // Byte comparison: `!=` on Strings is canonical and would also skip a copy whose marks
+        // are ordered differently.
+        for e in entries where excludingSource.map({ !e.source.utf8.elementsEqual($0.utf8) }) ?? true {
             guard let quick = scorer.quickScore(e.tokens, minimum: max(minimum, bestScore)), Int(quick.rounded(.up)) >= bestScore else { continue }
             let s = scorer.evaluate(stored: e.tokens, target: e.target).breakdown.intrinsicScore
             guard s >= minimum else { continue }
