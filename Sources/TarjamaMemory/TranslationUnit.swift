@@ -119,19 +119,25 @@ public enum SegmentKey {
 
     /// 64-bit FNV-1a of UTF-8 bytes, as a signed SQLite integer.
     public static func hash(_ text: String) -> Int64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return Int64(bitPattern: h)
+        Int64(bitPattern: fnv(text, 0xcbf29ce484222325))
+    }
+
+    /// FNV-1a over the UTF-8 bytes, continuing from `h` (on the contiguous bytes: iterating
+    /// the UTF-8 view was 4% of preparing a unit).
+    private static func fnv(_ text: String, _ start: UInt64) -> UInt64 {
+        var text = text
+        return text.withUTF8 { b in
+            var h = start
+            for x in b { h = (h ^ UInt64(x)) &* 0x100000001b3 }
+            return h
+        }
     }
 
     public static func keyHash(_ text: String) -> Int64 { hash(key(text)) }
 
     /// `hash(source + "\u{0}" + target)`, without building the joined string.
     public static func pairHash(source: String, target: String) -> Int64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in source.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        h = (h ^ 0) &* 0x100000001b3
-        for b in target.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return Int64(bitPattern: h)
+        let h = fnv(source, 0xcbf29ce484222325) &* 0x100000001b3   // the NUL between: h ^ 0 = h
+        return Int64(bitPattern: fnv(target, h))
     }
 }

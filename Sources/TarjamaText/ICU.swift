@@ -125,11 +125,32 @@ public final class Transliterator {
 public enum Unicode2 {
     /// NFKC of UTF-8 bytes; returns the input unchanged (no copy) when it is already NFKC.
     public static func nfkc(_ bytes: [UInt8]) throws -> [UInt8] {
-        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes }
+        if isStable(bytes) { return bytes }
         var error: Int32 = 0
         let isNormal = bytes.withUnsafeBufferPointer { tj_is_nfkc($0.baseAddress, Int32($0.count), &error) }
         if isNormal == 1 { return bytes }
         return try icuTransform(bytes, operation: "NFKC normalisation") { tj_normalize_nfkc($0, $1, $2, $3, $4) }
+    }
+
+    /// True when every character is one NFKC leaves alone on its own: ASCII, and Arabic letters,
+    /// digits and punctuation without combining marks (marks may need reordering, so they go
+    /// to ICU). Most Arabic wire text is such, and ICU's check converts to UTF-16 first (it was
+    /// 5% of preparing a unit for import).
+    static func isStable(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                if b[i] < 0x80 { i += 1; continue }
+                let (s, n) = UTF8Scan.scalar(at: i, in: b)
+                switch s.value {
+                case 0x060C, 0x061B, 0x061F, 0x0621...0x064A, 0x0660...0x066D, 0x0671...0x0674, 0x0679...0x06D3, 0x06D5:
+                    i += n
+                default:
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     /// Full Unicode case folding.

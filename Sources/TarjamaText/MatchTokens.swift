@@ -58,7 +58,7 @@ public enum MatchTokens {
             } else {
                 let slice = key[Int(offsets[t.range.lowerBound])..<Int(offsets[t.range.upperBound])]
                 // Most words are their own key: share the original's storage.
-                tokenKey = slice.elementsEqual(t.text.utf8) ? t.text
+                tokenKey = slice == cleaned[t.range] ? t.text
                     : String(decoding: slice, as: UTF8.self).trimmingWhitespace()
             }
             if tokenKey.isEmpty { continue }
@@ -75,12 +75,14 @@ public enum MatchTokens {
 
     public static func terms(_ tokens: [MatchToken]) -> (terms: String, length: Int) {
         var out: [UInt8] = []
+        out.reserveCapacity(tokens.count * 8)
         var length = 0
         for t in tokens where !t.isClitic && t.kind != .punctuation {
-            let term = indexTerm(t.key)
-            if term.isEmpty { continue }
+            let mark = out.count
             if !out.isEmpty { out.append(0x20) }
-            out.append(contentsOf: term.utf8)
+            let before = out.count
+            appendIndexTerm(t.key, to: &out)
+            if out.count == before { out.removeSubrange(mark...); continue }
             length += 1
         }
         return (String(decoding: out, as: UTF8.self), length)
@@ -88,9 +90,21 @@ public enum MatchTokens {
 
     /// A key reduced to letters and digits: the form SQLite's unicode61 tokenizer keeps whole.
     public static func indexTerm(_ key: String) -> String {
-        var s = String.UnicodeScalarView()
-        for c in key.unicodeScalars where CharClass.isLetter(c) || CharClass.digitValue(c) != nil { s.append(c) }
-        return String(s)
+        var out: [UInt8] = []
+        appendIndexTerm(key, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func appendIndexTerm(_ key: String, to out: inout [UInt8]) {
+        var key = key
+        key.withUTF8 { b in
+            var i = 0
+            while i < b.count {
+                let (c, n) = UTF8Scan.scalar(at: i, in: b)
+                if CharClass.isLetter(c) || CharClass.digitValue(c) != nil { out.append(contentsOf: b[i..<(i + n)]) }
+                i += n
+            }
+        }
     }
 }
 

@@ -109,19 +109,17 @@ public struct Normalizer: Sendable {
     public func key(utf8 input: [UInt8], offsets: inout [Int32]) -> [UInt8] {
         precondition(!has(.nfkc), "offsets are for text already in NFKC")
         var changedBits: UInt16 = 0
-        var map: [Int32]? = []
-        map!.reserveCapacity(input.count + 1)
-        let out = normalize(utf8: input, changed: &changedBits, offsets: &map)
-        offsets = map!
-        return out
+        offsets.removeAll(keepingCapacity: true)
+        offsets.reserveCapacity(input.count + 1)
+        return normalize(utf8: input, changed: &changedBits, offsets: &offsets, record: true)
     }
 
     private func normalize(utf8 input: [UInt8], changed: inout UInt16) -> [UInt8] {
-        var none: [Int32]? = nil
-        return normalize(utf8: input, changed: &changed, offsets: &none)
+        var none: [Int32] = []
+        return normalize(utf8: input, changed: &changed, offsets: &none, record: false)
     }
 
-    private func normalize(utf8 input: [UInt8], changed: inout UInt16, offsets: inout [Int32]?) -> [UInt8] {
+    private func normalize(utf8 input: [UInt8], changed: inout UInt16, offsets: inout [Int32], record: Bool) -> [UInt8] {
         var source = input
         if has(.nfkc), let composed = try? Unicode2.nfkc(input), composed != input {
             source = composed
@@ -139,16 +137,16 @@ public struct Normalizer: Sendable {
                 if collapse && CharClass.isWhitespace(s) {
                     if !out.isEmpty { pendingSpace = true }
                     if s != " " || (i < b.count && b[i] == 0x20) { changed |= Self.bit(.collapseWhitespace) }
-                    if offsets != nil { for _ in 0..<n { offsets!.append(Int32(out.count)) } }
+                    if record { for _ in 0..<n { offsets.append(Int32(out.count)) } }
                     continue
                 }
                 let mapped = map(s, &changed)
                 if case .drop = mapped {
-                    if offsets != nil { for _ in 0..<n { offsets!.append(Int32(out.count)) } }
+                    if record { for _ in 0..<n { offsets.append(Int32(out.count)) } }
                     continue
                 }
                 if pendingSpace { out.append(0x20); pendingSpace = false }
-                if offsets != nil { for _ in 0..<n { offsets!.append(Int32(out.count)) } }
+                if record { for _ in 0..<n { offsets.append(Int32(out.count)) } }
                 switch mapped {
                 case .drop: break
                 case .one(let m): UTF8Scan.append(m, to: &out)
@@ -159,7 +157,7 @@ public struct Normalizer: Sendable {
         if collapse && (source.first.map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A } ?? false) {
             changed |= Self.bit(.collapseWhitespace)
         }
-        offsets?.append(Int32(out.count))
+        if record { offsets.append(Int32(out.count)) }
         return out
     }
 
