@@ -97,7 +97,7 @@ public struct FuzzyEvaluation: Sendable, Codable {
             guard row.count >= 2, let a = Int(row[0]), let b = Int(row[1]), a >= 1, b >= 1, a <= corpus.count, b <= corpus.count else { continue }
             e.equivalents += 1
             let hits = try matcher.lookup(corpus[a - 1].ar, options: MatchOptions(minimum: 50, limit: 20))
-            if let hit = hits.first(where: { $0.source == corpus[b - 1].ar }), hit.breakdown.characterScore == 100 {
+            if let hit = hits.first(where: { $0.source.utf8.elementsEqual(corpus[b - 1].ar.utf8) }), hit.breakdown.characterScore == 100 {
                 e.equivalentsAt100 += 1
                 if hit.breakdown.penalties.contains(where: { $0.reason != .multipleTranslations && $0.reason != .lowConfidence }) {
                     e.equivalentsWithPenalty += 1

@@ -212,7 +212,7 @@ public final class Matcher {
 
     private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, tokens: [MatchToken]? = nil) throws -> Match {
         let stored = tokens ?? MatchTokens.tokens(unit.source)
-        var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target)
+        var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target, storedSource: unit.source)
         let translations = try memory.translationCount(sourceHash: unit.sourceHash)
         if translations > 1 {
             breakdown.penalties.append(Penalty(.multipleTranslations, points: 1, detail: "\(translations) translations of this source"))

@@ -14,6 +14,9 @@ public struct Penalty: Sendable, Codable, Equatable {
         case punctuation
         /// Upper/lower case differs (Latin words inside Arabic).
         case letterCase
+        /// The same text in another Unicode encoding: presentation forms or ligatures (ﻻ for
+        /// لا), combining marks in another order, or invisible characters (bidi marks, ZWNJ).
+        case encoding
         /// A number, date or percentage differs and was substituted into the target.
         case placeable
         /// The memory holds several different translations of this source.

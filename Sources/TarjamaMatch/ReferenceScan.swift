@@ -35,7 +35,7 @@ public struct ReferenceScan {
         // are ordered differently.
         for e in entries where excludingSource.map({ !e.source.utf8.elementsEqual($0.utf8) }) ?? true {
             guard let quick = scorer.quickScore(e.tokens, minimum: max(minimum, bestScore)), Int(quick.rounded(.up)) >= bestScore else { continue }
-            let s = scorer.evaluate(stored: e.tokens, target: e.target).breakdown.intrinsicScore
+            let s = scorer.evaluate(stored: e.tokens, target: e.target, storedSource: e.source).breakdown.intrinsicScore
             guard s >= minimum else { continue }
             if s > bestScore { bestScore = s; bestUnits = [e.unitID] } else if s == bestScore { bestUnits.append(e.unitID) }
         }
@@ -53,11 +53,11 @@ extension ReferenceScan {
         var best = [(score: Int, units: [Int64])?](repeating: nil, count: queries.count)
         var bestScore = [Int](repeating: minimum - 1, count: queries.count)
         var scanned = 0
-        try memory.forEachTokenized { id, tokens, _, target in
+        try memory.forEachTokenized { id, tokens, source, target in
             for (q, scorer) in scorers.enumerated() where !scorer.query.isEmpty {
                 guard let quick = scorer.quickScore(tokens, minimum: max(minimum, bestScore[q])),
                       Int(quick.rounded(.up)) >= bestScore[q] else { continue }
-                let s = scorer.evaluate(stored: tokens, target: target).breakdown.intrinsicScore
+                let s = scorer.evaluate(stored: tokens, target: target, storedSource: source).breakdown.intrinsicScore
                 guard s >= minimum else { continue }
                 if s > bestScore[q] {
                     bestScore[q] = s

@@ -96,8 +96,13 @@ public final class Scorer {
         chance + (1 - chance) * Double(minimum) / 100
     }
 
+    /// The query as written, when the scorer was made from text: a stored source with the same
+    /// tokens but other bytes differs only in encoding, which `evaluate` reports.
+    private var queryText: String?
+
     public convenience init(query text: String) {
         self.init(tokens: MatchTokens.tokens(text))
+        queryText = text
     }
 
     public init(tokens: [MatchToken]) {
@@ -182,7 +187,8 @@ public final class Scorer {
 
     /// Full evaluation of one stored pair: alignment, placeables substituted into the target,
     /// penalties for hidden differences, and the diff.
-    public func evaluate(stored: [MatchToken], target: String) -> (breakdown: ScoreBreakdown, target: String, diff: [DiffSpan]) {
+    /// `storedSource` (the stored source as written) lets it report an encoding difference.
+    public func evaluate(stored: [MatchToken], target: String, storedSource: String? = nil) -> (breakdown: ScoreBreakdown, target: String, diff: [DiffSpan]) {
         let ids = stored.map { id($0) }
         let weights = stored.map(\.weight)
         let storedWeight = weights.reduce(0, +)
@@ -226,6 +232,12 @@ public final class Scorer {
         for reason in Penalty.Reason.allCases {
             guard let examples = hidden[reason] else { continue }
             penalties.append(Penalty(reason, points: 1, detail: examples.prefix(3).joined(separator: ", ")))
+        }
+        // Equal tokens (NFKC, invisible characters removed; canonically equal) but other bytes:
+        // presentation forms, mark order or bidi marks the tokens no longer show.
+        if let queryText, let storedSource, !queryText.utf8.elementsEqual(storedSource.utf8),
+           query.count == stored.count, zip(query, stored).allSatisfy({ $0.original == $1.original }) {
+            penalties.append(Penalty(.encoding, points: 1, detail: "same text, other Unicode encoding"))
         }
         if !substitutions.isEmpty {
             penalties.append(Penalty(.placeable, points: substitutions.count,

@@ -103,3 +103,23 @@ struct ConcordanceTests {
         #expect(!Memory.key("", containsPhrase: "الرئيس"))
     }
 }
+
+@Suite("Encoding differences")
+struct EncodingPenaltyTests {
+    @Test func sameTextInAnotherEncodingScores100WithAPenaltyShown() throws {
+        let stored = "قالت إنها لا تعرف الجواب حق\u{0651}\u{064B}ا."   // shadda, then tanween
+        let f = try Fixture([(stored, "She said she really does not know the answer.")])
+        // Tanween before shadda, the لا ligature, and a right-to-left mark.
+        let marks = "حق\u{0651}\u{064B}ا."
+        for query in ["قالت إنها لا تعرف الجواب حق\u{064B}\u{0651}ا.", "قالت إنها \u{FEFB} تعرف الجواب " + marks,
+                      "قالت\u{200F} إنها لا تعرف الجواب " + marks] {
+            #expect(!query.utf8.elementsEqual(stored.utf8))
+            let m = try #require(try f.matcher.lookup(query).first)
+            #expect(m.breakdown.characterScore == 100)
+            #expect(m.breakdown.penalties.map(\.reason) == [.encoding], "\(query)")
+            #expect(m.score == 99)
+        }
+        let same = try #require(try f.matcher.lookup(stored).first)
+        #expect(same.score == 100 && same.breakdown.penalties.isEmpty)
+    }
+}
