@@ -96,6 +96,51 @@ public struct CharacterSimilarity {
         return 2 * Double(lcs(text)) / Double(total)
     }
 
+    /// The ratio against stored tokens read in their byte form, the stored numbers replaced in
+    /// order by `numbers` (the quick pass's `.queryNumbers` text, built without decoding).
+    public mutating func ratio(_ stored: StoredTokens, numbers: [String]) -> Double {
+        text.removeAll(keepingCapacity: true)
+        var previousClitic = true
+        var number = 0
+        var out = text
+        text = []
+        stored.forEachKey { kind, clitic, key in
+            if !previousClitic && kind != .punctuation { out.append(0x20) }
+            previousClitic = clitic
+            if kind == .number && number < numbers.count {
+                out.append(contentsOf: numbers[number].utf16); number += 1
+                return
+            }
+            // UTF-8 to UTF-16: Arabic and Latin letters are one unit each.
+            var i = 0
+            while i < key.count {
+                let b0 = key[i]
+                if b0 < 0x80 { out.append(UInt16(b0)); i += 1; continue }
+                let (s, n) = Self.scalar(key, i)
+                i += n
+                if s < 0x10000 { out.append(UInt16(s)) } else {
+                    let v = s - 0x10000
+                    out.append(UInt16(0xD800 + (v >> 10))); out.append(UInt16(0xDC00 + (v & 0x3FF)))
+                }
+            }
+        }
+        text = out
+        let total = query.count + text.count
+        guard total > 0 else { return 1 }
+        return 2 * Double(lcs(text)) / Double(total)
+    }
+
+    @inline(__always)
+    private static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
+        let b0 = UInt32(b[i])
+        if b0 < 0xE0, i + 1 < b.count { return ((b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
+        if b0 < 0xF0, i + 2 < b.count { return ((b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3) }
+        if i + 3 < b.count {
+            return ((b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F), 4)
+        }
+        return (0xFFFD, 1)
+    }
+
     /// Length of the longest common subsequence of the query and `b`.
     public mutating func lcs(_ b: [UInt16]) -> Int {
         guard !query.isEmpty, !b.isEmpty else { return 0 }

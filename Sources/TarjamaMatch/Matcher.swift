@@ -100,7 +100,7 @@ public final class Matcher {
         let ratio = 0.9 * r / (2 - r)
         let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
         // Candidates are scored on their stored tokens; whole units are read only for the best.
-        var scored: [(score: Double, id: Int64, tokens: [MatchToken])] = []
+        var scored: [(score: Double, id: Int64, tokens: StoredTokens)] = []
         let found = try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
         timed("quick score") {
             for (id, tokens) in found where !seen.contains(id) {
@@ -115,13 +115,14 @@ public final class Matcher {
             let cutoff = scored[keep - 1].score
             let tied = scored.filter { $0.score == cutoff }
             if tied.count > 1 {
-                let similarity = Dictionary(uniqueKeysWithValues: tied.map { ($0.id, scorer.writtenSimilarity($0.tokens)) })
+                let similarity = Dictionary(uniqueKeysWithValues: tied.map { ($0.id, scorer.writtenSimilarity($0.tokens.decode())) })
                 let above = scored.filter { $0.score > cutoff }
                 scored = above + tied.sorted { similarity[$0.id]! != similarity[$1.id]! ? similarity[$0.id]! > similarity[$1.id]! : $0.id < $1.id }
             }
         }
         let kept = scored.prefix(keep)
-        let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens) })
+        // Only the kept few are decoded into tokens.
+        let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens.decode()) })
         for unit in try timed("read units", { try memory.units(ids: kept.map(\.id)) }) {
             var m = try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) }
             m.writtenSimilarity = scorer.writtenSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
@@ -148,7 +149,7 @@ public final class Matcher {
     /// to the units that hold it, and stops before the lists add up to more than a budget, so a
     /// query costs about the same whatever the memory's size. Words too common for the budget
     /// ("في", "من") are skipped: they cannot tell candidates apart.
-    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int) throws -> [(id: Int64, tokens: [MatchToken])] {
+    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int) throws -> [(id: Int64, tokens: StoredTokens)] {
         let unique = Array(Set(terms))
         let missing = unique.filter { frequencies[$0] == nil }
         if !missing.isEmpty {
@@ -171,7 +172,7 @@ public final class Matcher {
         let best = timed("top") { Self.top(weight, limit * 2) }
         // Read in rank order, a chunk at a time, until `limit` fit the length window: most do,
         // so usually one chunk of rows is read and decoded, not two.
-        var found: [(id: Int64, tokens: [MatchToken])] = []
+        var found: [(id: Int64, tokens: StoredTokens)] = []
         var start = 0
         while found.count < limit && start < best.count {
             let chunk = Array(best[start..<min(best.count, start + limit - found.count + 16)])

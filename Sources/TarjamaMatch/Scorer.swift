@@ -177,6 +177,12 @@ public final class Scorer {
         written.ratio(stored, .written)
     }
 
+    /// `quickScore` on stored tokens in their byte form (no decoding).
+    public func quickScore(_ stored: StoredTokens, minimum: Int = 0) -> Double? {
+        let s = Self.characterScore(ratio: keyed.ratio(stored, numbers: queryNumbers))
+        return s >= Double(minimum) ? s : nil
+    }
+
     /// The character score with the stored numbers replaced by the query's (as placeable
     /// substitution will do), the fast first pass over candidates (a few microseconds each).
     /// Returns nil when it cannot reach `minimum`.

@@ -280,23 +280,23 @@ public final class Memory: Sendable {
 
     /// Match tokens of the units with these ids whose length lies in `lengths`, for scoring
     /// candidates without reading whole units.
-    public func candidateTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: [MatchToken])] {
+    public func candidateTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: StoredTokens)] {
         guard !ids.isEmpty else { return [] }
         return try pool.read { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, tokens FROM unit_tokens WHERE id IN (\(ids.map(String.init).joined(separator: ","))) AND length BETWEEN ? AND ?
                 """, arguments: [lengths.lowerBound, min(lengths.upperBound, Int(Int32.max))])
-            var out: [(Int64, [MatchToken])] = []
+            var out: [(Int64, StoredTokens)] = []
             out.reserveCapacity(ids.count)
             while let row = try rows.next() {
                 let id: Int64 = row[0]
-                let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
-                    data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
+                let stored: StoredTokens? = try row.withUnsafeData(atIndex: 1) { data in
+                    data.flatMap { StoredTokens(bytes: [UInt8]($0)) }
                 }
-                if let decoded {
-                    out.append((id, decoded))
+                if let stored {
+                    out.append((id, stored))
                 } else if let source = try String.fetchOne(db, sql: "SELECT source FROM unit WHERE id = ?", arguments: [id]) {
-                    out.append((id, MatchTokens.tokens(source)))   // unreadable stored form: tokenise again
+                    out.append((id, StoredTokens(MatchTokens.tokens(source))))   // unreadable stored form: tokenise again
                 }
             }
             return out

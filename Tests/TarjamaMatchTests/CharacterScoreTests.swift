@@ -123,3 +123,21 @@ struct EncodingPenaltyTests {
         #expect(same.score == 100 && same.breakdown.penalties.isEmpty)
     }
 }
+
+@Suite("Quick score on stored bytes")
+struct StoredQuickScoreTests {
+    @Test func bytesGiveTheScoreTheDecodedTokensGive() throws {
+        let texts = ["والصين، بكين.", "ارتفع حجم التبادل بنسبة ٢٥٪ في عام 2022.", "Putin met Xi in 𝐁eijing (2023)!",
+                     "أجرى الرئيس الروسي فلاديمير بوتين اتصالاً مرئياً مع نظيره الصيني.", "", "، ؛ ؟"]
+        for q in texts {
+            let scorer = Scorer(query: q)
+            for s in texts {
+                let tokens = MatchTokens.tokens(s)
+                let stored = try #require(StoredTokens(bytes: MatchTokens.encode(tokens)))
+                #expect(stored.decode() == tokens)
+                #expect(scorer.quickScore(stored) == scorer.quickScore(tokens), "\(q) / \(s)")
+            }
+        }
+        #expect(StoredTokens(bytes: [0, 5, 0x61]) == nil)   // a key longer than the bytes left
+    }
+}

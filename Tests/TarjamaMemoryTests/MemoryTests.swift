@@ -196,7 +196,7 @@ struct MemoryMigrationTests {
         }
         let memory = try Memory(path: path)
         let found = try memory.candidateTokens(ids: [1], lengths: 0...100)
-        #expect(found.first?.tokens == MatchTokens.tokens("وصل الوفد إلى موسكو."))
+        #expect(found.first?.tokens.decode() == MatchTokens.tokens("وصل الوفد إلى موسكو."))
         #expect(try memory.exact("وصل الوفد الى موسكو.").count == 1)
         #expect(try memory.hasLexicon() == false)
     }
