@@ -91,6 +91,11 @@ public struct CharacterSimilarity {
                                numbers: [String] = []) -> Double {
         text.removeAll(keepingCapacity: true)
         Self.append(stored, form, replacing: replacing, numbers: numbers, to: &text)
+        return ratioOfText()
+    }
+
+    /// 2 × LCS / total length for the text just built.
+    private mutating func ratioOfText() -> Double {
         let total = query.count + text.count
         guard total > 0 else { return 1 }
         return 2 * Double(lcs(text)) / Double(total)
@@ -114,31 +119,14 @@ public struct CharacterSimilarity {
             // UTF-8 to UTF-16: Arabic and Latin letters are one unit each.
             var i = 0
             while i < key.count {
-                let b0 = key[i]
-                if b0 < 0x80 { out.append(UInt16(b0)); i += 1; continue }
-                let (s, n) = Self.scalar(key, i)
+                if key[i] < 0x80 { out.append(UInt16(key[i])); i += 1; continue }
+                let (s, n) = UTF8Scan.scalar(at: i, in: key)
                 i += n
-                if s < 0x10000 { out.append(UInt16(s)) } else {
-                    let v = s - 0x10000
-                    out.append(UInt16(0xD800 + (v >> 10))); out.append(UInt16(0xDC00 + (v & 0x3FF)))
-                }
+                out.append(contentsOf: UTF16.encode(s)!)
             }
         }
         text = out
-        let total = query.count + text.count
-        guard total > 0 else { return 1 }
-        return 2 * Double(lcs(text)) / Double(total)
-    }
-
-    @inline(__always)
-    private static func scalar(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
-        let b0 = UInt32(b[i])
-        if b0 < 0xE0, i + 1 < b.count { return ((b0 & 0x1F) << 6 | UInt32(b[i + 1] & 0x3F), 2) }
-        if b0 < 0xF0, i + 2 < b.count { return ((b0 & 0x0F) << 12 | UInt32(b[i + 1] & 0x3F) << 6 | UInt32(b[i + 2] & 0x3F), 3) }
-        if i + 3 < b.count {
-            return ((b0 & 0x07) << 18 | UInt32(b[i + 1] & 0x3F) << 12 | UInt32(b[i + 2] & 0x3F) << 6 | UInt32(b[i + 3] & 0x3F), 4)
-        }
-        return (0xFFFD, 1)
+        return ratioOfText()
     }
 
     /// Length of the longest common subsequence of the query and `b`.

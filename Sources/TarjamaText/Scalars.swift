@@ -2,10 +2,10 @@
 ///
 /// Segmentation and normalisation walk `[UInt8]` directly: Swift `Character` iteration is
 /// about 80× slower on this platform, and every class Tarjama needs is a property of a scalar.
-enum UTF8Scan {
+public enum UTF8Scan {
     /// Decodes the scalar starting at byte `i`; returns it and its byte length.
     @inline(__always)
-    static func scalar(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> (Unicode.Scalar, Int) {
+    public static func scalar(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> (Unicode.Scalar, Int) {
         let b0 = b[i]
         if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
         if b0 < 0xE0, i + 1 < b.count {
