@@ -14,6 +14,9 @@ struct RowWriter {
     /// cannot import).
     private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+    /// A valid address for zero bytes (SQLite reads none of it).
+    nonisolated(unsafe) private static let empty = UnsafeRawPointer(UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1))
+
     init(_ statement: Statement, in db: Database) {
         self.statement = statement.sqliteStatement
         connection = db.sqliteConnection
@@ -23,8 +26,9 @@ struct RowWriter {
         index += 1
         guard var s else { sqlite3_bind_null(statement, index); return }
         s.withUTF8 { b in
-            _ = sqlite3_bind_text(statement, index, UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self),
-                                  Int32(b.count), Self.transient)
+            // An empty string may have no storage; a null pointer would bind NULL, not "".
+            let bytes = UnsafeRawPointer(b.baseAddress) ?? Self.empty
+            _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), Self.transient)
         }
     }
 
@@ -43,7 +47,7 @@ struct RowWriter {
     mutating func blob(_ d: Data) {
         index += 1
         d.withUnsafeBytes { b in
-            _ = sqlite3_bind_blob(statement, index, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), Self.transient)
+            _ = sqlite3_bind_blob(statement, index, b.baseAddress ?? Self.empty, Int32(b.count), Self.transient)
         }
     }
 

@@ -34,6 +34,15 @@ struct MemoryStoreTests {
         #expect(try t.memory.exact("وصل الوفد إلى موسكو.").map(\.target) == ["The delegation arrived in Moscow."])
     }
 
+    @Test func emptyAndMissingMetadataStayDistinct() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "وصل الوفد.", target: "The delegation arrived.", origin: "", createdBy: nil, notes: [""])])
+        let u = try #require(try t.memory.exact("وصل الوفد.").first)
+        #expect(u.origin == "")
+        #expect(u.position == nil)
+        #expect(u.notes == [""])
+    }
+
     @Test func exactLookupIgnoresDiacriticsAndDigitForms() throws {
         let t = try TemporaryMemory()
         try t.memory.add([UnitDraft(source: "ارتفع بنسبة 25%.", target: "It rose by 25%.")])
