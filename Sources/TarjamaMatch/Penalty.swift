@@ -1,6 +1,6 @@
 import TarjamaText
 
-/// Points taken off a match for a difference the word score does not see, as Trados and memoQ
+/// Points taken off a match for a difference the score does not see, as Trados and memoQ
 /// do: the translator must know that a "100%" was voweled differently or had its number changed.
 public struct Penalty: Sendable, Codable, Equatable {
     public enum Reason: String, Sendable, Codable, CaseIterable {

@@ -23,7 +23,7 @@ public struct ReferenceScan {
         }
     }
 
-    /// The best word score (placeables substituted, hidden-difference penalties taken off) and the
+    /// The best score (placeables substituted, hidden-difference penalties taken off) and the
     /// units reaching it. Translation-count and confidence penalties need the database and are
     /// left out on both sides of a comparison.
     public func best(_ query: String, minimum: Int = 50, excludingSource: String? = nil) -> (score: Int, units: [Int64])? {
