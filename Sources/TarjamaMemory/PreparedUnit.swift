@@ -6,7 +6,6 @@ import TarjamaText
 /// the other cores while the current one is written.
 struct PreparedUnit: Sendable {
     let draft: UnitDraft
-    let key: String
     let keyHash: Int64
     let pairHash: Int64
     let previousHash: Int64?
@@ -19,8 +18,7 @@ struct PreparedUnit: Sendable {
 
     init(_ d: UnitDraft) {
         draft = d
-        let matchTokens: [MatchToken]
-        (key, matchTokens) = MatchTokens.keyAndTokens(d.source)
+        let (key, matchTokens) = MatchTokens.keyAndTokens(d.source)
         keyHash = SegmentKey.hash(key)
         pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
         previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash

@@ -4,8 +4,9 @@ import TarjamaText
 
 /// A source sentence and its translation, with where it came from and how it has been used.
 ///
-/// `source` and `target` are kept exactly as written; `sourceKey` is the matching key
-/// (`Normalizer.matchingKey`) and `sourceHash` its 64-bit hash for exact lookup.
+/// `source` and `target` are kept exactly as written; `sourceHash` is the 64-bit hash of the
+/// matching key (`Normalizer.matchingKey`) for exact lookup. The key itself is not stored: it
+/// is derived when needed (a copy of every source was a sixth of an import's writing).
 public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "unit"
 
@@ -14,7 +15,6 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var targetLanguage: String
     public var source: String
     public var target: String
-    public var sourceKey: String
     public var sourceHash: Int64
     /// Hash of source and target as written: the same pair imported twice is one unit whose
     /// `occurrences` grows.
@@ -39,13 +39,16 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
 
     enum CodingKeys: String, CodingKey, ColumnExpression {
         case id, source, target, occurrences, origin, position, confidence, properties, notes
-        case sourceLanguage = "source_lang", targetLanguage = "target_lang", sourceKey = "source_key"
+        case sourceLanguage = "source_lang", targetLanguage = "target_lang"
         case sourceHash = "source_hash", pairHash = "pair_hash", previousHash = "prev_hash", nextHash = "next_hash"
         case createdAt = "created_at", changedAt = "changed_at", createdBy = "created_by", changedBy = "changed_by"
         case usageCount = "usage_count"
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The source's matching key.
+    public var sourceKey: String { SegmentKey.key(source) }
 
     /// A unit that is not (yet) stored, for writing proposals as TMX: keys and hashes derived.
     public init(draft d: UnitDraft, date: Date = Date()) {
@@ -55,7 +58,6 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
         targetLanguage = d.targetLanguage
         source = d.source
         target = d.target
-        sourceKey = key
         sourceHash = SegmentKey.hash(key)
         pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
         occurrences = 1

@@ -31,7 +31,9 @@ struct ProcessSafetyTests {
     @Test func killDashNineDuringAnImportLeavesAnIntactMemoryWithNoneOfThatFile() throws {
         let t = try TemporaryMemory()
         try t.memory.add([UnitDraft(source: "وحدة قديمة.", target: "An old unit.")])
-        let file = try t.file("big.tsv", numberedPairs(0..<40_000, tag: "أ"))
+        // Large enough that the import's pages spill from SQLite's cache into the WAL well before
+        // it commits (a smaller import is written to the WAL only at its commit).
+        let file = try t.file("big.tsv", numberedPairs(0..<150_000, tag: "أ"))
         let p = try importProcess(t.path, file)
         // Wait until the import is writing (its WAL grows), then kill it without warning.
         let wal = t.path + "-wal"
