@@ -173,6 +173,16 @@ public final class Memory: Sendable {
             // copy of every source made a million-unit import 15% slower.
             try db.execute(sql: "ALTER TABLE unit DROP COLUMN source_key")
         }
+        m.registerMigration("v7: target index of words only, phrases verified on the text") { db in
+            // Positions (detail=full) and column sizes served only target-side phrase search;
+            // concordance now asks for units holding every word and checks the phrase itself.
+            try db.execute(sql: """
+                DROP TABLE unit_target_fts;
+                CREATE VIRTUAL TABLE unit_target_fts USING fts5(target, content='unit', content_rowid='id', detail=none,
+                                                                columnsize=0, tokenize='unicode61 remove_diacritics 2');
+                INSERT INTO unit_target_fts(unit_target_fts) VALUES('rebuild');
+                """)
+        }
         return m
     }()
 
@@ -368,20 +378,27 @@ public final class Memory: Sendable {
         try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 }
     }
 
-    /// Units whose normalised source (or target) contains `phrase` as a phrase, newest first.
+    /// Units whose normalised source (or target) contains `phrase` as a phrase, the most recently
+    /// added first (the index yields them in that order, so a common word stops at `limit`).
     /// Source phrases are matching keys, so an unvoweled query finds voweled text; they are
     /// found through the term index (stems) and verified on the key, so a word with a proclitic
     /// (`والرئيس`) contains the phrase `الرئيس`.
     public func concordance(phrase: String, side: Side, limit: Int) throws -> [TranslationUnit] {
         switch side {
         case .target:
-            let words = phrase.split(whereSeparator: { $0 == " " }).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            let folded = Self.folded(phrase)
+            let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { "\"" + $0 + "\"" }
             guard !words.isEmpty else { return [] }
             return try pool.read { db in
-                try TranslationUnit.fetchAll(db, sql: """
+                let units = try TranslationUnit.fetchCursor(db, sql: """
                     SELECT unit.* FROM unit_target_fts JOIN unit ON unit.id = unit_target_fts.rowid
-                    WHERE unit_target_fts MATCH ? ORDER BY unit.changed_at DESC, unit.id DESC LIMIT ?
-                    """, arguments: [words.joined(separator: " + "), limit])
+                    WHERE unit_target_fts MATCH ? ORDER BY unit_target_fts.rowid DESC
+                    """, arguments: [words.joined(separator: " AND ")])
+                var found: [TranslationUnit] = []
+                while found.count < limit, let u = try units.next() {
+                    if Self.text(Self.folded(u.target), containsWords: folded) { found.append(u) }
+                }
+                return found
             }
         case .source:
             let key = SegmentKey.key(phrase)
@@ -391,7 +408,7 @@ public final class Memory: Sendable {
             return try pool.read { db in
                 let units = try TranslationUnit.fetchCursor(db, sql: """
                     SELECT unit.* FROM unit_terms JOIN unit ON unit.id = unit_terms.rowid
-                    WHERE unit_terms MATCH ? ORDER BY unit.changed_at DESC, unit.id DESC
+                    WHERE unit_terms MATCH ? ORDER BY unit_terms.rowid DESC
                     """, arguments: [match])
                 var found: [TranslationUnit] = []
                 while found.count < limit, let u = try units.next() {
@@ -400,6 +417,20 @@ public final class Memory: Sendable {
                 return found
             }
         }
+    }
+
+    /// Case and diacritics folded, as the target index folds them (`Café` → `cafe`).
+    static func folded(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    /// Whether the words of `phrase` occur in `text` one after another (punctuation and spacing
+    /// between them do not matter): `"video call"` is in `"a video-call with Xi"`.
+    static func text(_ text: String, containsWords phrase: String) -> Bool {
+        func words(_ s: String) -> [Substring] { s.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) }
+        let want = words(phrase), have = words(text)
+        guard !want.isEmpty, want.count <= have.count else { return false }
+        return (0...(have.count - want.count)).contains { i in have[i..<(i + want.count)].elementsEqual(want) }
     }
 
     /// Whether `phrase` occurs in `key` from the start of a word (or after proclitics: و ف ب ك ل

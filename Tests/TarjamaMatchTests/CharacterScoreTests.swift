@@ -141,3 +141,16 @@ struct StoredQuickScoreTests {
         #expect(StoredTokens(bytes: [0, 5, 0x61]) == nil)   // a key longer than the bytes left
     }
 }
+
+@Suite("Target concordance")
+struct TargetConcordanceTests {
+    @Test func wordsInOrderWhateverTheirCaseAccentsOrPunctuation() throws {
+        let f = try Fixture([("عقد الرئيسان اتصالاً مرئياً.", "The presidents held a video-call."),
+                             ("التقيا في المقهى.", "They met at the Café Riche."),
+                             ("مكالمة بالفيديو.", "A call by video.")])
+        #expect(try f.memory.concordance(phrase: "video call", side: .target, limit: 5).map(\.target) == ["The presidents held a video-call."])
+        #expect(try f.memory.concordance(phrase: "cafe riche", side: .target, limit: 5).count == 1)
+        #expect(try f.memory.concordance(phrase: "riche cafe", side: .target, limit: 5).isEmpty)
+        #expect(try f.memory.concordance(phrase: "…", side: .target, limit: 5).isEmpty)
+    }
+}
