@@ -77,9 +77,10 @@ public struct TMXReader {
         }
 
         func finishUnit(line: Int) throws {
-            let sources = variants.filter { Self.primary($0.lang) == wantSource }
-            let targets = variants.filter { Self.primary($0.lang) == wantTarget }
-            for v in variants { outcome.languages[Self.primary(v.lang), default: 0] += 1 }
+            let languages = variants.map { Self.primary($0.lang) }
+            let sources = zip(variants, languages).filter { $0.1 == wantSource }.map(\.0)
+            let targets = zip(variants, languages).filter { $0.1 == wantTarget }.map(\.0)
+            for l in languages { outcome.languages[l, default: 0] += 1 }
             guard let source = sources.first else {
                 outcome.skip(line, "no \(wantSource) variant (languages: \(variants.map(\.lang).joined(separator: ", ")))")
                 return

@@ -117,6 +117,10 @@ final class XMLPullParser {
                 }
                 return .text(text)
             }
+            // Comments, CDATA, DOCTYPE and processing instructions start with `<!` or `<?`;
+            // an element's tag does not, and needs none of their four checks.
+            let second: UInt8 = try fill(2) ? buffer[position + 1] : 0
+            if second != 0x21 && second != 0x3F { return try element() }
             if try startsWith(Self.commentOpen) {
                 guard let end = try find(Self.commentClose, from: 4) else { throw unterminated("comment") }
                 advance(end + 3)
@@ -138,28 +142,33 @@ final class XMLPullParser {
                 advance(end + 2)
                 continue
             }
-            guard let close = try tagEnd() else { throw unterminated("tag") }
-            let tag = buffer[(position + 1)..<(position + close)]
-            let tagLine = currentLine
-            advance(close + 1)
-            if tag.first == 0x2F {   // </name>
-                let name = String(decoding: tag.dropFirst(), as: UTF8.self).trimmingWhitespace()
-                guard let top = open.popLast() else {
-                    throw XMLError(line: tagLine, message: "</\(name)> closes nothing: the file is malformed. Nothing was imported from it")
-                }
-                guard top.name == name else {
-                    throw XMLError(line: tagLine, message: "</\(name)> does not close <\(top.name)> opened at line \(top.line): the file is malformed. Nothing was imported from it")
-                }
-                return .end(name: name)
-            }
-            let (name, attributes, selfClosing) = try parseTag(tag, line: tagLine)
-            if open.isEmpty && sawRoot {
-                throw XMLError(line: tagLine, message: "a second root element <\(name)>: the file is malformed. Nothing was imported from it")
-            }
-            sawRoot = true
-            if selfClosing { pendingEnd = name } else { open.append((name, tagLine)) }
-            return .start(name: name, attributes: attributes, selfClosing: selfClosing)
+            return try element()
         }
+    }
+
+    /// The start or end tag at `position`.
+    private func element() throws -> Event {
+        guard let close = try tagEnd() else { throw unterminated("tag") }
+        let tag = buffer[(position + 1)..<(position + close)]
+        let tagLine = currentLine
+        advance(close + 1)
+        if tag.first == 0x2F {   // </name>
+            let name = String(decoding: tag.dropFirst(), as: UTF8.self).trimmingWhitespace()
+            guard let top = open.popLast() else {
+                throw XMLError(line: tagLine, message: "</\(name)> closes nothing: the file is malformed. Nothing was imported from it")
+            }
+            guard top.name == name else {
+                throw XMLError(line: tagLine, message: "</\(name)> does not close <\(top.name)> opened at line \(top.line): the file is malformed. Nothing was imported from it")
+            }
+            return .end(name: name)
+        }
+        let (name, attributes, selfClosing) = try parseTag(tag, line: tagLine)
+        if open.isEmpty && sawRoot {
+            throw XMLError(line: tagLine, message: "a second root element <\(name)>: the file is malformed. Nothing was imported from it")
+        }
+        sawRoot = true
+        if selfClosing { pendingEnd = name } else { open.append((name, tagLine)) }
+        return .start(name: name, attributes: attributes, selfClosing: selfClosing)
     }
 
     private static let commentOpen: [UInt8] = Array("<!--".utf8), commentClose: [UInt8] = Array("-->".utf8)
