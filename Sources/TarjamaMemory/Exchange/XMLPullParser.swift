@@ -55,9 +55,14 @@ final class XMLPullParser {
     /// Moves past `count` bytes, counting the lines they hold.
     @inline(__always)
     private func advance(_ count: Int) {
-        var k = position
+        // Through a raw buffer: element by element, the class property paid an exclusivity
+        // check and a bounds check per byte.
         let end = position + count
-        while k < end { if buffer[k] == 0x0A { currentLine += 1 }; k += 1 }
+        var lines = 0
+        buffer.withUnsafeBufferPointer { b in
+            for k in position..<end where b[k] == 0x0A { lines += 1 }
+        }
+        currentLine += lines
         position = end
     }
 
@@ -66,16 +71,21 @@ final class XMLPullParser {
         var searchFrom = offset
         while true {
             let limit = buffer.count - pattern.count
-            var k = position + searchFrom
-            let first = pattern[0]
-            while k <= limit {
-                if buffer[k] == first {
-                    var match = true
-                    for m in 1..<pattern.count where buffer[k + m] != pattern[m] { match = false; break }
-                    if match { return k - position }
+            let start = position + searchFrom
+            let found: Int? = buffer.withUnsafeBufferPointer { b in
+                let first = pattern[0]
+                var k = start
+                while k <= limit {
+                    if b[k] == first {
+                        var match = true
+                        for m in 1..<pattern.count where b[k + m] != pattern[m] { match = false; break }
+                        if match { return k }
+                    }
+                    k += 1
                 }
-                k += 1
+                return nil
             }
+            if let found { return found - position }
             searchFrom = max(0, buffer.count - position - pattern.count + 1)
             let before = buffer.count - position
             if !(try fill(before + (1 << 16))) && buffer.count - position == before { return nil }
@@ -188,17 +198,30 @@ final class XMLPullParser {
                 guard try fill(k + (1 << 16)) || position + k < buffer.count else { return nil }
                 if position + k >= buffer.count { return nil }
             }
-            let b = buffer[position + k]
-            if quote != 0 {
-                if b == quote { quote = 0 }
-            } else if b == 0x22 || b == 0x27 {
-                quote = b
-            } else if b == 0x3E {
-                return k
-            } else if b == 0x3C {
-                return nil
+            // Scan what is buffered through a raw pointer; refill only at its end.
+            enum Scan { case found(Int), malformed, more(Int) }
+            let scan: Scan = buffer.withUnsafeBufferPointer { b in
+                var j = position + k
+                while j < b.count {
+                    let c = b[j]
+                    if quote != 0 {
+                        if c == quote { quote = 0 }
+                    } else if c == 0x22 || c == 0x27 {
+                        quote = c
+                    } else if c == 0x3E {
+                        return .found(j - position)
+                    } else if c == 0x3C {
+                        return .malformed
+                    }
+                    j += 1
+                }
+                return .more(j - position)
             }
-            k += 1
+            switch scan {
+            case .found(let end): return end
+            case .malformed: return nil
+            case .more(let next): k = next
+            }
         }
     }
 
