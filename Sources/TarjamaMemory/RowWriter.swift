@@ -5,9 +5,13 @@ import GRDBSQLite
 /// Binds and runs one of GRDB's prepared statements through SQLite's C API, for the import's
 /// per-unit inserts: GRDB's `setUncheckedArguments` boxes every value as an existential in an
 /// array, which was a fifth of the writer thread's time. Everything else goes through GRDB.
+///
+/// It holds the statement GRDB cached: make row writers after any schema change in the same
+/// transaction (GRDB finalises its cached statements when the schema changes).
 struct RowWriter {
     private let statement: OpaquePointer
     private let connection: OpaquePointer?
+    private let sql: String
     private var index: Int32 = 0
 
     /// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`, a macro Swift
@@ -20,6 +24,7 @@ struct RowWriter {
     init(_ statement: Statement, in db: Database) {
         self.statement = statement.sqliteStatement
         connection = db.sqliteConnection
+        sql = statement.sql
     }
 
     mutating func text(_ s: String?) {
@@ -58,7 +63,7 @@ struct RowWriter {
         sqlite3_reset(statement)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: connection.map { String(cString: sqlite3_errmsg($0)) })
+                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
         }
     }
 
