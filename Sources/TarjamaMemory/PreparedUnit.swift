@@ -154,7 +154,8 @@ final class ImportPipeline<Outcome>: @unchecked Sendable {
                 if let prepared = preparing.finish() { try enqueue(prepared) }
                 condition.lock(); outcome = result; done = true; condition.broadcast(); condition.unlock()
             } catch {
-                _ = preparing.finish()
+                // The batch read before the error still goes first (unless the writer stopped).
+                if let prepared = preparing.finish(), !(error is Cancelled) { try? enqueue(prepared) }
                 condition.lock(); failure = error; done = true; condition.broadcast(); condition.unlock()
             }
             finished.signal()

@@ -35,3 +35,56 @@ struct PreparedKeyTests {
         #expect(SegmentKey.pairHash(source: "الصين", target: "China") == SegmentKey.hash("الصين" + "\u{0}" + "China"))
     }
 }
+
+@Suite("Import pipeline")
+struct ImportPipelineTests {
+    struct Broken: Error {}
+
+    static func drafts(_ n: Int, _ tag: String) -> [UnitDraft] {
+        (0..<n).map { UnitDraft(source: "جملة \(tag) \($0)", target: "Sentence \(tag) \($0)") }
+    }
+
+    @Test func batchesArriveInOrderAndTheReadersErrorAfterThem() throws {
+        let pipeline = ImportPipeline<Int> { write in
+            for k in 0..<3 { try write(Self.drafts(10, "\(k)")) }
+            throw Broken()
+        }
+        defer { pipeline.close() }
+        var seen: [String] = []
+        #expect(throws: Broken.self) {
+            while let batch = try pipeline.next() { seen.append(batch[0].draft.target) }
+        }
+        #expect(seen == ["Sentence 0 0", "Sentence 1 0", "Sentence 2 0"])
+    }
+
+    @Test func aWriterThatStopsEarlyEndsTheReaderWithoutWaitingForTheFile() throws {
+        let reads = LockedCounter()
+        let pipeline = ImportPipeline<Int> { write in
+            for k in 0..<1_000 { reads.add(); try write(Self.drafts(5, "\(k)")) }
+            return 0
+        }
+        _ = try pipeline.next()
+        pipeline.close()   // returns only once the reader's thread has ended
+        #expect(reads.value < 1_000)
+        pipeline.close()
+    }
+
+    @Test func theReadersResultComesAfterTheLastBatch() throws {
+        let pipeline = ImportPipeline<String> { write in
+            try write(Self.drafts(3, "a"))
+            return "done"
+        }
+        defer { pipeline.close() }
+        var units = 0
+        while let batch = try pipeline.next() { units += batch.count }
+        #expect(units == 3)
+        #expect(pipeline.result == "done")
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
