@@ -109,7 +109,9 @@ struct ConcordanceCommand: ParsableCommand {
         abstract: "Find units whose source (or target) contains a word or phrase.",
         discussion: """
         Arabic is matched on normalised text, so an unvoweled query finds voweled units and
-        أ/إ/ا spellings find each other. The hit is highlighted.
+        أ/إ/ا spellings find each other, and a word with a proclitic contains the phrase
+        (والرئيس contains الرئيس). English is matched without case or accents; the words must
+        follow each other. The most recently added units come first; the hit is highlighted.
 
         Examples:
           tarjama concordance "الرئيس الصيني"
