@@ -9,10 +9,10 @@ struct AlignCommand: ParsableCommand {
         commandName: "align",
         abstract: "Align an Arabic article with its English translation, optionally into the memory.",
         discussion: """
-        Both files are segmented first (boilerplate left out) unless --segmented says they already
-        hold one sentence per line. Beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1 (and rarer 2-3,
-        1-4) are found by dynamic programming over length, numbers, names and Latin tokens, plus
-        the lexicon learned from the memory when one exists. Each bead gets a confidence in [0, 1];
+        Both files are segmented first (boilerplate left out) unless --segmented says they already \
+        hold one sentence per line. Beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1 (and rarer 2-3, \
+        1-4) are found by dynamic programming over length, numbers, names and Latin tokens, plus \
+        the lexicon learned from the memory when one exists. Each bead gets a confidence in [0, 1]; \
         with --store, beads under --min-confidence are kept out of the memory and listed for review.
 
         Examples:

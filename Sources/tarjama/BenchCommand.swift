@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure speed against a baseline in the same run (use a release build).",
         discussion: """
-        Each benchmark prints its throughput and the ratio to a baseline measured in the same
+        Each benchmark prints its throughput and the ratio to a baseline measured in the same \
         process, so numbers compare across machines. Build with -c release for real figures.
 
         Examples:

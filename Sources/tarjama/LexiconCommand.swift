@@ -9,8 +9,8 @@ struct LexiconCommand: ParsableCommand {
         commandName: "lexicon",
         abstract: "The Arabic→English word lexicon the aligner learns from the memory.",
         discussion: """
-        `train` learns word translation probabilities from every pair in the memory (IBM Model 1,
-        a few EM passes) and stores them in the memory; `tarjama align` then uses them. Run it
+        `train` learns word translation probabilities from every pair in the memory (IBM Model 1, \
+        a few EM passes) and stores them in the memory; `tarjama align` then uses them. Run it \
         again after large imports: the more a newsroom aligns, the better it aligns.
 
         Examples:

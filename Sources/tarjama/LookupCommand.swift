@@ -8,7 +8,13 @@ struct LookupCommand: ParsableCommand {
         commandName: "lookup",
         abstract: "Find earlier translations of a sentence (exact, context and fuzzy matches).",
         discussion: """
-        The score compares the normalised sentences (diacritics, alef/ya/ta marbuta forms, digits and punctuation folded) letter by letter: shared letters, corrected for the share two unrelated sentences have by chance, so an inflected or cliticised word (والصين, الصينية) costs less than a different one and one changed word in fifteen scores about 93. The word-level score is shown beside it with --explain. Differences that normalisation hid cost a point each; numbers that differ are substituted into the stored translation (25٪ → 30%, 7360th → 7368th). With no TEXT and no --file, reads one query per line from standard input.
+        The score compares the normalised sentences (diacritics, alef/ya/ta marbuta forms, digits \
+        and punctuation folded) letter by letter: shared letters, corrected for the share two \
+        unrelated sentences have by chance, so an inflected or cliticised word (والصين, الصينية) \
+        costs less than a different one and one changed word in fifteen scores about 93. The word- \
+        level score is shown beside it with --explain. Differences that normalisation hid cost a \
+        point each; numbers that differ are substituted into the stored translation (25٪ → 30%, \
+        7360th → 7368th). With no TEXT and no --file, reads one query per line from standard input.
 
         Examples:
           tarjama lookup "أجرى الرئيس الروسي محادثات مع نظيره الصيني"
@@ -101,7 +107,10 @@ struct ConcordanceCommand: ParsableCommand {
         commandName: "concordance",
         abstract: "Find units whose source (or target) contains a word or phrase.",
         discussion: """
-        Arabic is matched on normalised text, so an unvoweled query finds voweled units and أ/إ/ا spellings find each other, and a word with a proclitic contains the phrase (والرئيس contains الرئيس). English is matched without case or accents; the words must follow each other. The most recently added units come first; the hit is highlighted.
+        Arabic is matched on normalised text, so an unvoweled query finds voweled units and أ/إ/ا \
+        spellings find each other, and a word with a proclitic contains the phrase (والرئيس contains \
+        الرئيس). English is matched without case or accents; the words must follow each other. The \
+        most recently added units come first; the hit is highlighted.
 
         Examples:
           tarjama concordance "الرئيس الصيني"

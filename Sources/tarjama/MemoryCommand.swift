@@ -103,14 +103,14 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import translation units from TMX or TSV files, or folders of them.",
         discussion: """
-        TMX (1.1-1.4, from any tool; UTF-8 or UTF-16): Arabic variants become sources and English
-        variants targets whatever the file's srclang (xml:lang or lang, any case or region: ar,
-        AR, ar-SA, ar_EG). Inline codes become placeholders ({1} {/1} {2/}); prop and note are
-        kept; several English variants give several units. External entities are never fetched
+        TMX (1.1-1.4, from any tool; UTF-8 or UTF-16): Arabic variants become sources and English \
+        variants targets whatever the file's srclang (xml:lang or lang, any case or region: ar, \
+        AR, ar-SA, ar_EG). Inline codes become placeholders ({1} {/1} {2/}); prop and note are \
+        kept; several English variants give several units. External entities are never fetched \
         and declared entities never expanded. TSV: source<TAB>target per line.
 
-        Each file is one transaction: a malformed or truncated file imports nothing and is
-        reported with its line, and the other files go on (exit code 1). Exact duplicates are
+        Each file is one transaction: a malformed or truncated file imports nothing and is \
+        reported with its line, and the other files go on (exit code 1). Exact duplicates are \
         counted, not stored twice. Skipped and repaired units are listed with line numbers.
 
         Examples:

@@ -7,11 +7,11 @@ struct PretranslateCommand: ParsableCommand {
         commandName: "pretranslate",
         abstract: "Pre-translate new Arabic articles from the memory and print an analysis report.",
         discussion: """
-        Each article is segmented (boilerplate left out and listed), every segment is looked up
-        (context 101% → exact 100% → fuzzy ≥ --min, numbers substituted), and OUT gets, per
-        article, the chosen formats (XLIFF 1.2 by default) plus report.json and report.html for
-        the batch. Articles run in parallel; output order is the order given. A file that cannot
-        be read or is not Arabic is listed in the report and makes the exit code 1; the rest of
+        Each article is segmented (boilerplate left out and listed), every segment is looked up \
+        (context 101% → exact 100% → fuzzy ≥ --min, numbers substituted), and OUT gets, per \
+        article, the chosen formats (XLIFF 1.2 by default) plus report.json and report.html for \
+        the batch. Articles run in parallel; output order is the order given. A file that cannot \
+        be read or is not Arabic is listed in the report and makes the exit code 1; the rest of \
         the batch still runs.
 
         Examples:

@@ -7,10 +7,10 @@ struct SegmentCommand: ParsableCommand {
         commandName: "segment",
         abstract: "Split Arabic or English articles into sentences, flagging headlines and boilerplate.",
         discussion: """
-        Newlines are paragraph breaks. Inside paragraphs, ICU's sentence iterator is corrected by
-        Tarjama's rules (Arabic abbreviations such as د. and أ.د., numbers such as ٣٫٥ and 25٪,
-        ؟ and ؟!, list markers, quotes). Each segment gets a kind: body, headline, byline, dateline,
-        caption or boilerplate. Boilerplate (reading time, share lines, copyright, repeated lines)
+        Newlines are paragraph breaks. Inside paragraphs, ICU's sentence iterator is corrected by \
+        Tarjama's rules (Arabic abbreviations such as د. and أ.د., numbers such as ٣٫٥ and 25٪, \
+        ؟ and ؟!, list markers, quotes). Each segment gets a kind: body, headline, byline, dateline, \
+        caption or boilerplate. Boilerplate (reading time, share lines, copyright, repeated lines) \
         is dropped unless --keep-boilerplate; --json lists every segment with its kind and reason.
 
         Examples:

@@ -11,9 +11,9 @@ struct Tarjama: ParsableCommand {
         commandName: "tarjama",
         abstract: "Translation memory and sentence alignment for Arabic→English news translation.",
         discussion: """
-        Segment Arabic wire articles and their English translations, align them into a SQLite
-        translation memory, look up earlier translations, and pre-translate new articles.
-        Every command that uses a memory takes --memory PATH (default: $TARJAMA_MEMORY, else
+        Segment Arabic wire articles and their English translations, align them into a SQLite \
+        translation memory, look up earlier translations, and pre-translate new articles. \
+        Every command that uses a memory takes --memory PATH (default: $TARJAMA_MEMORY, else \
         Memories/default.tmdb).
 
         Examples:
