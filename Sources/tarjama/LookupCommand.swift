@@ -11,8 +11,8 @@ struct LookupCommand: ParsableCommand {
         The score compares the normalised sentences (diacritics, alef/ya/ta marbuta forms, digits \
         and punctuation folded) letter by letter: shared letters, corrected for the share two \
         unrelated sentences have by chance, so an inflected or cliticised word (والصين, الصينية) \
-        costs less than a different one and one changed word in fifteen scores about 93. The word- \
-        level score is shown beside it with --explain. Differences that normalisation hid cost a \
+        costs less than a different one and one changed word in fifteen scores about 93. The \
+        word-level score is shown beside it with --explain. Differences that normalisation hid cost a \
         point each; numbers that differ are substituted into the stored translation (25٪ → 30%, \
         7360th → 7368th). With no TEXT and no --file, reads one query per line from standard input.
 
