@@ -397,33 +397,32 @@ public final class Memory: Sendable {
             let folded = Self.folded(phrase)
             let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { "\"" + $0 + "\"" }
             guard !words.isEmpty else { return [] }
-            return try pool.read { db in
-                let units = try TranslationUnit.fetchCursor(db, sql: """
-                    SELECT unit.* FROM unit_target_fts JOIN unit ON unit.id = unit_target_fts.rowid
-                    WHERE unit_target_fts MATCH ? ORDER BY unit_target_fts.rowid DESC
-                    """, arguments: [words.joined(separator: " AND ")])
-                var found: [TranslationUnit] = []
-                while found.count < limit, let u = try units.next() {
-                    if Self.text(Self.folded(u.target), containsWords: folded) { found.append(u) }
-                }
-                return found
+            return try units(matching: words.joined(separator: " AND "), in: "unit_target_fts", limit: limit) {
+                Self.text(Self.folded($0.target), containsWords: folded)
             }
         case .source:
             let key = SegmentKey.key(phrase)
             let terms = Array(Set(MatchTokens.terms(key).terms.split(separator: " ")))
             guard !terms.isEmpty else { return [] }
             let match = terms.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
-            return try pool.read { db in
-                let units = try TranslationUnit.fetchCursor(db, sql: """
-                    SELECT unit.* FROM unit_terms JOIN unit ON unit.id = unit_terms.rowid
-                    WHERE unit_terms MATCH ? ORDER BY unit_terms.rowid DESC
-                    """, arguments: [match])
-                var found: [TranslationUnit] = []
-                while found.count < limit, let u = try units.next() {
-                    if Self.key(u.sourceKey, containsPhrase: key) { found.append(u) }
-                }
-                return found
+            return try units(matching: match, in: "unit_terms", limit: limit) { Self.key($0.sourceKey, containsPhrase: key) }
+        }
+    }
+
+    /// Units the full-text index `table` matches, newest first, that `accept` keeps, up to
+    /// `limit`: the index yields candidates, the caller's check decides the phrase.
+    private func units(matching match: String, in table: String, limit: Int,
+                       accept: (TranslationUnit) -> Bool) throws -> [TranslationUnit] {
+        try pool.read { db in
+            let units = try TranslationUnit.fetchCursor(db, sql: """
+                SELECT unit.* FROM \(table) JOIN unit ON unit.id = \(table).rowid
+                WHERE \(table) MATCH ? ORDER BY \(table).rowid DESC
+                """, arguments: [match])
+            var found: [TranslationUnit] = []
+            while found.count < limit, let u = try units.next() {
+                if accept(u) { found.append(u) }
             }
+            return found
         }
     }
 
