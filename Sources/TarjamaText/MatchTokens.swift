@@ -137,28 +137,45 @@ extension MatchTokens {
 
     /// The tokens `encode` stored; nil when the bytes are not such a form.
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> [MatchToken]? {
+        let b = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
         var tokens: [MatchToken] = []
+        func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+        let whole = walk(b) { kind, clitic, original, key in
+            let k = text(key)
+            tokens.append(MatchToken(original: original.map(text) ?? k, key: k, kind: kind, isClitic: clitic))
+        }
+        return whole ? tokens : nil
+    }
+
+    /// Walks the stored form: each token's kind, clitic flag, original's byte range (nil when
+    /// it is the key) and key's byte range, in order; false when the bytes end inside a token.
+    /// The one reader of the format, for decoding and for the lookup's quick pass.
+    static func walk(_ b: UnsafeBufferPointer<UInt8>,
+                     _ body: (Token.Kind, Bool, Range<Int>?, Range<Int>) -> Void) -> Bool {
         var k = 0
-        func take() -> String? {
-            guard k < bytes.count else { return nil }
-            var n = Int(bytes[k]); k += 1
+        func field() -> Range<Int>? {
+            guard k < b.count else { return nil }
+            var n = Int(b[k]); k += 1
             if n == 255 {
-                guard k + 1 < bytes.count else { return nil }
-                n = Int(bytes[k]) << 8 | Int(bytes[k + 1]); k += 2
+                guard k + 1 < b.count else { return nil }
+                n = Int(b[k]) << 8 | Int(b[k + 1]); k += 2
             }
-            guard k + n <= bytes.count else { return nil }
-            let s = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[k..<(k + n)]), as: UTF8.self)
-            k += n
-            return s
+            guard k + n <= b.count else { return nil }
+            defer { k += n }
+            return k..<(k + n)
         }
-        while k < bytes.count {
-            let flags = bytes[k]; k += 1
-            let original = flags & 8 != 0 ? nil : take()
-            guard let key = take() else { return nil }
+        while k < b.count {
+            let flags = b[k]; k += 1
+            var original: Range<Int>?
+            if flags & 8 == 0 {
+                guard let r = field() else { return false }
+                original = r
+            }
+            guard let key = field() else { return false }
             let kind: Token.Kind = flags & 3 == 0 ? .word : flags & 3 == 1 ? .number : .punctuation
-            tokens.append(MatchToken(original: original ?? key, key: key, kind: kind, isClitic: flags & 4 != 0))
+            body(kind, flags & 4 != 0, original, key)
         }
-        return tokens
+        return true
     }
 }
 
@@ -187,26 +204,7 @@ public struct StoredTokens: Sendable {
     @discardableResult
     public func forEachKey(_ body: (Token.Kind, Bool, UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            var k = 0
-            func field() -> Range<Int>? {
-                guard k < b.count else { return nil }
-                var n = Int(b[k]); k += 1
-                if n == 255 {
-                    guard k + 1 < b.count else { return nil }
-                    n = Int(b[k]) << 8 | Int(b[k + 1]); k += 2
-                }
-                guard k + n <= b.count else { return nil }
-                defer { k += n }
-                return k..<(k + n)
-            }
-            while k < b.count {
-                let flags = b[k]; k += 1
-                if flags & 8 == 0 { guard field() != nil else { return false } }
-                guard let key = field() else { return false }
-                let kind: Token.Kind = flags & 3 == 0 ? .word : flags & 3 == 1 ? .number : .punctuation
-                body(kind, flags & 4 != 0, UnsafeBufferPointer(rebasing: b[key]))
-            }
-            return true
+            MatchTokens.walk(b) { kind, clitic, _, key in body(kind, clitic, UnsafeBufferPointer(rebasing: b[key])) }
         }
     }
 }
