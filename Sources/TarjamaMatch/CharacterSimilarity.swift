@@ -70,19 +70,41 @@ public struct CharacterSimilarity {
 
     static func append(_ tokens: [MatchToken], _ form: Form, replacing: [Int: String] = [:], numbers: [String] = [],
                        to out: inout [UInt16]) {
+        var joiner = Joiner(out: out, numbers: form == .queryNumbers ? numbers : [])
+        out = []
+        for (k, t) in tokens.enumerated() {
+            joiner.separate(t.kind, clitic: t.isClitic)
+            if let r = replacing[k] { joiner.out.append(contentsOf: r.utf16); continue }
+            if joiner.takeNumber(t.kind) { continue }
+            joiner.out.append(contentsOf: (form == .written ? t.original : t.key).utf16)
+        }
+        out = joiner.out
+    }
+
+    /// Joins tokens into the compared text, for both token forms: the spacing rule, and the
+    /// query's numbers written in place of the stored ones, in order.
+    private struct Joiner {
+        var out: [UInt16]
+        let numbers: [String]
         var previousClitic = true
         var number = 0
-        for (k, t) in tokens.enumerated() {
-            if !previousClitic && t.kind != .punctuation { out.append(0x20) }
-            previousClitic = t.isClitic
-            if let r = replacing[k] { out.append(contentsOf: r.utf16); continue }
-            switch form {
-            case .key: out.append(contentsOf: t.key.utf16)
-            case .written: out.append(contentsOf: t.original.utf16)
-            case .queryNumbers:
-                if t.kind == .number && number < numbers.count { out.append(contentsOf: numbers[number].utf16); number += 1 }
-                else { out.append(contentsOf: t.key.utf16) }
-            }
+
+        init(out: [UInt16], numbers: [String]) {
+            self.out = out
+            self.numbers = numbers
+        }
+
+        mutating func separate(_ kind: Token.Kind, clitic: Bool) {
+            if !previousClitic && kind != .punctuation { out.append(0x20) }
+            previousClitic = clitic
+        }
+
+        /// True when the token was a number and the query's next number was written for it.
+        mutating func takeNumber(_ kind: Token.Kind) -> Bool {
+            guard kind == .number && number < numbers.count else { return false }
+            out.append(contentsOf: numbers[number].utf16)
+            number += 1
+            return true
         }
     }
 
@@ -105,27 +127,21 @@ public struct CharacterSimilarity {
     /// order by `numbers` (the quick pass's `.queryNumbers` text, built without decoding).
     public mutating func ratio(_ stored: StoredTokens, numbers: [String]) -> Double {
         text.removeAll(keepingCapacity: true)
-        var previousClitic = true
-        var number = 0
-        var out = text
+        var joiner = Joiner(out: text, numbers: numbers)
         text = []
         stored.forEachKey { kind, clitic, key in
-            if !previousClitic && kind != .punctuation { out.append(0x20) }
-            previousClitic = clitic
-            if kind == .number && number < numbers.count {
-                out.append(contentsOf: numbers[number].utf16); number += 1
-                return
-            }
+            joiner.separate(kind, clitic: clitic)
+            if joiner.takeNumber(kind) { return }
             // UTF-8 to UTF-16: Arabic and Latin letters are one unit each.
             var i = 0
             while i < key.count {
-                if key[i] < 0x80 { out.append(UInt16(key[i])); i += 1; continue }
+                if key[i] < 0x80 { joiner.out.append(UInt16(key[i])); i += 1; continue }
                 let (s, n) = UTF8Scan.scalar(at: i, in: key)
                 i += n
-                out.append(contentsOf: UTF16.encode(s)!)
+                joiner.out.append(contentsOf: UTF16.encode(s)!)
             }
         }
-        text = out
+        text = joiner.out
         return ratioOfText()
     }
 
