@@ -52,7 +52,7 @@ public struct CharacterSimilarity {
         case key
         /// The key with its numbers replaced, in order, by the query's (`numbers`): numbers are
         /// placeables, substituted into the target when they differ, so the quick pass counts
-        /// them as the full evaluation will after substitution (`البند 4` for `البند 44`).
+        /// them as the full evaluation will after substitution (`الفقرة 4` for `الفقرة 44`).
         case queryNumbers
         /// The token as written (diacritics, alef forms): orders matches of equal score.
         case written

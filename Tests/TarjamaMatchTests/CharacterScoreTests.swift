@@ -74,10 +74,10 @@ struct CharacterScoreTests {
         }
     }
 
-    @Test func aChangedMeetingNumberIsAPlaceableInAnOrdinal() throws {
-        let f = try Fixture([("جدول الأعمال المؤقت للجلسة 7360 لمجلس الأمن", "Provisional agenda for the 7360th meeting of the Security Council")])
-        let m = try #require(try f.matcher.lookup("جدول الأعمال المؤقت للجلسة 7372 لمجلس الأمن").first)
-        #expect(m.target == "Provisional agenda for the 7372nd meeting of the Security Council")
+    @Test func aChangedNumberIsAPlaceableInAnOrdinal() throws {
+        let f = try Fixture([("افتتح المجلس البلدي دورته 7360 صباح اليوم", "The city council opened its 7360th session this morning")])
+        let m = try #require(try f.matcher.lookup("افتتح المجلس البلدي دورته 7372 صباح اليوم").first)
+        #expect(m.target == "The city council opened its 7372nd session this morning")
         #expect(m.breakdown.characterScore == 100)
         #expect(m.score == 99)
     }
