@@ -555,3 +555,4 @@ public enum MemoryError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+

@@ -18,13 +18,14 @@ struct PreparedUnit: Sendable {
 
     init(_ d: UnitDraft) {
         draft = d
-        let (key, matchTokens) = MatchTokens.keyAndTokens(d.source)
-        keyHash = SegmentKey.hash(key)
+        let stored = MatchTokens.storedForm(d.source)
+        keyHash = SegmentKey.hash(utf8: stored.key)
         pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
         previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash
         nextHash = d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash
-        (terms, length) = MatchTokens.terms(matchTokens)
-        tokens = Data(MatchTokens.encode(matchTokens))
+        terms = stored.terms
+        length = stored.length
+        tokens = Data(stored.tokens)
         properties = JSONText.object(d.properties)
         notes = JSONText.array(d.notes)
     }

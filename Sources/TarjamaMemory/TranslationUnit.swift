@@ -124,15 +124,22 @@ public enum SegmentKey {
         Int64(bitPattern: fnv(text, 0xcbf29ce484222325))
     }
 
+    /// `hash` of text given as UTF-8 bytes.
+    public static func hash(utf8 bytes: [UInt8]) -> Int64 {
+        bytes.withUnsafeBufferPointer { Int64(bitPattern: fnv($0, 0xcbf29ce484222325)) }
+    }
+
     /// FNV-1a over the UTF-8 bytes, continuing from `h` (on the contiguous bytes: iterating
     /// the UTF-8 view was 4% of preparing a unit).
     private static func fnv(_ text: String, _ start: UInt64) -> UInt64 {
         var text = text
-        return text.withUTF8 { b in
-            var h = start
-            for x in b { h = (h ^ UInt64(x)) &* 0x100000001b3 }
-            return h
-        }
+        return text.withUTF8 { fnv($0, start) }
+    }
+
+    private static func fnv(_ b: UnsafeBufferPointer<UInt8>, _ start: UInt64) -> UInt64 {
+        var h = start
+        for x in b { h = (h ^ UInt64(x)) &* 0x100000001b3 }
+        return h
     }
 
     public static func keyHash(_ text: String) -> Int64 { hash(key(text)) }

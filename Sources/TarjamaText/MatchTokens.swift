@@ -45,26 +45,90 @@ public enum MatchTokens {
     /// NFKC pass and one normalisation of the sentence: each token's key is its slice of the
     /// sentence's key (normalising token by token was a third of preparing a unit for import).
     public static func keyAndTokens(_ text: String) -> (key: String, tokens: [MatchToken]) {
-        let cleaned = clean.key(utf8: Array(text.utf8))
-        var offsets: [Int32] = []
-        let key = tokenKey.key(utf8: cleaned, offsets: &offsets)
+        let l = Layout(text)
         var result: [MatchToken] = []
-        result.reserveCapacity(cleaned.count / 4)
-        for t in tokenizer.tokenize(utf8: cleaned) {
-            let tokenKey: String
-            if t.isClitic {
-                // A split proclitic's text is the clitic itself (`لل` gives `ل` and `ال`).
-                tokenKey = Self.tokenKey.normalize(t.text)
-            } else {
-                let slice = key[Int(offsets[t.range.lowerBound])..<Int(offsets[t.range.upperBound])]
-                // Most words are their own key: share the original's storage.
-                tokenKey = slice == cleaned[t.range] ? t.text
-                    : String(decoding: slice, as: UTF8.self).trimmingWhitespace()
+        result.reserveCapacity(l.spans.count)
+        l.forEach { span, original, key in
+            if let c = span.clitic {
+                let t = c.text
+                result.append(MatchToken(original: t, key: t, kind: span.kind, isClitic: true))
+                return
             }
-            if tokenKey.isEmpty { continue }
-            result.append(MatchToken(original: t.text, key: tokenKey, kind: t.kind, isClitic: t.isClitic))
+            let o = String(decoding: original, as: UTF8.self)
+            // Most words are their own key: share the original's storage.
+            let k = original.elementsEqual(key) ? o : String(decoding: key, as: UTF8.self)
+            result.append(MatchToken(original: o, key: k, kind: span.kind, isClitic: false))
         }
-        return (String(decoding: key, as: UTF8.self), result)
+        return (String(decoding: l.key, as: UTF8.self), result)
+    }
+
+    /// What the memory stores for a source, straight from its bytes with no string per token:
+    /// the matching key, the index terms and their count, and the tokens' stored form. Equal to
+    /// `keyAndTokens`, `terms` and `encode` in turn (a million-unit import spent half its
+    /// preparation making and freeing the strings in between).
+    public static func storedForm(_ text: String) -> (key: [UInt8], terms: String, length: Int, tokens: [UInt8]) {
+        let l = Layout(text)
+        var encoder = Encoder(capacity: l.spans.count * 12)
+        var terms = TermWriter(capacity: l.spans.count * 8)
+        l.forEach { span, original, key in
+            encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
+            if span.clitic == nil && span.kind != .punctuation { terms.append(key) }
+        }
+        return (l.key, String(decoding: terms.out, as: UTF8.self), terms.count, encoder.out)
+    }
+
+    /// The one analysis behind match tokens and their stored form: the sentence cleaned (NFKC,
+    /// no invisible characters), its matching key, and per token where its original lies in the
+    /// one and its key in the other.
+    struct Layout {
+        struct Span {
+            let original: Range<Int>
+            let key: Range<Int>
+            let kind: Token.Kind
+            let clitic: Tokenizer.Clitic?
+        }
+        let cleaned: [UInt8]
+        let key: [UInt8]
+        private(set) var spans: [Span] = []
+
+        init(_ text: String) {
+            cleaned = MatchTokens.clean.key(utf8: Array(text.utf8))
+            var offsets: [Int32] = []
+            key = MatchTokens.tokenKey.key(utf8: cleaned, offsets: &offsets)
+            var spans: [Span] = []
+            spans.reserveCapacity(cleaned.count / 4)
+            key.withUnsafeBufferPointer { k in
+                cleaned.withUnsafeBufferPointer { b in
+                    MatchTokens.tokenizer.scan(b) { range, kind, clitic in
+                        if clitic != nil {
+                            // A clitic's text (and key) is the plain letter(s), not its bytes.
+                            spans.append(Span(original: range, key: range, kind: kind, clitic: clitic))
+                            return
+                        }
+                        var lo = Int(offsets[range.lowerBound]), hi = Int(offsets[range.upperBound])
+                        while lo < hi, case let (s, n) = UTF8Scan.scalar(at: lo, in: k), CharClass.isWhitespace(s) { lo += n }
+                        while lo < hi, case let (s, start) = UTF8Scan.scalar(before: hi, in: k), CharClass.isWhitespace(s) { hi = start }
+                        if lo < hi { spans.append(Span(original: range, key: lo..<hi, kind: kind, clitic: nil)) }
+                    }
+                }
+            }
+            self.spans = spans
+        }
+
+        /// Each span with its original and key bytes (a clitic's letters for both).
+        func forEach(_ body: (Span, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Void) {
+            key.withUnsafeBufferPointer { k in
+                cleaned.withUnsafeBufferPointer { b in
+                    for span in spans {
+                        if let c = span.clitic {
+                            c.utf8.withUnsafeBufferPointer { body(span, $0, $0) }
+                        } else {
+                            body(span, UnsafeBufferPointer(rebasing: b[span.original]), UnsafeBufferPointer(rebasing: k[span.key]))
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Index terms (stems of words and numbers, letters and digits only, space-separated) and the
@@ -74,36 +138,46 @@ public enum MatchTokens {
     }
 
     public static func terms(_ tokens: [MatchToken]) -> (terms: String, length: Int) {
-        var out: [UInt8] = []
-        out.reserveCapacity(tokens.count * 8)
-        var length = 0
+        var writer = TermWriter(capacity: tokens.count * 8)
         for t in tokens where !t.isClitic && t.kind != .punctuation {
+            var key = t.key
+            key.withUTF8 { writer.append($0) }
+        }
+        return (String(decoding: writer.out, as: UTF8.self), writer.count)
+    }
+
+    /// Builds the space-separated term list: each key reduced to its letters and digits, keys
+    /// with neither left out.
+    struct TermWriter {
+        private(set) var out: [UInt8] = []
+        private(set) var count = 0
+
+        init(capacity: Int) { out.reserveCapacity(capacity) }
+
+        mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
             let mark = out.count
             if !out.isEmpty { out.append(0x20) }
             let before = out.count
-            appendIndexTerm(t.key, to: &out)
-            if out.count == before { out.removeSubrange(mark...); continue }
-            length += 1
+            MatchTokens.appendIndexTerm(key, to: &out)
+            if out.count == before { out.removeSubrange(mark...); return }
+            count += 1
         }
-        return (String(decoding: out, as: UTF8.self), length)
     }
 
     /// A key reduced to letters and digits: the form SQLite's unicode61 tokenizer keeps whole.
     public static func indexTerm(_ key: String) -> String {
         var out: [UInt8] = []
-        appendIndexTerm(key, to: &out)
+        var key = key
+        key.withUTF8 { appendIndexTerm($0, to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func appendIndexTerm(_ key: String, to out: inout [UInt8]) {
-        var key = key
-        key.withUTF8 { b in
-            var i = 0
-            while i < b.count {
-                let (c, n) = UTF8Scan.scalar(at: i, in: b)
-                if CharClass.isLetter(c) || CharClass.digitValue(c) != nil { out.append(contentsOf: b[i..<(i + n)]) }
-                i += n
-            }
+    static func appendIndexTerm(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var i = 0
+        while i < b.count {
+            let (c, n) = UTF8Scan.scalar(at: i, in: b)
+            if CharClass.isLetter(c) || CharClass.digitValue(c) != nil { out.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + n)])) }
+            i += n
         }
     }
 }
@@ -116,23 +190,35 @@ extension MatchTokens {
     /// key), then the original (unless bit 3) and the key, each as a length byte (or 255 and two
     /// more bytes) and UTF-8 bytes.
     public static func encode(_ tokens: [MatchToken]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(tokens.count * 12)
-        func put(_ s: String) {
-            let u = s.utf8
-            if u.count < 255 { out.append(UInt8(u.count)) } else {
-                out.append(255); out.append(UInt8(min(u.count, 65_535) >> 8)); out.append(UInt8(min(u.count, 65_535) & 0xFF))
-            }
-            out.append(contentsOf: u.prefix(65_535))
-        }
+        var encoder = Encoder(capacity: tokens.count * 12)
         for t in tokens {
-            let kind: UInt8 = t.kind == .word ? 0 : t.kind == .number ? 1 : 2
-            let same = t.original == t.key
-            out.append(kind | (t.isClitic ? 4 : 0) | (same ? 8 : 0))
-            if !same { put(t.original) }
-            put(t.key)
+            var original = t.original, key = t.key
+            original.withUTF8 { o in key.withUTF8 { k in encoder.append(kind: t.kind, clitic: t.isClitic, original: o, key: k) } }
         }
-        return out
+        return encoder.out
+    }
+
+    /// Writes the stored form token by token (the one writer of the format `walk` reads).
+    struct Encoder {
+        private(set) var out: [UInt8] = []
+
+        init(capacity: Int) { out.reserveCapacity(capacity) }
+
+        mutating func append(kind: Token.Kind, clitic: Bool, original: UnsafeBufferPointer<UInt8>, key: UnsafeBufferPointer<UInt8>) {
+            let code: UInt8 = kind == .word ? 0 : kind == .number ? 1 : 2
+            let same = original.elementsEqual(key)
+            out.append(code | (clitic ? 4 : 0) | (same ? 8 : 0))
+            if !same { put(original) }
+            put(key)
+        }
+
+        private mutating func put(_ u: UnsafeBufferPointer<UInt8>) {
+            let n = min(u.count, 65_535)
+            if n < 255 { out.append(UInt8(n)) } else {
+                out.append(255); out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[0..<n]))
+        }
     }
 
     /// The tokens `encode` stored; nil when the bytes are not such a form.

@@ -41,9 +41,29 @@ public struct Normalizer: Sendable {
     /// The steps as bits: the per-scalar loop tests bits, not a hashed set (10× faster).
     private let mask: UInt16
 
+    /// What the steps make of every scalar below U+0700 (ASCII, Latin, Arabic: nearly every
+    /// character of a news sentence), looked up instead of worked out step by step: the mapped
+    /// value (or `dropped`, or `several` for the rare scalar that becomes more than one) in the
+    /// low 32 bits, the steps that changed it above.
+    private let table: [UInt64]
+    private static let tableEnd: UInt32 = 0x700
+    private static let dropped: UInt32 = 0xFFFF_FFFF
+    private static let several: UInt32 = 0xFFFF_FFFE
+
     public init(steps: [Step]) {
         self.steps = steps
-        self.mask = steps.reduce(0) { $0 | Self.bit($1) }
+        let mask = steps.reduce(0) { $0 | Self.bit($1) }
+        self.mask = mask
+        table = (0..<Self.tableEnd).map { v in
+            var changed: UInt16 = 0
+            let value: UInt32
+            switch Self.map(Unicode.Scalar(v)!, mask, &changed) {
+            case .drop: value = Self.dropped
+            case .one(let s): value = s.value
+            case .many: value = Self.several
+            }
+            return UInt64(changed) << 32 | UInt64(value)
+        }
     }
 
     /// One bit per step, by a switch: `Step.allCases.firstIndex(of:)` built an array on every
@@ -125,51 +145,89 @@ public struct Normalizer: Sendable {
             source = composed
             changed |= Self.bit(.nfkc)
         }
-        var out = [UInt8]()
-        out.reserveCapacity(source.count)
         let collapse = has(.collapseWhitespace)
-        var pendingSpace = false
-        source.withUnsafeBufferPointer { b in
-            var i = 0
-            while i < b.count {
-                let (s, n) = UTF8Scan.scalar(at: i, in: b)
-                i += n
-                if collapse && CharClass.isWhitespace(s) {
-                    if !out.isEmpty { pendingSpace = true }
-                    if s != " " || (i < b.count && b[i] == 0x20) { changed |= Self.bit(.collapseWhitespace) }
-                    if record { for _ in 0..<n { offsets.append(Int32(out.count)) } }
-                    continue
-                }
-                let mapped = map(s, &changed)
-                if case .drop = mapped {
-                    if record { for _ in 0..<n { offsets.append(Int32(out.count)) } }
-                    continue
-                }
-                if pendingSpace { out.append(0x20); pendingSpace = false }
-                if record { for _ in 0..<n { offsets.append(Int32(out.count)) } }
-                switch mapped {
-                case .drop: break
-                case .one(let m): UTF8Scan.append(m, to: &out)
-                case .many(let text): out.append(contentsOf: text.utf8)
+        let mask = self.mask
+        var bits = changed
+        if record { offsets = [Int32](repeating: 0, count: source.count + 1) }
+        // Written through raw buffers: appending byte by byte checked the array's uniqueness and
+        // capacity for every byte. No scalar's mapping is more than three times its length.
+        let out = [UInt8](unsafeUninitializedCapacity: source.count * 3 + 4) { o, written in
+            var w = 0
+            @inline(__always) func put(_ v: UInt32) {
+                switch v {
+                case 0..<0x80: o[w] = UInt8(v); w += 1
+                case 0x80..<0x800:
+                    o[w] = UInt8(0xC0 | (v >> 6)); o[w + 1] = UInt8(0x80 | (v & 0x3F)); w += 2
+                case 0x800..<0x10000:
+                    o[w] = UInt8(0xE0 | (v >> 12)); o[w + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+                    o[w + 2] = UInt8(0x80 | (v & 0x3F)); w += 3
+                default:
+                    o[w] = UInt8(0xF0 | (v >> 18)); o[w + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+                    o[w + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); o[w + 3] = UInt8(0x80 | (v & 0x3F)); w += 4
                 }
             }
+            table.withUnsafeBufferPointer { t in
+                source.withUnsafeBufferPointer { b in
+                    offsets.withUnsafeMutableBufferPointer { off in
+                        var pendingSpace = false
+                        var i = 0
+                        while i < b.count {
+                            let (s, n) = UTF8Scan.scalar(at: i, in: b)
+                            let at = i
+                            i += n
+                            if collapse && CharClass.isWhitespace(s) {
+                                if w > 0 { pendingSpace = true }
+                                if s != " " || (i < b.count && b[i] == 0x20) { bits |= Self.bit(.collapseWhitespace) }
+                                if record { for j in at..<i { off[j] = Int32(w) } }
+                                continue
+                            }
+                            var value = Self.several
+                            var many: String?
+                            if s.value < Self.tableEnd {
+                                let e = t[Int(s.value)]
+                                bits |= UInt16(truncatingIfNeeded: e >> 32)
+                                value = UInt32(truncatingIfNeeded: e)
+                            }
+                            if value == Self.several {
+                                switch Self.map(s, mask, &bits) {
+                                case .drop: value = Self.dropped
+                                case .one(let m): value = m.value
+                                case .many(let text): many = text
+                                }
+                            }
+                            if value == Self.dropped {
+                                if record { for j in at..<i { off[j] = Int32(w) } }
+                                continue
+                            }
+                            if pendingSpace { o[w] = 0x20; w += 1; pendingSpace = false }
+                            if record { for j in at..<i { off[j] = Int32(w) } }
+                            if let many { for x in many.utf8 { o[w] = x; w += 1 } } else { put(value) }
+                        }
+                        if record { off[b.count] = Int32(w) }
+                    }
+                }
+            }
+            written = w
         }
         if collapse && (source.first.map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A } ?? false) {
-            changed |= Self.bit(.collapseWhitespace)
+            bits |= Self.bit(.collapseWhitespace)
         }
-        if record { offsets.append(Int32(out.count)) }
+        changed = bits
         return out
     }
 
     @inline(__always)
     private func has(_ step: Step) -> Bool { mask & Self.bit(step) != 0 }
 
+    @inline(__always)
+    private static func has(_ step: Step, _ mask: UInt16) -> Bool { mask & bit(step) != 0 }
+
     /// What one scalar becomes: nothing, one scalar, or (rarely: ß, …) several.
     private enum Mapped { case drop, one(Unicode.Scalar), many(String) }
 
     /// Maps one scalar through the per-scalar steps.
-    @inline(__always)
-    private func map(_ input: Unicode.Scalar, _ changed: inout UInt16) -> Mapped {
+    private static func map(_ input: Unicode.Scalar, _ mask: UInt16, _ changed: inout UInt16) -> Mapped {
+        func has(_ step: Step) -> Bool { Self.has(step, mask) }
         var s = input
         let v = s.value
         if v < 0x80 {

@@ -42,37 +42,61 @@ public struct Tokenizer: Sendable {
     public func tokenize(utf8 bytes: [UInt8]) -> [Token] {
         var tokens: [Token] = []
         bytes.withUnsafeBufferPointer { b in
-            var i = 0
-            while i < b.count {
-                let (s, n) = UTF8Scan.scalar(at: i, in: b)
-                if CharClass.isWhitespace(s) || CharClass.isInvisibleFormat(s) { i += n; continue }
-                let start = i
-                if CharClass.digitValue(s) != nil {
-                    i = scanNumber(from: i, in: b)
-                    // A number glued to letters (G20, 3D, COVID-19 is two) is one word.
-                    if i < b.count, CharClass.isLetter(UTF8Scan.scalar(at: i, in: b).0) {
-                        i = scanWord(from: i, in: b)
-                        tokens.append(Token(text: text(b, start..<i), range: start..<i, kind: .word))
-                    } else {
-                        tokens.append(Token(text: text(b, start..<i), range: start..<i, kind: .number))
-                    }
-                } else if isWordScalar(s) {
-                    i = scanWord(from: i, in: b)
-                    appendWord(start..<i, b, &tokens)
-                } else {
-                    // Punctuation: a run of the same mark is one token ("...", "؟!" stays two).
-                    i += n
-                    while i < b.count, UTF8Scan.scalar(at: i, in: b).0 == s { i += n }
-                    tokens.append(Token(text: text(b, start..<i), range: start..<i, kind: .punctuation))
-                }
+            scan(b) { range, kind, clitic in
+                let text = clitic?.text ?? String(decoding: UnsafeBufferPointer(rebasing: b[range]), as: UTF8.self)
+                tokens.append(Token(text: text, range: range, kind: kind, isClitic: clitic != nil))
             }
         }
         return tokens
     }
 
-    @inline(__always)
-    private func text(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
+    /// A proclitic split off an Arabic word. Its text is always the plain letter(s), whatever
+    /// diacritics or spelling the word had (`لل` gives `ل` and `ال`).
+    public enum Clitic: UInt8, Sendable, CaseIterable {
+        case waw, fa, ba, kaf, lam, article
+
+        public var text: String { String(decoding: utf8, as: UTF8.self) }
+
+        public var utf8: [UInt8] {
+            switch self {
+            case .waw: return [0xD9, 0x88]
+            case .fa: return [0xD9, 0x81]
+            case .ba: return [0xD8, 0xA8]
+            case .kaf: return [0xD9, 0x83]
+            case .lam: return [0xD9, 0x84]
+            case .article: return [0xD8, 0xA7, 0xD9, 0x84]
+            }
+        }
+    }
+
+    /// The tokeniser itself: calls `emit` with each token's byte range, kind and (for a split
+    /// proclitic) which clitic it is, in order, without making a string per token (a million-unit
+    /// import reads its tokens this way; `tokenize` builds `Token`s on top).
+    public func scan(_ b: UnsafeBufferPointer<UInt8>, _ emit: (Range<Int>, Token.Kind, Clitic?) -> Void) {
+        var i = 0
+        while i < b.count {
+            let (s, n) = UTF8Scan.scalar(at: i, in: b)
+            if CharClass.isWhitespace(s) || CharClass.isInvisibleFormat(s) { i += n; continue }
+            let start = i
+            if CharClass.digitValue(s) != nil {
+                i = scanNumber(from: i, in: b)
+                // A number glued to letters (G20, 3D, COVID-19 is two) is one word.
+                if i < b.count, CharClass.isLetter(UTF8Scan.scalar(at: i, in: b).0) {
+                    i = scanWord(from: i, in: b)
+                    emit(start..<i, .word, nil)
+                } else {
+                    emit(start..<i, .number, nil)
+                }
+            } else if isWordScalar(s) {
+                i = scanWord(from: i, in: b)
+                emitWord(start..<i, b, emit)
+            } else {
+                // Punctuation: a run of the same mark is one token ("...", "؟!" stays two).
+                i += n
+                while i < b.count, UTF8Scan.scalar(at: i, in: b).0 == s { i += n }
+                emit(start..<i, .punctuation, nil)
+            }
+        }
     }
 
     @inline(__always)
@@ -128,48 +152,64 @@ public struct Tokenizer: Sendable {
     private static let alef: UInt32 = 0x0627, lam: UInt32 = 0x0644, waw: UInt32 = 0x0648, fa: UInt32 = 0x0641
     private static let ba: UInt32 = 0x0628, kaf: UInt32 = 0x0643
 
-    private func appendWord(_ r: Range<Int>, _ b: UnsafeBufferPointer<UInt8>, _ tokens: inout [Token]) {
-        guard splitProclitics else {
-            tokens.append(Token(text: text(b, r), range: r, kind: .word)); return
-        }
-        var scalars: [Unicode.Scalar] = []
-        var offsets: [Int] = []
+    /// Emits a word, split into proclitics and stem when `splitProclitics` is on. Reads only the
+    /// word's first letters (diacritics and tatweel skipped) and counts the rest: no array per word.
+    private func emitWord(_ r: Range<Int>, _ b: UnsafeBufferPointer<UInt8>, _ emit: (Range<Int>, Token.Kind, Clitic?) -> Void) {
+        guard splitProclitics else { return emit(r, .word, nil) }
+        // The first five letters and where each starts; `count` counts them all.
+        var letters: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0)
+        var starts: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+        var count = 0
         var i = r.lowerBound
         while i < r.upperBound {
             let (s, n) = UTF8Scan.scalar(at: i, in: b)
-            if !CharClass.isArabicDiacritic(s) && s.value != 0x0640 { scalars.append(s); offsets.append(i) }
+            if !CharClass.isArabicDiacritic(s) && s.value != 0x0640 {
+                switch count {
+                case 0: letters.0 = s.value; starts.0 = i
+                case 1: letters.1 = s.value; starts.1 = i
+                case 2: letters.2 = s.value; starts.2 = i
+                case 3: letters.3 = s.value; starts.3 = i
+                case 4: letters.4 = s.value; starts.4 = i
+                default: break
+                }
+                count += 1
+            }
             i += n
         }
-        guard scalars.count >= 3, CharClass.isArabicLetter(scalars[0]) else {
-            tokens.append(Token(text: text(b, r), range: r, kind: .word)); return
+        guard count >= 3, CharClass.isArabicLetter(Unicode.Scalar(letters.0)!) else { return emit(r, .word, nil) }
+        // Constant copies: closures over the mutable tuples paid for exclusivity checks.
+        let l = letters, o = starts, n = count
+        @inline(__always) func letter(_ k: Int) -> UInt32 {
+            guard k < n else { return 0 }
+            switch k { case 0: return l.0; case 1: return l.1; case 2: return l.2; case 3: return l.3; case 4: return l.4; default: return 0 }
         }
-        func letter(_ k: Int) -> UInt32 { k < scalars.count ? scalars[k].value : 0 }
+        @inline(__always) func offset(_ k: Int) -> Int {
+            guard k < n else { return r.upperBound }
+            switch k { case 0: return o.0; case 1: return o.1; case 2: return o.2; case 3: return o.3; case 4: return o.4; default: return r.upperBound }
+        }
         var k = 0
         // Conjunction و/ف: split when a real word of three or more letters stays behind.
-        if (letter(0) == Self.waw || letter(0) == Self.fa) && scalars.count - 1 >= 3 {
-            tokens.append(Token(text: String(scalars[0]), range: r.lowerBound..<offsets[1], kind: .word, isClitic: true))
+        if (letter(0) == Self.waw || letter(0) == Self.fa) && count - 1 >= 3 {
+            emit(r.lowerBound..<offset(1), .word, letter(0) == Self.waw ? .waw : .fa)
             k = 1
         }
         // Prepositions ب ك ل only before the article, where they are unambiguous (بال، كال، لل),
         // and only before a stem of three letters or more (وكالات is not و+ك+ال+ات).
         if (letter(k) == Self.ba || letter(k) == Self.kaf) && letter(k + 1) == Self.alef && letter(k + 2) == Self.lam
-            && scalars.count - k - 3 >= 3 {
-            tokens.append(Token(text: String(scalars[k]), range: offsets[k]..<offsets[k + 1], kind: .word, isClitic: true))
+            && count - k - 3 >= 3 {
+            emit(offset(k)..<offset(k + 1), .word, letter(k) == Self.ba ? .ba : .kaf)
             k += 1
-        } else if letter(k) == Self.lam && letter(k + 1) == Self.lam && scalars.count - k - 2 >= 2 {
+        } else if letter(k) == Self.lam && letter(k + 1) == Self.lam && count - k - 2 >= 2 {
             // لل = ل + ال with the alef dropped in writing.
-            tokens.append(Token(text: "\u{0644}", range: offsets[k]..<offsets[k + 1], kind: .word, isClitic: true))
-            tokens.append(Token(text: "\u{0627}\u{0644}", range: offsets[k + 1]..<offsets[k + 2], kind: .word, isClitic: true))
+            emit(offset(k)..<offset(k + 1), .word, .lam)
+            emit(offset(k + 1)..<offset(k + 2), .word, .article)
             k += 2
-            let rest = offsets[k]..<r.upperBound
-            tokens.append(Token(text: text(b, rest), range: rest, kind: .word))
-            return
+            return emit(offset(k)..<r.upperBound, .word, nil)
         }
-        if letter(k) == Self.alef && letter(k + 1) == Self.lam && scalars.count - k - 2 >= 2 {
-            tokens.append(Token(text: "\u{0627}\u{0644}", range: offsets[k]..<offsets[k + 2], kind: .word, isClitic: true))
+        if letter(k) == Self.alef && letter(k + 1) == Self.lam && count - k - 2 >= 2 {
+            emit(offset(k)..<offset(k + 2), .word, .article)
             k += 2
         }
-        let rest = (k < offsets.count ? offsets[k] : r.upperBound)..<r.upperBound
-        tokens.append(Token(text: text(b, rest), range: rest, kind: .word))
+        emit(offset(k)..<r.upperBound, .word, nil)
     }
 }
