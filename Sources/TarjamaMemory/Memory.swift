@@ -42,10 +42,6 @@ public final class Memory: Sendable {
             // b-trees made a million-unit import 14% faster and lookups no slower.
             try db.execute(sql: "PRAGMA page_size = 16384")
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            if !readOnly {
-                try db.execute(sql: "PRAGMA temp_store = MEMORY")
-                try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS import_terms(id INTEGER PRIMARY KEY, terms TEXT NOT NULL)")
-            }
         }
         pool = try Self.openPool(path: path, configuration: config)
         if !readOnly {
@@ -187,8 +183,30 @@ public final class Memory: Sendable {
                 INSERT INTO unit_target_fts(unit_target_fts) VALUES('rebuild');
                 """)
         }
+        m.registerMigration("v8: term index in tables of our own") { db in
+            // FTS5 re-tokenised every unit's terms and merged segments throughout an import (a
+            // third of the writer's time); `TermIndex` writes each term's ids once per import.
+            try db.execute(sql: TermIndex.schema)
+            var postings = PostingAccumulator(side: TermIndex.source)
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT unit.id, unit_tokens.tokens, unit.source FROM unit LEFT JOIN unit_tokens USING (id) ORDER BY unit.id
+                """)
+            while let row = try rows.next() {
+                let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
+                    data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
+                }
+                postings.add(row[0], terms: MatchTokens.terms(decoded ?? MatchTokens.tokens(row[2])).terms)
+                if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
+            }
+            try postings.flush(into: db)
+            try db.execute(sql: "DROP TABLE unit_terms_vocab; DROP TABLE unit_terms")
+        }
         return m
     }()
+
+    /// Bytes of posting lists an import gathers in memory before writing them (a million-unit
+    /// import of news sentences needs about 40 MB, so it writes each term once).
+    static let postingBudget = 64 << 20
 
     // MARK: Writing
 
@@ -201,12 +219,17 @@ public final class Memory: Sendable {
 
     /// Adds units inside an existing transaction (importers batch through this).
     static func add(_ drafts: [UnitDraft], user: String?, in db: Database) throws -> AddSummary {
-        try insert(PreparedUnit.prepare(drafts), user: user, in: db)
+        var postings = PostingAccumulator(side: TermIndex.source)
+        let summary = try insert(PreparedUnit.prepare(drafts), user: user, in: db, postings: &postings)
+        try postings.flush(into: db)
+        return summary
     }
 
-    /// Writes prepared units and keeps every index current. Exact duplicates (same source and
+    /// Writes prepared units and keeps every index current, the term index through `postings`,
+    /// which the caller flushes before the transaction ends. Exact duplicates (same source and
     /// target) only raise the stored unit's occurrence count.
-    static func insert(_ units: [PreparedUnit], user: String?, in db: Database) throws -> AddSummary {
+    static func insert(_ batch: PreparedBatch, user: String?, in db: Database,
+                       postings: inout PostingAccumulator) throws -> AddSummary {
         var summary = AddSummary()
         // Dates are formatted once per batch: a DateFormatter call per unit was 7% of import time.
         let nowText = Date().databaseValue.storage.value as? String ?? ""
@@ -218,13 +241,10 @@ public final class Memory: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """), in: db)
         var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE pair_hash = ?"), in: db)
-        // Terms go to the full-text index in one statement per batch, through the connection's
-        // temporary table (made when it opened: a schema change here would finalise the
-        // statements the row writers hold).
-        var termIndex = RowWriter(try db.cachedStatement(sql: "INSERT INTO temp.import_terms(id, terms) VALUES (?, ?)"), in: db)
         var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
         let firstNew = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM unit") ?? 0) + 1
-        for u in units {
+        var ids = [Int64](repeating: 0, count: batch.units.count)
+        for (k, u) in batch.units.enumerated() {
             let d = u.draft
             insert.text(d.sourceLanguage); insert.text(d.targetLanguage); insert.text(d.source); insert.text(d.target)
             insert.int(u.keyHash); insert.int(u.pairHash)
@@ -235,8 +255,7 @@ public final class Memory: Sendable {
             try insert.run()
             if insert.changes == 1 {
                 let id = insert.lastRowID
-                termIndex.int(id); termIndex.text(u.terms)
-                try termIndex.run()
+                ids[k] = id
                 tokenRow.int(id); tokenRow.int(u.length); tokenRow.blob(u.tokens)
                 try tokenRow.run()
                 summary.added += 1
@@ -246,11 +265,11 @@ public final class Memory: Sendable {
                 summary.duplicates += 1
             }
         }
-        // The two full-text indexes read their text from the unit table: one statement each
-        // for the whole batch, tokenised inside SQLite.
+        postings.add(batch.postings, ids: ids)
+        // The target's full-text index reads the text from the unit table: one statement for
+        // the whole batch, tokenised inside SQLite.
         if summary.added > 0 {
             try db.execute(sql: "INSERT INTO unit_target_fts(rowid, target) SELECT id, target FROM unit WHERE id >= ?", arguments: [firstNew])
-            try db.execute(sql: "INSERT INTO unit_terms(rowid, terms) SELECT id, terms FROM temp.import_terms; DELETE FROM temp.import_terms")
         }
         return summary
     }
@@ -260,8 +279,8 @@ public final class Memory: Sendable {
     public func deleteUnit(id: Int64) throws -> Bool {
         try pool.write { db in
             guard let unit = try TranslationUnit.fetchOne(db, key: id) else { return false }
-            try db.execute(sql: "INSERT INTO unit_terms(unit_terms, rowid, terms) VALUES('delete', ?, ?)",
-                           arguments: [id, MatchTokens.terms(unit.source).terms])
+            try TermIndex.remove(id, terms: Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)),
+                                 side: TermIndex.source, in: db)
             try db.execute(sql: "INSERT INTO unit_target_fts(unit_target_fts, rowid, target) VALUES('delete', ?, ?)",
                            arguments: [id, unit.target])
             try db.execute(sql: "DELETE FROM unit_tokens WHERE id = ?", arguments: [id])
@@ -297,10 +316,7 @@ public final class Memory: Sendable {
     /// posting list of the matcher's term index.
     public func postings(_ term: String) throws -> [Int64] {
         guard !term.isEmpty else { return [] }
-        let quoted = "\"" + term.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        return try pool.read { db in
-            try Int64.fetchAll(db.cachedStatement(sql: "SELECT rowid FROM unit_terms WHERE unit_terms MATCH ?"), arguments: [quoted])
-        }
+        return try pool.read { try TermIndex.postings(term, side: TermIndex.source, in: $0) }
     }
 
     /// Match tokens of the units with these ids whose length lies in `lengths`, for scoring
@@ -368,12 +384,7 @@ public final class Memory: Sendable {
     public func termFrequencies(_ terms: [String]) throws -> [String: Int] {
         let unique = Array(Set(terms.filter { !$0.isEmpty }))
         guard !unique.isEmpty else { return [:] }
-        return try pool.read { db in
-            var result: [String: Int] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT doc FROM unit_terms_vocab WHERE term = ?")
-            for t in unique { result[t] = try Int.fetchOne(statement, arguments: [t]) ?? 0 }
-            return result
-        }
+        return try pool.read { try TermIndex.frequencies(unique, side: TermIndex.source, in: $0) }
     }
 
     /// Units with the same source key as `sourceHash` — the number of different translations.
@@ -402,10 +413,29 @@ public final class Memory: Sendable {
             }
         case .source:
             let key = SegmentKey.key(phrase)
-            let terms = Array(Set(MatchTokens.terms(key).terms.split(separator: " ")))
+            let terms = Set(MatchTokens.terms(key).terms.split(separator: " ").map(String.init))
             guard !terms.isEmpty else { return [] }
-            let match = terms.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
-            return try units(matching: match, in: "unit_terms", limit: limit) { Self.key($0.sourceKey, containsPhrase: key) }
+            return try pool.read { db in
+                // Units holding every term: the shortest list filtered by the others.
+                let lists = try terms.map { try TermIndex.postings($0, side: TermIndex.source, in: db) }.sorted { $0.count < $1.count }
+                var ids = lists[0]
+                for other in lists.dropFirst() where !ids.isEmpty {
+                    let have = Set(other)
+                    ids = ids.filter(have.contains)
+                }
+                // Newest first, a chunk of rows at a time, until `limit` pass the phrase check.
+                var found: [TranslationUnit] = []
+                var end = ids.count
+                while found.count < limit && end > 0 {
+                    let chunk = ids[max(0, end - 64)..<end]
+                    end = chunk.startIndex
+                    let units = try TranslationUnit.fetchAll(db, sql: """
+                        SELECT * FROM unit WHERE id IN (\(chunk.map(String.init).joined(separator: ","))) ORDER BY id DESC
+                        """)
+                    for u in units where found.count < limit && Self.key(u.sourceKey, containsPhrase: key) { found.append(u) }
+                }
+                return found
+            }
         }
     }
 

@@ -30,8 +30,13 @@ struct PreparedUnit: Sendable {
         notes = JSONText.array(d.notes)
     }
 
-    /// Prepares a batch on all cores, in order.
-    static func prepare(_ drafts: [UnitDraft]) -> [PreparedUnit] {
+    /// Prepares a batch on all cores, in order, with its terms grouped for the index.
+    static func prepare(_ drafts: [UnitDraft]) -> PreparedBatch {
+        let units = prepareUnits(drafts)
+        return PreparedBatch(units: units, postings: BatchPostings(units))
+    }
+
+    private static func prepareUnits(_ drafts: [UnitDraft]) -> [PreparedUnit] {
         let workers = drafts.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
         if workers == 1 { return drafts.map(PreparedUnit.init) }
         let slots = Slots(count: drafts.count)
@@ -42,6 +47,12 @@ struct PreparedUnit: Sendable {
         }
         return slots.takeValues()
     }
+}
+
+/// A batch of prepared units and their index terms grouped by term.
+struct PreparedBatch: Sendable {
+    let units: [PreparedUnit]
+    let postings: BatchPostings
 }
 
 /// The JSON of a unit's properties (keys sorted, so the same properties give the same text) and
@@ -132,7 +143,7 @@ final class Slots: @unchecked Sendable {
 /// that stops early cancels the reader and waits for its thread to end.
 final class ImportPipeline<Outcome>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queue: [[PreparedUnit]] = []
+    private var queue: [PreparedBatch] = []
     private var done = false
     private var cancelled = false
     private var failure: Error?
@@ -165,7 +176,7 @@ final class ImportPipeline<Outcome>: @unchecked Sendable {
         thread.start()
     }
 
-    private func enqueue(_ batch: [PreparedUnit]) throws {
+    private func enqueue(_ batch: PreparedBatch) throws {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= capacity && !cancelled { condition.wait() }
@@ -176,7 +187,7 @@ final class ImportPipeline<Outcome>: @unchecked Sendable {
 
     /// The next prepared batch in file order; nil once the reader has finished. Throws the
     /// reader's error when it is reached.
-    func next() throws -> [PreparedUnit]? {
+    func next() throws -> PreparedBatch? {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty && !done { condition.wait() }
@@ -215,14 +226,14 @@ struct UncheckedBox<T>: @unchecked Sendable {
 /// being prepared on the other cores.
 final class PreparePipeline: @unchecked Sendable {
     private var inFlight: (group: DispatchGroup, box: Box)?
-    private final class Box: @unchecked Sendable { var units: [PreparedUnit] = [] }
+    private final class Box: @unchecked Sendable { var batch: PreparedBatch? }
 
     /// Hands in a batch; returns the previous batch, prepared (nil for the first).
-    func push(_ drafts: [UnitDraft]) -> [PreparedUnit]? {
+    func push(_ drafts: [UnitDraft]) -> PreparedBatch? {
         let box = Box(), group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            box.units = PreparedUnit.prepare(drafts)
+            box.batch = PreparedUnit.prepare(drafts)
             group.leave()
         }
         let previous = finish()
@@ -231,10 +242,10 @@ final class PreparePipeline: @unchecked Sendable {
     }
 
     /// The last batch handed in, prepared.
-    func finish() -> [PreparedUnit]? {
+    func finish() -> PreparedBatch? {
         guard let (group, box) = inFlight else { return nil }
         group.wait()
         inFlight = nil
-        return box.units
+        return box.batch
     }
 }

@@ -37,6 +37,12 @@ struct RowWriter {
         }
     }
 
+    mutating func text(bytes b: UnsafeBufferPointer<UInt8>) {
+        index += 1
+        let bytes = UnsafeRawPointer(b.baseAddress) ?? Self.empty
+        _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), Self.transient)
+    }
+
     mutating func int(_ v: Int64?) {
         index += 1
         if let v { sqlite3_bind_int64(statement, index, v) } else { sqlite3_bind_null(statement, index) }
@@ -54,6 +60,28 @@ struct RowWriter {
         d.withUnsafeBytes { b in
             _ = sqlite3_bind_blob(statement, index, b.baseAddress ?? Self.empty, Int32(b.count), Self.transient)
         }
+    }
+
+    mutating func blob(bytes b: UnsafeBufferPointer<UInt8>) {
+        index += 1
+        _ = sqlite3_bind_blob(statement, index, UnsafeRawPointer(b.baseAddress) ?? Self.empty, Int32(b.count), Self.transient)
+    }
+
+    /// Runs a statement that returns one row of integers (`RETURNING`), and gives them.
+    mutating func runReturning(columns: Int32) throws -> [Int64] {
+        index = 0
+        var code = sqlite3_step(statement)
+        var values: [Int64] = []
+        if code == SQLITE_ROW {
+            values = (0..<columns).map { sqlite3_column_int64(statement, $0) }
+            while code == SQLITE_ROW { code = sqlite3_step(statement) }
+        }
+        sqlite3_reset(statement)
+        guard code == SQLITE_DONE, values.count == Int(columns) else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code == SQLITE_DONE ? SQLITE_ERROR : code),
+                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+        }
+        return values
     }
 
     /// Runs the statement and makes it ready for the next row.

@@ -65,12 +65,15 @@ extension Memory {
         var added = 0, duplicates = 0
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
+                var postings = PostingAccumulator(side: TermIndex.source)
                 while let units = try pipeline.next() {
-                    let s = try Memory.insert(units, user: user, in: db)
+                    let s = try Memory.insert(units, user: user, in: db, postings: &postings)
                     added += s.added
                     duplicates += s.duplicates
+                    if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
                     progress?(added + duplicates)
                 }
+                try postings.flush(into: db)
                 return .commit
             }
         }

@@ -1,0 +1,369 @@
+import Foundation
+import GRDB
+
+/// The memory's inverted index: for each term, the ids of the units that hold it, in two tables
+/// of our own instead of SQLite's FTS5.
+///
+/// `term(id, side, text, units, blocks, next_block)` gives a term's row and document frequency
+/// (`units`); `posting(term, block, ids)` holds its ids in blocks, each a list of ascending ids
+/// coded as variable-length deltas. An import gathers every term's ids in memory
+/// (`PostingAccumulator`) and writes each term once per flush: FTS5 tokenised every row again
+/// and merged its segments throughout a large import, a third of the writer's time. Lookups read
+/// a term's few blocks instead of one SQL row per id.
+///
+/// Small additions (one article's units) add one small block per term; when a term has more
+/// than `compactAfter` blocks, its newest blocks are merged into one, so reads stay a few rows.
+enum TermIndex {
+    /// Index sides: a source's match terms (stems, `MatchTokens.terms`).
+    static let source = 0
+
+    /// Blocks a term may have before its newest ones are merged.
+    static let compactAfter = 16
+
+    static let schema = """
+        CREATE TABLE term (id INTEGER PRIMARY KEY, side INTEGER NOT NULL, text TEXT NOT NULL,
+                           units INTEGER NOT NULL, blocks INTEGER NOT NULL, next_block INTEGER NOT NULL,
+                           UNIQUE(side, text));
+        CREATE TABLE posting (term INTEGER NOT NULL, block INTEGER NOT NULL, ids BLOB NOT NULL,
+                              PRIMARY KEY(term, block)) WITHOUT ROWID;
+        """
+
+    /// The ids of the units holding `term`, ascending.
+    static func postings(_ term: String, side: Int, in db: Database) throws -> [Int64] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT posting.ids FROM term JOIN posting ON posting.term = term.id
+            WHERE term.side = ? AND term.text = ? ORDER BY posting.block
+            """), arguments: [side, term])
+        var ids: [Int64] = []
+        while let row = try rows.next() {
+            try row.withUnsafeData(atIndex: 0) { data in
+                data?.withUnsafeBytes { PostingList.decode($0.bindMemory(to: UInt8.self), into: &ids) }
+            }
+        }
+        // Blocks follow one another in id order unless an id was reused after a deletion.
+        if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { ids = Array(Set(ids)).sorted() }
+        return ids
+    }
+
+    /// How many units hold each term (0 for a term no unit holds).
+    static func frequencies(_ terms: [String], side: Int, in db: Database) throws -> [String: Int] {
+        let statement = try db.cachedStatement(sql: "SELECT units FROM term WHERE side = ? AND text = ?")
+        var result: [String: Int] = [:]
+        for t in terms { result[t] = try Int.fetchOne(statement, arguments: [side, t]) ?? 0 }
+        return result
+    }
+
+    /// Takes unit `id` out of the posting lists of `terms` (a deleted unit).
+    static func remove(_ id: Int64, terms: Set<String>, side: Int, in db: Database) throws {
+        for text in terms {
+            guard let termID = try Int64.fetchOne(db, sql: "SELECT id FROM term WHERE side = ? AND text = ?",
+                                                  arguments: [side, text]) else { continue }
+            var removed = false
+            for row in try Row.fetchAll(db, sql: "SELECT block, ids FROM posting WHERE term = ?", arguments: [termID]) {
+                let block: Int64 = row[0]
+                let bytes: [UInt8] = [UInt8](row[1] as Data)
+                var ids: [Int64] = []
+                bytes.withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
+                guard let k = ids.firstIndex(of: id) else { continue }
+                ids.remove(at: k)
+                removed = true
+                if ids.isEmpty {
+                    try db.execute(sql: "DELETE FROM posting WHERE term = ? AND block = ?", arguments: [termID, block])
+                    try db.execute(sql: "UPDATE term SET blocks = blocks - 1 WHERE id = ?", arguments: [termID])
+                } else {
+                    try db.execute(sql: "UPDATE posting SET ids = ? WHERE term = ? AND block = ?",
+                                   arguments: [Data(PostingList.encode(ids)), termID, block])
+                }
+            }
+            guard removed else { continue }
+            try db.execute(sql: "UPDATE term SET units = units - 1 WHERE id = ?", arguments: [termID])
+            try db.execute(sql: "DELETE FROM term WHERE id = ? AND units <= 0", arguments: [termID])
+        }
+    }
+
+    /// Merges a term's newest `compactAfter` blocks into one (kept at the oldest's position).
+    static func compact(term: Int64, in db: Database) throws {
+        let rows = try Row.fetchAll(db, sql: "SELECT block, ids FROM posting WHERE term = ? ORDER BY block DESC LIMIT ?",
+                                    arguments: [term, compactAfter])
+        guard rows.count > 1 else { return }
+        var ids: [Int64] = []
+        for row in rows.reversed() {
+            let bytes: [UInt8] = [UInt8](row[1] as Data)
+            bytes.withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
+        }
+        if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { ids = Array(Set(ids)).sorted() }
+        let oldest: Int64 = rows.last![0]
+        try db.execute(sql: "DELETE FROM posting WHERE term = ? AND block >= ?", arguments: [term, oldest])
+        try db.execute(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)", arguments: [term, oldest, Data(PostingList.encode(ids))])
+        try db.execute(sql: "UPDATE term SET blocks = blocks - ? WHERE id = ?", arguments: [rows.count - 1, term])
+    }
+}
+
+/// A posting list's stored form: ascending ids as variable-length deltas (7 bits a byte, high
+/// bit set on all but a number's last byte), the first from zero.
+enum PostingList {
+    static func encode(_ ids: [Int64]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(ids.count * 2)
+        var previous: Int64 = 0
+        for id in ids {
+            append(UInt64(id - previous), to: &out)
+            previous = id
+        }
+        return out
+    }
+
+    @inline(__always)
+    static func append(_ value: UInt64, to out: inout [UInt8]) {
+        var v = value
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Appends the ids of one stored list to `ids`.
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, into ids: inout [Int64]) {
+        var previous: Int64 = 0
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in b {
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 != 0 { shift += 7; continue }
+            previous += Int64(bitPattern: value)
+            ids.append(previous)
+            value = 0
+            shift = 0
+        }
+    }
+}
+
+/// A batch's index terms grouped by term: each distinct term once, with the positions in the
+/// batch of the units holding it, ascending. Built beside the preparation, off the writer's
+/// thread, so the writer looks a term up once per batch instead of once per unit (those
+/// lookups, each a cache miss in a large table, were the writer's biggest cost after SQLite).
+struct BatchPostings: Sendable {
+    struct Term: Sendable {
+        let hash: UInt64
+        let start: Int32
+        let end: Int32
+    }
+    private(set) var arena: [UInt8] = []
+    private(set) var terms: [Term] = []
+    /// Term `t`'s units are `members[memberStart[t]..<memberStart[t + 1]]`.
+    private(set) var memberStart: [Int32] = []
+    private(set) var members: [Int32] = []
+
+    init(_ units: [PreparedUnit]) {
+        var slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (units.count * 8).leadingZeroBitCount))
+        var lastUnit: [Int32] = []
+        var occurrences: [(term: Int32, unit: Int32)] = []
+        occurrences.reserveCapacity(units.count * 12)
+        for (k, u) in units.enumerated() {
+            var text = u.terms
+            text.withUTF8 { b in
+                var start = 0
+                for i in 0...b.count where i == b.count || b[i] == 0x20 {
+                    defer { start = i + 1 }
+                    guard i > start else { continue }
+                    let term = UnsafeBufferPointer(rebasing: b[start..<i])
+                    let h = TermHash.of(term)
+                    let mask = slots.count - 1
+                    var s = TermHash.slot(h, mask)
+                    var found = -1
+                    while slots[s] >= 0 {
+                        let t = terms[Int(slots[s])]
+                        if t.hash == h && arena[Int(t.start)..<Int(t.end)].elementsEqual(term) { found = Int(slots[s]); break }
+                        s = (s + 1) & mask
+                    }
+                    if found < 0 {
+                        found = terms.count
+                        slots[s] = Int32(found)
+                        let start = arena.count
+                        arena.append(contentsOf: term)
+                        terms.append(Term(hash: h, start: Int32(start), end: Int32(arena.count)))
+                        lastUnit.append(-1)
+                        if terms.count * 2 > slots.count {
+                            slots = [Int32](repeating: -1, count: slots.count * 2)
+                            for (e, t) in terms.enumerated() {
+                                var s = TermHash.slot(t.hash, slots.count - 1)
+                                while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
+                                slots[s] = Int32(e)
+                            }
+                        }
+                    }
+                    // A term twice in one unit is one posting.
+                    if lastUnit[found] != Int32(k) {
+                        lastUnit[found] = Int32(k)
+                        occurrences.append((Int32(found), Int32(k)))
+                    }
+                }
+            }
+        }
+        // Grouped by term with a counting sort; units stay in ascending order within a term.
+        var starts = [Int32](repeating: 0, count: terms.count + 1)
+        for o in occurrences { starts[Int(o.term) + 1] += 1 }
+        for t in 0..<terms.count { starts[t + 1] += starts[t] }
+        var fill = starts
+        var members = [Int32](repeating: 0, count: occurrences.count)
+        for o in occurrences {
+            members[Int(fill[Int(o.term)])] = o.unit
+            fill[Int(o.term)] += 1
+        }
+        memberStart = starts
+        self.members = members
+    }
+}
+
+/// The hash a term is filed under (FNV-1a over its bytes) and its first slot in a table.
+enum TermHash {
+    @inline(__always)
+    static func of(_ term: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for x in term { h = (h ^ UInt64(x)) &* 0x100000001b3 }
+        return h
+    }
+
+    @inline(__always)
+    static func slot(_ h: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & mask }
+}
+
+/// Terms and the ids of the units holding them, gathered in memory while units are written and
+/// flushed to the term index in one pass per term.
+///
+/// Terms live back to back in one byte arena behind an open-addressing table, each with its
+/// growing posting list already in stored form: adding a unit's dozen terms costs a hash and a
+/// few byte appends each, with no string made.
+struct PostingAccumulator {
+    let side: Int
+    /// One term: where its bytes lie in the arena, its hash, its list's last id and length.
+    private struct Entry {
+        var hash: UInt64
+        var start: Int32
+        var end: Int32
+        var last: Int64
+        var count: Int32
+    }
+    private var arena: [UInt8] = []
+    private var entries: [Entry] = []
+    private var lists: [[UInt8]] = []
+    private var slots: [Int32] = Array(repeating: -1, count: 1 << 12)
+    /// Bytes held, roughly (arena, lists and per-term bookkeeping), for flushing on a budget.
+    private(set) var bytes = 0
+
+    init(side: Int) { self.side = side }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// Adds unit `id` to the list of each term in `terms` (space-separated); ids must come in
+    /// ascending order.
+    mutating func add(_ id: Int64, terms: String) {
+        var terms = terms
+        terms.withUTF8 { b in
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == 0x20 {
+                if i > start { add(id, term: UnsafeBufferPointer(rebasing: b[start..<i])) }
+                start = i + 1
+            }
+        }
+    }
+
+    mutating func add(_ id: Int64, term: UnsafeBufferPointer<UInt8>) {
+        append(id, to: entry(term, hash: TermHash.of(term)))
+    }
+
+    /// Adds a written batch: `ids[k]` is the id the batch's unit `k` was given, or 0 when it
+    /// was a duplicate and not stored.
+    mutating func add(_ batch: BatchPostings, ids: [Int64]) {
+        batch.arena.withUnsafeBufferPointer { a in
+            for (t, term) in batch.terms.enumerated() {
+                let e = entry(UnsafeBufferPointer(rebasing: a[Int(term.start)..<Int(term.end)]), hash: term.hash)
+                for k in batch.members[Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1])] where ids[Int(k)] > 0 {
+                    append(ids[Int(k)], to: e)
+                }
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func append(_ id: Int64, to e: Int) {
+        let last = entries[e].last
+        guard last != id else { return }   // a term twice in one unit is one posting
+        let before = lists[e].count
+        PostingList.append(UInt64(id - last), to: &lists[e])
+        bytes += lists[e].count - before
+        entries[e].last = id
+        entries[e].count += 1
+    }
+
+    /// The entry of a term, made (with an empty list) when it is new.
+    private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+        let mask = slots.count - 1
+        var s = TermHash.slot(h, mask)
+        while true {
+            let e = Int(slots[s])
+            if e < 0 {
+                slots[s] = Int32(entries.count)
+                let start = arena.count
+                arena.append(contentsOf: term)
+                entries.append(Entry(hash: h, start: Int32(start), end: Int32(arena.count), last: 0, count: 0))
+                var list: [UInt8] = []
+                list.reserveCapacity(8)
+                lists.append(list)
+                bytes += term.count + 96
+                if entries.count * 2 > slots.count { grow() }
+                return entries.count - 1
+            }
+            let entry = entries[e]
+            if entry.hash == h && Int(entry.end - entry.start) == term.count
+                && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(entry.start), term.baseAddress!, term.count) == 0 }) {
+                return e
+            }
+            s = (s + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (e, entry) in entries.enumerated() {
+            var s = TermHash.slot(entry.hash, mask)
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(e)
+        }
+    }
+
+    /// Writes every term's list as a new block (terms in byte order, so a new memory's term
+    /// index grows at its end), merges blocks where a term has too many, and empties itself.
+    mutating func flush(into db: Database) throws {
+        guard !isEmpty else { return }
+        let order = arena.withUnsafeBufferPointer { a in
+            func text(_ e: Int) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)])
+            }
+            return (0..<entries.count).sorted { text($0).lexicographicallyPrecedes(text($1)) }
+        }
+        var upsert = RowWriter(try db.cachedStatement(sql: """
+            INSERT INTO term(side, text, units, blocks, next_block) VALUES (?, ?, ?, 1, 1)
+            ON CONFLICT(side, text) DO UPDATE SET units = units + excluded.units, blocks = blocks + 1,
+                                                  next_block = next_block + 1
+            RETURNING id, blocks, next_block - 1
+            """), in: db)
+        var insert = RowWriter(try db.cachedStatement(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)"), in: db)
+        var crowded: [Int64] = []
+        try arena.withUnsafeBufferPointer { a in
+            for e in order {
+                upsert.int(Int64(side))
+                upsert.text(bytes: UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)]))
+                upsert.int(Int64(entries[e].count))
+                let row = try upsert.runReturning(columns: 3)
+                insert.int(row[0]); insert.int(row[2])
+                try lists[e].withUnsafeBufferPointer { insert.blob(bytes: $0); try insert.run() }
+                if row[1] > Int64(TermIndex.compactAfter) { crowded.append(row[0]) }
+            }
+        }
+        for term in crowded { try TermIndex.compact(term: term, in: db) }
+        self = PostingAccumulator(side: side)
+    }
+}

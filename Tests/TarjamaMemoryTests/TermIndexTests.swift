@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import GRDB
+@testable import TarjamaMemory
+
+@Suite("Term index")
+struct TermIndexTests {
+    @Test func postingListsRoundTripAcrossVarintWidths() {
+        let ids: [Int64] = [1, 2, 127, 128, 300, 16_384, 16_385, 2_000_000, 5_000_000_000]
+        var decoded: [Int64] = []
+        PostingList.encode(ids).withUnsafeBufferPointer { PostingList.decode($0, into: &decoded) }
+        #expect(decoded == ids)
+    }
+
+    @Test func aBatchGroupsEachTermOnceWithItsUnitsInOrder() {
+        let units = ["الرئيس زار بكين", "بكين بكين اليوم", "الرئيس"].map { source in
+            PreparedUnit(UnitDraft(source: source, target: "x"))
+        }
+        let batch = BatchPostings(units)
+        var groups: [String: [Int32]] = [:]
+        for (t, term) in batch.terms.enumerated() {
+            let text = String(decoding: batch.arena[Int(term.start)..<Int(term.end)], as: UTF8.self)
+            groups[text] = Array(batch.members[Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1])])
+        }
+        #expect(groups["رئيس"] == [0, 2])
+        #expect(groups["بكين"] == [0, 1])   // twice in unit 1, one posting
+        #expect(groups["زار"] == [0])
+    }
+
+    /// Many small additions (one article's units at a time) keep a common term's blocks few:
+    /// the newest are merged once there are more than `compactAfter`.
+    @Test func smallAdditionsAreCompactedAndNothingIsLost() throws {
+        let t = try TemporaryMemory()
+        for k in 0..<40 {
+            try t.memory.add([UnitDraft(source: "قال المتحدث \(k) اليوم", target: "The spokesman said \(k) today")])
+        }
+        let ids = try t.memory.postings("متحدث")
+        #expect(ids == Array(1...40).map(Int64.init))
+        let blocks = try t.memory.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM posting JOIN term ON term.id = posting.term WHERE term.text = 'متحدث'")
+        }
+        #expect((blocks ?? 0) <= TermIndex.compactAfter)
+        #expect(try t.memory.termFrequencies(["متحدث"]) == ["متحدث": 40])
+    }
+
+    @Test func deletingUnitsTakesThemOutOfListsAndFrequencies() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add((0..<5).map { UnitDraft(source: "وصل الوفد \($0) إلى بكين", target: "The delegation \($0) reached Beijing") })
+        #expect(try t.memory.deleteUnit(id: 2))
+        #expect(try t.memory.deleteUnit(id: 4))
+        #expect(try t.memory.postings("بكين") == [1, 3, 5])
+        #expect(try t.memory.termFrequencies(["بكين", "1", "3", "4"]) == ["بكين": 3, "1": 0, "3": 0, "4": 1])
+        #expect(try t.memory.integrityCheck() == "ok")
+    }
+
+    /// An import larger than the in-memory budget writes several blocks per term; reading them
+    /// gives one ascending list.
+    @Test func flushesOnABudgetKeepListsWhole() throws {
+        let t = try TemporaryMemory()
+        var postings = PostingAccumulator(side: TermIndex.source)
+        try t.memory.pool.write { db in
+            for id in 1...100 {
+                postings.add(Int64(id), terms: id % 2 == 0 ? "زوجي عدد" : "فردي عدد")
+                if id % 30 == 0 { try postings.flush(into: db) }
+            }
+            try postings.flush(into: db)
+        }
+        #expect(try t.memory.postings("عدد") == Array(1...100).map(Int64.init))
+        #expect(try t.memory.postings("زوجي") == stride(from: 2, through: 100, by: 2).map(Int64.init))
+        #expect(try t.memory.termFrequencies(["فردي"]) == ["فردي": 50])
+    }
+}
