@@ -90,22 +90,34 @@ int32_t tj_is_nfkc(const uint8_t *utf8, int32_t length, int32_t *error) {
     return U_SUCCESS(status) ? (normalized ? 1 : 0) : -1;
 }
 
-int32_t tj_normalize_nfkc(const uint8_t *utf8, int32_t length, uint8_t *out, int32_t capacity, int32_t *error) {
-    UErrorCode status = U_ZERO_ERROR;
-    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&status);
+/// Normalises with one of ICU's normalisers (NFKC, NFKD).
+static int32_t normalize_with(const UNormalizer2 *form, UErrorCode status, const uint8_t *utf8, int32_t length,
+                              uint8_t *out, int32_t capacity, int32_t *error) {
     int32_t n16 = 0;
     UChar *src = U_SUCCESS(status) ? to_utf16(utf8, length, &n16, &status) : NULL;
     if (U_FAILURE(status)) { free(src); *error = status; return -1; }
-    int32_t needed = unorm2_normalize(nfkc, src, n16, NULL, 0, &status);
+    int32_t needed = unorm2_normalize(form, src, n16, NULL, 0, &status);
     if (status == U_BUFFER_OVERFLOW_ERROR) status = U_ZERO_ERROR;
     UChar *dst = malloc(sizeof(UChar) * (size_t)(needed + 1));
     if (!dst || U_FAILURE(status)) { free(src); free(dst); *error = U_FAILURE(status) ? status : U_MEMORY_ALLOCATION_ERROR; return -1; }
-    int32_t n = unorm2_normalize(nfkc, src, n16, dst, needed + 1, &status);
+    int32_t n = unorm2_normalize(form, src, n16, dst, needed + 1, &status);
     int32_t result = U_SUCCESS(status) ? to_utf8(dst, n, out, capacity, &status) : -1;
     free(src);
     free(dst);
     *error = U_SUCCESS(status) ? 0 : status;
     return U_SUCCESS(status) ? result : -1;
+}
+
+int32_t tj_normalize_nfkc(const uint8_t *utf8, int32_t length, uint8_t *out, int32_t capacity, int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *nfkc = unorm2_getNFKCInstance(&status);
+    return normalize_with(nfkc, status, utf8, length, out, capacity, error);
+}
+
+int32_t tj_normalize_nfkd(const uint8_t *utf8, int32_t length, uint8_t *out, int32_t capacity, int32_t *error) {
+    UErrorCode status = U_ZERO_ERROR;
+    const UNormalizer2 *nfkd = unorm2_getNFKDInstance(&status);
+    return normalize_with(nfkd, status, utf8, length, out, capacity, error);
 }
 
 int32_t tj_fold_case(const uint8_t *utf8, int32_t length, uint8_t *out, int32_t capacity, int32_t *error) {

@@ -187,7 +187,7 @@ public final class Memory: Sendable {
             // FTS5 re-tokenised every unit's terms and merged segments throughout an import (a
             // third of the writer's time); `TermIndex` writes each term's ids once per import.
             try db.execute(sql: TermIndex.schema)
-            var postings = PostingAccumulator(side: TermIndex.source)
+            var postings = PostingAccumulator()
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT unit.id, unit_tokens.tokens, unit.source FROM unit LEFT JOIN unit_tokens USING (id) ORDER BY unit.id
                 """)
@@ -195,18 +195,70 @@ public final class Memory: Sendable {
                 let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
                     data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
                 }
-                postings.add(row[0], terms: MatchTokens.terms(decoded ?? MatchTokens.tokens(row[2])).terms)
+                postings.add(row[0], terms: MatchTokens.terms(decoded ?? MatchTokens.tokens(row[2])).terms, side: TermIndex.source)
                 if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
             }
             try postings.flush(into: db)
             try db.execute(sql: "DROP TABLE unit_terms_vocab; DROP TABLE unit_terms")
+        }
+        m.registerMigration("v9: one unique index on (source hash, pair hash)") { db in
+            // Exact lookup needs the source hash and duplicate detection the pair hash: one index
+            // on both serves the two, where two separate indexes cost every import two random
+            // b-tree inserts per unit (the unique constraint on the pair hash was part of the
+            // table, so the table is copied to drop it).
+            let columns = """
+                id, source_lang, target_lang, source, target, source_hash, pair_hash, occurrences, origin, position,
+                prev_hash, next_hash, confidence, created_at, changed_at, created_by, changed_by, usage_count,
+                properties, notes, length
+                """
+            try db.execute(sql: """
+                CREATE TABLE unit_copy (
+                    id INTEGER PRIMARY KEY,
+                    source_lang TEXT NOT NULL,
+                    target_lang TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    source_hash INTEGER NOT NULL,
+                    pair_hash INTEGER NOT NULL,
+                    occurrences INTEGER NOT NULL DEFAULT 1,
+                    origin TEXT,
+                    position INTEGER,
+                    prev_hash INTEGER,
+                    next_hash INTEGER,
+                    confidence REAL,
+                    created_at DATETIME NOT NULL,
+                    changed_at DATETIME NOT NULL,
+                    created_by TEXT,
+                    changed_by TEXT,
+                    usage_count INTEGER NOT NULL DEFAULT 0,
+                    properties TEXT NOT NULL DEFAULT '{}',
+                    notes TEXT NOT NULL DEFAULT '[]',
+                    length INTEGER NOT NULL DEFAULT 0
+                );
+                INSERT INTO unit_copy (\(columns)) SELECT \(columns) FROM unit ORDER BY id;
+                DROP TABLE unit;
+                ALTER TABLE unit_copy RENAME TO unit;
+                CREATE UNIQUE INDEX unit_pair ON unit(source_hash, pair_hash);
+                """)
+        }
+        m.registerMigration("v10: target words in the term index") { db in
+            // FTS5's target index re-tokenised every target inside the writer (a fifth of a
+            // million-unit import); its words now come prepared (`SearchWords`) into the term index.
+            var postings = PostingAccumulator()
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, target FROM unit ORDER BY id")
+            while let row = try rows.next() {
+                postings.add(row[0], terms: SearchWords.joined(row[1]), side: TermIndex.target)
+                if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
+            }
+            try postings.flush(into: db)
+            try db.execute(sql: "DROP TABLE unit_target_fts")
         }
         return m
     }()
 
     /// Bytes of posting lists an import gathers in memory before writing them (a million-unit
     /// import of news sentences needs about 40 MB, so it writes each term once).
-    static let postingBudget = 64 << 20
+    static let postingBudget = 32 << 20
 
     // MARK: Writing
 
@@ -219,7 +271,7 @@ public final class Memory: Sendable {
 
     /// Adds units inside an existing transaction (importers batch through this).
     static func add(_ drafts: [UnitDraft], user: String?, in db: Database) throws -> AddSummary {
-        var postings = PostingAccumulator(side: TermIndex.source)
+        var postings = PostingAccumulator()
         let summary = try insert(PreparedUnit.prepare(drafts), user: user, in: db, postings: &postings)
         try postings.flush(into: db)
         return summary
@@ -240,37 +292,41 @@ public final class Memory: Sendable {
                               created_by, changed_by, usage_count, properties, notes, length)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """), in: db)
-        var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE pair_hash = ?"), in: db)
+        var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
         var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
-        let firstNew = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM unit") ?? 0) + 1
         var ids = [Int64](repeating: 0, count: batch.units.count)
-        for (k, u) in batch.units.enumerated() {
-            let d = u.draft
-            insert.text(d.sourceLanguage); insert.text(d.targetLanguage); insert.text(d.source); insert.text(d.target)
-            insert.int(u.keyHash); insert.int(u.pairHash)
-            insert.text(d.origin); insert.int(d.position); insert.int(u.previousHash); insert.int(u.nextHash)
-            insert.double(d.confidence); insert.text(stamp(d.createdAt)); insert.text(stamp(d.changedAt ?? d.createdAt))
-            insert.text(d.createdBy ?? user); insert.text(d.changedBy ?? d.createdBy ?? user); insert.int(d.usageCount)
-            insert.text(u.properties); insert.text(u.notes); insert.int(u.length)
+        // Through a buffer pointer, unit by unit in place: iterating the array copied each
+        // prepared unit (a dozen string retains and releases per row).
+        try batch.units.withUnsafeBufferPointer { units in
+            for k in units.indices {
+                try write(units.baseAddress! + k, k)
+            }
+        }
+        func write(_ u: UnsafePointer<PreparedUnit>, _ k: Int) throws {
+            insert.text(u.pointee.draft.sourceLanguage); insert.text(u.pointee.draft.targetLanguage)
+            insert.text(u.pointee.draft.source); insert.text(u.pointee.draft.target)
+            insert.int(u.pointee.keyHash); insert.int(u.pointee.pairHash)
+            insert.text(u.pointee.draft.origin); insert.int(u.pointee.draft.position)
+            insert.int(u.pointee.previousHash); insert.int(u.pointee.nextHash)
+            insert.double(u.pointee.draft.confidence)
+            insert.text(stamp(u.pointee.draft.createdAt)); insert.text(stamp(u.pointee.draft.changedAt ?? u.pointee.draft.createdAt))
+            insert.text(u.pointee.draft.createdBy ?? user); insert.text(u.pointee.draft.changedBy ?? u.pointee.draft.createdBy ?? user)
+            insert.int(u.pointee.draft.usageCount)
+            insert.text(u.pointee.properties); insert.text(u.pointee.notes); insert.int(u.pointee.length)
             try insert.run()
             if insert.changes == 1 {
                 let id = insert.lastRowID
                 ids[k] = id
-                tokenRow.int(id); tokenRow.int(u.length); tokenRow.blob(u.tokens)
+                tokenRow.int(id); tokenRow.int(u.pointee.length); tokenRow.blob(u.pointee.tokens)
                 try tokenRow.run()
                 summary.added += 1
             } else {
-                repeated.int(u.pairHash)
+                repeated.int(u.pointee.keyHash); repeated.int(u.pointee.pairHash)
                 try repeated.run()
                 summary.duplicates += 1
             }
         }
         postings.add(batch.postings, ids: ids)
-        // The target's full-text index reads the text from the unit table: one statement for
-        // the whole batch, tokenised inside SQLite.
-        if summary.added > 0 {
-            try db.execute(sql: "INSERT INTO unit_target_fts(rowid, target) SELECT id, target FROM unit WHERE id >= ?", arguments: [firstNew])
-        }
         return summary
     }
 
@@ -281,8 +337,7 @@ public final class Memory: Sendable {
             guard let unit = try TranslationUnit.fetchOne(db, key: id) else { return false }
             try TermIndex.remove(id, terms: Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)),
                                  side: TermIndex.source, in: db)
-            try db.execute(sql: "INSERT INTO unit_target_fts(unit_target_fts, rowid, target) VALUES('delete', ?, ?)",
-                           arguments: [id, unit.target])
+            try TermIndex.remove(id, terms: Set(SearchWords.words(unit.target)), side: TermIndex.target, in: db)
             try db.execute(sql: "DELETE FROM unit_tokens WHERE id = ?", arguments: [id])
             return try TranslationUnit.deleteOne(db, key: id)
         }
@@ -405,69 +460,41 @@ public final class Memory: Sendable {
     public func concordance(phrase: String, side: Side, limit: Int) throws -> [TranslationUnit] {
         switch side {
         case .target:
-            let folded = Self.folded(phrase)
-            let words = folded.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { "\"" + $0 + "\"" }
-            guard !words.isEmpty else { return [] }
-            return try units(matching: words.joined(separator: " AND "), in: "unit_target_fts", limit: limit) {
-                Self.text(Self.folded($0.target), containsWords: folded)
-            }
+            let words = Set(SearchWords.words(phrase))
+            return try units(holding: words, side: TermIndex.target, limit: limit) { SearchWords.text($0.target, contains: phrase) }
         case .source:
             let key = SegmentKey.key(phrase)
             let terms = Set(MatchTokens.terms(key).terms.split(separator: " ").map(String.init))
-            guard !terms.isEmpty else { return [] }
-            return try pool.read { db in
-                // Units holding every term: the shortest list filtered by the others.
-                let lists = try terms.map { try TermIndex.postings($0, side: TermIndex.source, in: db) }.sorted { $0.count < $1.count }
-                var ids = lists[0]
-                for other in lists.dropFirst() where !ids.isEmpty {
-                    let have = Set(other)
-                    ids = ids.filter(have.contains)
-                }
-                // Newest first, a chunk of rows at a time, until `limit` pass the phrase check.
-                var found: [TranslationUnit] = []
-                var end = ids.count
-                while found.count < limit && end > 0 {
-                    let chunk = ids[max(0, end - 64)..<end]
-                    end = chunk.startIndex
-                    let units = try TranslationUnit.fetchAll(db, sql: """
-                        SELECT * FROM unit WHERE id IN (\(chunk.map(String.init).joined(separator: ","))) ORDER BY id DESC
-                        """)
-                    for u in units where found.count < limit && Self.key(u.sourceKey, containsPhrase: key) { found.append(u) }
-                }
-                return found
-            }
+            return try units(holding: terms, side: TermIndex.source, limit: limit) { Self.key($0.sourceKey, containsPhrase: key) }
         }
     }
 
-    /// Units the full-text index `table` matches, newest first, that `accept` keeps, up to
-    /// `limit`: the index yields candidates, the caller's check decides the phrase.
-    private func units(matching match: String, in table: String, limit: Int,
+    /// Units holding every term of `terms` on one side of the index, newest first, that `accept`
+    /// keeps, up to `limit`: the index yields candidates, the caller's check decides the phrase.
+    private func units(holding terms: Set<String>, side: Int, limit: Int,
                        accept: (TranslationUnit) -> Bool) throws -> [TranslationUnit] {
-        try pool.read { db in
-            let units = try TranslationUnit.fetchCursor(db, sql: """
-                SELECT unit.* FROM \(table) JOIN unit ON unit.id = \(table).rowid
-                WHERE \(table) MATCH ? ORDER BY \(table).rowid DESC
-                """, arguments: [match])
+        guard !terms.isEmpty else { return [] }
+        return try pool.read { db in
+            // The shortest list filtered by the others.
+            let lists = try terms.map { try TermIndex.postings($0, side: side, in: db) }.sorted { $0.count < $1.count }
+            var ids = lists[0]
+            for other in lists.dropFirst() where !ids.isEmpty {
+                let have = Set(other)
+                ids = ids.filter(have.contains)
+            }
+            // Newest first, a chunk of rows at a time, until `limit` are accepted.
             var found: [TranslationUnit] = []
-            while found.count < limit, let u = try units.next() {
-                if accept(u) { found.append(u) }
+            var end = ids.count
+            while found.count < limit && end > 0 {
+                let chunk = ids[max(0, end - 64)..<end]
+                end = chunk.startIndex
+                let units = try TranslationUnit.fetchAll(db, sql: """
+                    SELECT * FROM unit WHERE id IN (\(chunk.map(String.init).joined(separator: ","))) ORDER BY id DESC
+                    """)
+                for u in units where found.count < limit && accept(u) { found.append(u) }
             }
             return found
         }
-    }
-
-    /// Case and diacritics folded, as the target index folds them (`Café` → `cafe`).
-    static func folded(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-    }
-
-    /// Whether the words of `phrase` occur in `text` one after another (punctuation and spacing
-    /// between them do not matter): `"video call"` is in `"a video-call with Xi"`.
-    static func text(_ text: String, containsWords phrase: String) -> Bool {
-        func words(_ s: String) -> [Substring] { s.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) }
-        let want = words(phrase), have = words(text)
-        guard !want.isEmpty, want.count <= have.count else { return false }
-        return (0...(have.count - want.count)).contains { i in have[i..<(i + want.count)].elementsEqual(want) }
     }
 
     /// Whether `phrase` occurs in `key` from the start of a word (or after proclitics: و ف ب ك ل

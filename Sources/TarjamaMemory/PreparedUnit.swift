@@ -11,6 +11,8 @@ struct PreparedUnit: Sendable {
     let previousHash: Int64?
     let nextHash: Int64?
     let terms: String
+    /// The target's words for target concordance (`SearchWords`), space-separated.
+    let targetWords: String
     let length: Int
     let tokens: Data
     let properties: String
@@ -24,6 +26,7 @@ struct PreparedUnit: Sendable {
         previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash
         nextHash = d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash
         terms = stored.terms
+        targetWords = SearchWords.joined(d.target)
         length = stored.length
         tokens = Data(stored.tokens)
         properties = JSONText.object(d.properties)

@@ -28,17 +28,21 @@ struct RowWriter {
     }
 
     mutating func text(_ s: String?) {
-        index += 1
-        guard var s else { sqlite3_bind_null(statement, index); return }
-        s.withUTF8 { b in
-            // An empty string may have no storage; a null pointer would bind NULL, not "".
-            let bytes = UnsafeRawPointer(b.baseAddress) ?? Self.empty
-            _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), Self.transient)
+        guard let s else { index += 1; sqlite3_bind_null(statement, index); return }
+        text(s)
+    }
+
+    mutating func text(_ s: String) {
+        // A native string's bytes are read in place; only a bridged one is copied first.
+        if s.utf8.withContiguousStorageIfAvailable({ text(bytes: $0) }) == nil {
+            var copy = s
+            copy.withUTF8 { text(bytes: $0) }
         }
     }
 
     mutating func text(bytes b: UnsafeBufferPointer<UInt8>) {
         index += 1
+        // An empty string may have no storage; a null pointer would bind NULL, not "".
         let bytes = UnsafeRawPointer(b.baseAddress) ?? Self.empty
         _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), Self.transient)
     }

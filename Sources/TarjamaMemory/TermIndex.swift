@@ -14,8 +14,10 @@ import GRDB
 /// Small additions (one article's units) add one small block per term; when a term has more
 /// than `compactAfter` blocks, its newest blocks are merged into one, so reads stay a few rows.
 enum TermIndex {
-    /// Index sides: a source's match terms (stems, `MatchTokens.terms`).
+    /// Index sides: a source's match terms (stems, `MatchTokens.terms`) and a target's words
+    /// (`SearchWords`, for target concordance).
     static let source = 0
+    static let target = 1
 
     /// Blocks a term may have before its newest ones are merged.
     static let compactAfter = 16
@@ -145,6 +147,7 @@ enum PostingList {
 /// lookups, each a cache miss in a large table, were the writer's biggest cost after SQLite).
 struct BatchPostings: Sendable {
     struct Term: Sendable {
+        let side: Int32
         let hash: UInt64
         let start: Int32
         let end: Int32
@@ -160,21 +163,26 @@ struct BatchPostings: Sendable {
         var lastUnit: [Int32] = []
         var occurrences: [(term: Int32, unit: Int32)] = []
         occurrences.reserveCapacity(units.count * 12)
-        for (k, u) in units.enumerated() {
-            var text = u.terms
+        // Indices, not elements: iterating the units copied each (a dozen retains).
+        for k in units.indices {
+          for side in TermIndex.source...TermIndex.target {
+            var text = side == TermIndex.source ? units[k].terms : units[k].targetWords
             text.withUTF8 { b in
                 var start = 0
                 for i in 0...b.count where i == b.count || b[i] == 0x20 {
                     defer { start = i + 1 }
                     guard i > start else { continue }
                     let term = UnsafeBufferPointer(rebasing: b[start..<i])
-                    let h = TermHash.of(term)
+                    let h = TermHash.of(term, side: side)
                     let mask = slots.count - 1
                     var s = TermHash.slot(h, mask)
                     var found = -1
                     while slots[s] >= 0 {
                         let t = terms[Int(slots[s])]
-                        if t.hash == h && arena[Int(t.start)..<Int(t.end)].elementsEqual(term) { found = Int(slots[s]); break }
+                        if t.hash == h && t.side == Int32(side) && Int(t.end - t.start) == term.count
+                            && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
+                            found = Int(slots[s]); break
+                        }
                         s = (s + 1) & mask
                     }
                     if found < 0 {
@@ -182,7 +190,7 @@ struct BatchPostings: Sendable {
                         slots[s] = Int32(found)
                         let start = arena.count
                         arena.append(contentsOf: term)
-                        terms.append(Term(hash: h, start: Int32(start), end: Int32(arena.count)))
+                        terms.append(Term(side: Int32(side), hash: h, start: Int32(start), end: Int32(arena.count)))
                         lastUnit.append(-1)
                         if terms.count * 2 > slots.count {
                             slots = [Int32](repeating: -1, count: slots.count * 2)
@@ -200,6 +208,7 @@ struct BatchPostings: Sendable {
                     }
                 }
             }
+          }
         }
         // Grouped by term with a counting sort; units stay in ascending order within a term.
         var starts = [Int32](repeating: 0, count: terms.count + 1)
@@ -219,8 +228,8 @@ struct BatchPostings: Sendable {
 /// The hash a term is filed under (FNV-1a over its bytes) and its first slot in a table.
 enum TermHash {
     @inline(__always)
-    static func of(_ term: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
+    static func of(_ term: UnsafeBufferPointer<UInt8>, side: Int) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(side)
         for x in term { h = (h ^ UInt64(x)) &* 0x100000001b3 }
         return h
     }
@@ -236,9 +245,9 @@ enum TermHash {
 /// growing posting list already in stored form: adding a unit's dozen terms costs a hash and a
 /// few byte appends each, with no string made.
 struct PostingAccumulator {
-    let side: Int
-    /// One term: where its bytes lie in the arena, its hash, its list's last id and length.
+    /// One term: its side, where its bytes lie in the arena, its hash, its list's last id and length.
     private struct Entry {
+        var side: Int32
         var hash: UInt64
         var start: Int32
         var end: Int32
@@ -252,25 +261,23 @@ struct PostingAccumulator {
     /// Bytes held, roughly (arena, lists and per-term bookkeeping), for flushing on a budget.
     private(set) var bytes = 0
 
-    init(side: Int) { self.side = side }
-
     var isEmpty: Bool { entries.isEmpty }
 
     /// Adds unit `id` to the list of each term in `terms` (space-separated); ids must come in
     /// ascending order.
-    mutating func add(_ id: Int64, terms: String) {
+    mutating func add(_ id: Int64, terms: String, side: Int) {
         var terms = terms
         terms.withUTF8 { b in
             var start = 0
             for i in 0...b.count where i == b.count || b[i] == 0x20 {
-                if i > start { add(id, term: UnsafeBufferPointer(rebasing: b[start..<i])) }
+                if i > start { add(id, term: UnsafeBufferPointer(rebasing: b[start..<i]), side: side) }
                 start = i + 1
             }
         }
     }
 
-    mutating func add(_ id: Int64, term: UnsafeBufferPointer<UInt8>) {
-        append(id, to: entry(term, hash: TermHash.of(term)))
+    mutating func add(_ id: Int64, term: UnsafeBufferPointer<UInt8>, side: Int) {
+        append(id, to: entry(term, side: Int32(side), hash: TermHash.of(term, side: side)))
     }
 
     /// Adds a written batch: `ids[k]` is the id the batch's unit `k` was given, or 0 when it
@@ -278,7 +285,7 @@ struct PostingAccumulator {
     mutating func add(_ batch: BatchPostings, ids: [Int64]) {
         batch.arena.withUnsafeBufferPointer { a in
             for (t, term) in batch.terms.enumerated() {
-                let e = entry(UnsafeBufferPointer(rebasing: a[Int(term.start)..<Int(term.end)]), hash: term.hash)
+                let e = entry(UnsafeBufferPointer(rebasing: a[Int(term.start)..<Int(term.end)]), side: term.side, hash: term.hash)
                 for k in batch.members[Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1])] where ids[Int(k)] > 0 {
                     append(ids[Int(k)], to: e)
                 }
@@ -298,7 +305,7 @@ struct PostingAccumulator {
     }
 
     /// The entry of a term, made (with an empty list) when it is new.
-    private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int {
+    private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> Int {
         let mask = slots.count - 1
         var s = TermHash.slot(h, mask)
         while true {
@@ -307,7 +314,7 @@ struct PostingAccumulator {
                 slots[s] = Int32(entries.count)
                 let start = arena.count
                 arena.append(contentsOf: term)
-                entries.append(Entry(hash: h, start: Int32(start), end: Int32(arena.count), last: 0, count: 0))
+                entries.append(Entry(side: side, hash: h, start: Int32(start), end: Int32(arena.count), last: 0, count: 0))
                 var list: [UInt8] = []
                 list.reserveCapacity(8)
                 lists.append(list)
@@ -316,7 +323,7 @@ struct PostingAccumulator {
                 return entries.count - 1
             }
             let entry = entries[e]
-            if entry.hash == h && Int(entry.end - entry.start) == term.count
+            if entry.hash == h && entry.side == side && Int(entry.end - entry.start) == term.count
                 && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(entry.start), term.baseAddress!, term.count) == 0 }) {
                 return e
             }
@@ -334,7 +341,7 @@ struct PostingAccumulator {
         }
     }
 
-    /// Writes every term's list as a new block (terms in byte order, so a new memory's term
+    /// Writes every term's list as a new block (terms by side and in byte order, so a new memory's term
     /// index grows at its end), merges blocks where a term has too many, and empties itself.
     mutating func flush(into db: Database) throws {
         guard !isEmpty else { return }
@@ -342,7 +349,9 @@ struct PostingAccumulator {
             func text(_ e: Int) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)])
             }
-            return (0..<entries.count).sorted { text($0).lexicographicallyPrecedes(text($1)) }
+            return (0..<entries.count).sorted {
+                entries[$0].side != entries[$1].side ? entries[$0].side < entries[$1].side : text($0).lexicographicallyPrecedes(text($1))
+            }
         }
         var upsert = RowWriter(try db.cachedStatement(sql: """
             INSERT INTO term(side, text, units, blocks, next_block) VALUES (?, ?, ?, 1, 1)
@@ -354,7 +363,7 @@ struct PostingAccumulator {
         var crowded: [Int64] = []
         try arena.withUnsafeBufferPointer { a in
             for e in order {
-                upsert.int(Int64(side))
+                upsert.int(Int64(entries[e].side))
                 upsert.text(bytes: UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)]))
                 upsert.int(Int64(entries[e].count))
                 let row = try upsert.runReturning(columns: 3)
@@ -364,6 +373,6 @@ struct PostingAccumulator {
             }
         }
         for term in crowded { try TermIndex.compact(term: term, in: db) }
-        self = PostingAccumulator(side: side)
+        self = PostingAccumulator()
     }
 }

@@ -153,6 +153,11 @@ public enum Unicode2 {
         }
     }
 
+    /// NFKD of UTF-8 bytes (compatibility decomposition: `é` → `e` + U+0301, `ﬁ` → `fi`).
+    public static func nfkd(_ bytes: [UInt8]) throws -> [UInt8] {
+        try icuTransform(bytes, operation: "NFKD normalisation") { tj_normalize_nfkd($0, $1, $2, $3, $4) }
+    }
+
     /// Full Unicode case folding.
     public static func foldCase(_ bytes: [UInt8]) throws -> [UInt8] {
         try icuTransform(bytes, operation: "case folding") { tj_fold_case($0, $1, $2, $3, $4) }

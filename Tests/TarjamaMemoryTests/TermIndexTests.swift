@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import GRDB
 @testable import TarjamaMemory
+import TarjamaText
 
 @Suite("Term index")
 struct TermIndexTests {
@@ -57,10 +58,10 @@ struct TermIndexTests {
     /// gives one ascending list.
     @Test func flushesOnABudgetKeepListsWhole() throws {
         let t = try TemporaryMemory()
-        var postings = PostingAccumulator(side: TermIndex.source)
+        var postings = PostingAccumulator()
         try t.memory.pool.write { db in
             for id in 1...100 {
-                postings.add(Int64(id), terms: id % 2 == 0 ? "زوجي عدد" : "فردي عدد")
+                postings.add(Int64(id), terms: id % 2 == 0 ? "زوجي عدد" : "فردي عدد", side: TermIndex.source)
                 if id % 30 == 0 { try postings.flush(into: db) }
             }
             try postings.flush(into: db)
@@ -68,5 +69,21 @@ struct TermIndexTests {
         #expect(try t.memory.postings("عدد") == Array(1...100).map(Int64.init))
         #expect(try t.memory.postings("زوجي") == stride(from: 2, through: 100, by: 2).map(Int64.init))
         #expect(try t.memory.termFrequencies(["فردي"]) == ["فردي": 50])
+    }
+}
+
+@Suite("Search words")
+struct SearchWordsTests {
+    @Test func lettersAndDigitsWithCaseAndAccentsFolded() {
+        #expect(SearchWords.words("The Café-Riche, 2022’s VIDEO call!") == ["the", "cafe", "riche", "2022", "s", "video", "call"])
+        #expect(SearchWords.words("Ｆｕｌｌ ﬁnal naïve") == ["full", "final", "naive"])
+        #expect(SearchWords.words("… — “”").isEmpty)
+        #expect(SearchWords.joined("Putin  and   Xi") == "putin and xi")
+    }
+
+    @Test func aPhraseIsItsWordsInOrder() {
+        #expect(SearchWords.text("They held a video-call on Tuesday.", contains: "Video call"))
+        #expect(!SearchWords.text("They held a video-call on Tuesday.", contains: "call video"))
+        #expect(!SearchWords.text("A videocall.", contains: "video call"))
     }
 }

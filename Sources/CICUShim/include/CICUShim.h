@@ -37,6 +37,11 @@ int32_t tj_normalize_nfkc(const uint8_t *utf8, int32_t length, uint8_t *out, int
 /// Returns 1 when `utf8` is already NFKC (a fast check), 0 when it is not, -1 on error.
 int32_t tj_is_nfkc(const uint8_t *utf8, int32_t length, int32_t *error);
 
+/// NFKD-normalises UTF-8 text (compatibility decomposition: accents come off as separate
+/// marks); same return convention as `tj_normalize_nfkc`.
+int32_t tj_normalize_nfkd(const uint8_t *utf8, int32_t length, uint8_t *out, int32_t capacity,
+                          int32_t *error);
+
 /// Unicode full case folding of UTF-8 text; same return convention as `tj_normalize_nfkc`.
 int32_t tj_fold_case(const uint8_t *utf8, int32_t length, uint8_t *out, int32_t capacity,
                      int32_t *error);

@@ -65,7 +65,7 @@ extension Memory {
         var added = 0, duplicates = 0
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
-                var postings = PostingAccumulator(side: TermIndex.source)
+                var postings = PostingAccumulator()
                 while let units = try pipeline.next() {
                     let s = try Memory.insert(units, user: user, in: db, postings: &postings)
                     added += s.added

@@ -1,0 +1,108 @@
+/// Words as concordance searches them: runs of letters and digits, with case and accents
+/// folded (`the Café-Riche` → `the`, `cafe`, `riche`).
+///
+/// One definition for the memory's target-word index and for the phrase check on what it finds,
+/// so the index never misses a unit the check would accept. English text is mostly ASCII and is
+/// folded byte by byte; a word with other letters goes through NFKD, loses its combining marks
+/// and is case-folded (ICU).
+/// ```swift
+/// SearchWords.words("A Video-Call with Xi’s team")   // ["a", "video", "call", "with", "xi", "s", "team"]
+/// ```
+public enum SearchWords {
+    public static func words(_ text: String) -> [String] {
+        var out: [String] = []
+        forEachWord(text) { out.append(String(decoding: $0, as: UTF8.self)) }
+        return out
+    }
+
+    /// The words joined by single spaces (the form an index takes them in).
+    public static func joined(_ text: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        forEachWord(text) { w in
+            if !out.isEmpty { out.append(0x20) }
+            out.append(contentsOf: w)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether the words of `phrase` occur one after another among the words of `text`.
+    public static func text(_ text: String, contains phrase: String) -> Bool {
+        let want = words(phrase), have = words(text)
+        guard !want.isEmpty, want.count <= have.count else { return false }
+        return (0...(have.count - want.count)).contains { i in have[i..<(i + want.count)].elementsEqual(want) }
+    }
+
+    /// Calls `body` with each folded word's bytes, in order.
+    public static func forEachWord(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8 { b in
+            var word: [UInt8] = []
+            word.reserveCapacity(32)
+            var ascii = true
+            func flush() {
+                guard !word.isEmpty else { return }
+                if ascii {
+                    word.withUnsafeBufferPointer(body)
+                } else {
+                    fold(word).withUnsafeBufferPointer { if !$0.isEmpty { body($0) } }
+                }
+                word.removeAll(keepingCapacity: true)
+                ascii = true
+            }
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                if c < 0x80 {
+                    switch c {
+                    case 0x41...0x5A: word.append(c | 0x20)
+                    case 0x61...0x7A, 0x30...0x39: word.append(c)
+                    default: flush()
+                    }
+                    i += 1
+                    continue
+                }
+                let (s, n) = UTF8Scan.scalar(at: i, in: b)
+                if isWordScalar(s) {
+                    word.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<(i + n)]))
+                    ascii = false
+                } else {
+                    flush()
+                }
+                i += n
+            }
+            flush()
+        }
+    }
+
+    /// Letters, digits and the marks that belong to them; general punctuation and spaces
+    /// (U+2000–U+206F: curly quotes, dashes) answer without a property lookup.
+    private static func isWordScalar(_ s: Unicode.Scalar) -> Bool {
+        if (0x2000...0x206F).contains(s.value) { return false }
+        if CharClass.isArabicLetter(s) || CharClass.digitValue(s) != nil { return true }
+        let p = s.properties
+        switch p.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// NFKD, combining marks dropped, case folded.
+    private static func fold(_ word: [UInt8]) -> [UInt8] {
+        guard let decomposed = try? Unicode2.nfkd(word) else { return word }
+        var bare: [UInt8] = []
+        bare.reserveCapacity(decomposed.count)
+        decomposed.withUnsafeBufferPointer { d in
+            var i = 0
+            while i < d.count {
+                let (s, n) = UTF8Scan.scalar(at: i, in: d)
+                if s.properties.generalCategory != .nonspacingMark { bare.append(contentsOf: UnsafeBufferPointer(rebasing: d[i..<(i + n)])) }
+                i += n
+            }
+        }
+        return (try? Unicode2.foldCase(bare)) ?? bare
+    }
+}
