@@ -317,7 +317,7 @@ public final class Memory: Sendable {
             if insert.changes == 1 {
                 let id = insert.lastRowID
                 ids[k] = id
-                tokenRow.int(id); tokenRow.int(u.pointee.length); tokenRow.blob(u.pointee.tokens)
+                tokenRow.int(id); tokenRow.int(u.pointee.length); u.pointee.tokens.withUnsafeBufferPointer { tokenRow.blob(bytes: $0) }
                 try tokenRow.run()
                 summary.added += 1
             } else {

@@ -14,7 +14,7 @@ struct PreparedUnit: Sendable {
     /// The target's words for target concordance (`SearchWords`), space-separated.
     let targetWords: String
     let length: Int
-    let tokens: Data
+    let tokens: [UInt8]
     let properties: String
     let notes: String
 
@@ -28,7 +28,7 @@ struct PreparedUnit: Sendable {
         terms = stored.terms
         targetWords = SearchWords.joined(d.target)
         length = stored.length
-        tokens = Data(stored.tokens)
+        tokens = stored.tokens
         properties = JSONText.object(d.properties)
         notes = JSONText.array(d.notes)
     }

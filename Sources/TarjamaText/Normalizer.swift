@@ -140,6 +140,11 @@ public struct Normalizer: Sendable {
     }
 
     private func normalize(utf8 input: [UInt8], changed: inout UInt16, offsets: inout [Int32], record: Bool) -> [UInt8] {
+        // Text NFKC leaves alone (ASCII, plain Arabic letters, digits and punctuation) holds no
+        // invisible character either: NFKC and invisibles alone leave it as it is, uncopied.
+        if mask & ~(Self.bit(.nfkc) | Self.bit(.removeInvisible)) == 0 && !record && Unicode2.isStable(input) {
+            return input
+        }
         var source = input
         if has(.nfkc), let composed = try? Unicode2.nfkc(input), composed != input {
             source = composed

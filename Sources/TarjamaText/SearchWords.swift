@@ -17,6 +17,29 @@ public enum SearchWords {
 
     /// The words joined by single spaces (the form an index takes them in).
     public static func joined(_ text: String) -> String {
+        var text = text
+        // Plain ASCII (most English) in one pass: letters lowered, everything else a break.
+        if let ascii = text.withUTF8({ b -> String? in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return String(unsafeUninitializedCapacity: b.count) { out in
+                var w = 0
+                var gap = false
+                for c in b {
+                    let lower = c | 0x20
+                    if (lower >= 0x61 && lower <= 0x7A) || (c >= 0x30 && c <= 0x39) {
+                        if gap && w > 0 { out[w] = 0x20; w += 1 }
+                        gap = false
+                        out[w] = c >= 0x41 && c <= 0x5A ? lower : c
+                        w += 1
+                    } else {
+                        gap = true
+                    }
+                }
+                return w
+            }
+        }) {
+            return ascii
+        }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         forEachWord(text) { w in
