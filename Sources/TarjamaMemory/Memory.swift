@@ -271,21 +271,23 @@ public final class Memory: Sendable {
 
     /// Adds units inside an existing transaction (importers batch through this).
     static func add(_ drafts: [UnitDraft], user: String?, in db: Database) throws -> AddSummary {
+        let batch = PreparedUnit.prepare(drafts)
+        let (summary, ids) = try insert(batch, user: user, in: db)
         var postings = PostingAccumulator()
-        let summary = try insert(PreparedUnit.prepare(drafts), user: user, in: db, postings: &postings)
+        postings.add(batch.postings, ids: ids)
         try postings.flush(into: db)
         return summary
     }
 
-    /// Writes prepared units and keeps every index current, the term index through `postings`,
-    /// which the caller flushes before the transaction ends. Exact duplicates (same source and
-    /// target) only raise the stored unit's occurrence count.
-    static func insert(_ batch: PreparedBatch, user: String?, in db: Database,
-                       postings: inout PostingAccumulator) throws -> AddSummary {
+    /// Writes prepared units and their stored tokens, and gives the id each unit got (0 for an
+    /// exact duplicate, same source and target, which only raises the stored unit's occurrence
+    /// count). The caller adds the batch's terms to the term index with those ids before the
+    /// transaction ends.
+    static func insert(_ batch: PreparedBatch, user: String?, in db: Database) throws -> (summary: AddSummary, ids: [Int64]) {
         var summary = AddSummary()
         // Dates are formatted once per batch: a DateFormatter call per unit was 7% of import time.
-        let nowText = Date().databaseValue.storage.value as? String ?? ""
-        func stamp(_ d: Date?) -> String { d.flatMap { $0.databaseValue.storage.value as? String } ?? nowText }
+        var now = Array((Date().databaseValue.storage.value as? String ?? "").utf8)
+        var author = user.map { Array($0.utf8) }
         var insert = RowWriter(try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO unit (source_lang, target_lang, source, target, source_hash, pair_hash,
                               origin, position, prev_hash, next_hash, confidence, created_at, changed_at,
@@ -294,40 +296,56 @@ public final class Memory: Sendable {
             """), in: db)
         var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
         var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
-        var ids = [Int64](repeating: 0, count: batch.units.count)
-        // Through a buffer pointer, unit by unit in place: iterating the array copied each
-        // prepared unit (a dozen string retains and releases per row).
-        try batch.units.withUnsafeBufferPointer { units in
-            for k in units.indices {
-                try write(units.baseAddress! + k, k)
+        var ids = [Int64](repeating: 0, count: batch.rows.count)
+        // Every text is bound in place from the batch's arenas, valid for the whole loop.
+        try batch.text.withUnsafeBufferPointer { text in
+          try batch.tokens.withUnsafeBufferPointer { blobs in
+            try now.withUnsafeMutableBufferPointer { now in
+              try withOptionalBuffer(&author) { author in
+                func bind(_ r: Range<Int32>?, or fallback: UnsafeMutableBufferPointer<UInt8>?) {
+                    if let r {
+                        insert.text(static: UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)]))
+                    } else if let fallback {
+                        insert.text(static: UnsafeBufferPointer(fallback))
+                    } else {
+                        insert.null()
+                    }
+                }
+                for (k, row) in batch.rows.enumerated() {
+                    bind(row.sourceLanguage, or: nil); bind(row.targetLanguage, or: nil)
+                    bind(row.source, or: nil); bind(row.target, or: nil)
+                    insert.int(row.keyHash); insert.int(row.pairHash)
+                    bind(row.origin, or: nil); insert.int(row.position)
+                    insert.int(row.previousHash); insert.int(row.nextHash); insert.double(row.confidence)
+                    bind(row.createdAt, or: now); bind(row.changedAt, or: now)
+                    bind(row.createdBy, or: author); bind(row.changedBy, or: author)
+                    insert.int(row.usageCount)
+                    bind(row.properties, or: nil); bind(row.notes, or: nil); insert.int(row.length)
+                    try insert.run()
+                    if insert.changes == 1 {
+                        let id = insert.lastRowID
+                        ids[k] = id
+                        tokenRow.int(id); tokenRow.int(row.length)
+                        tokenRow.blob(static: UnsafeBufferPointer(rebasing: blobs[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
+                        try tokenRow.run()
+                        summary.added += 1
+                    } else {
+                        repeated.int(row.keyHash); repeated.int(row.pairHash)
+                        try repeated.run()
+                        summary.duplicates += 1
+                    }
+                }
+              }
             }
+          }
         }
-        func write(_ u: UnsafePointer<PreparedUnit>, _ k: Int) throws {
-            insert.text(u.pointee.draft.sourceLanguage); insert.text(u.pointee.draft.targetLanguage)
-            insert.text(u.pointee.draft.source); insert.text(u.pointee.draft.target)
-            insert.int(u.pointee.keyHash); insert.int(u.pointee.pairHash)
-            insert.text(u.pointee.draft.origin); insert.int(u.pointee.draft.position)
-            insert.int(u.pointee.previousHash); insert.int(u.pointee.nextHash)
-            insert.double(u.pointee.draft.confidence)
-            insert.text(stamp(u.pointee.draft.createdAt)); insert.text(stamp(u.pointee.draft.changedAt ?? u.pointee.draft.createdAt))
-            insert.text(u.pointee.draft.createdBy ?? user); insert.text(u.pointee.draft.changedBy ?? u.pointee.draft.createdBy ?? user)
-            insert.int(u.pointee.draft.usageCount)
-            insert.text(u.pointee.properties); insert.text(u.pointee.notes); insert.int(u.pointee.length)
-            try insert.run()
-            if insert.changes == 1 {
-                let id = insert.lastRowID
-                ids[k] = id
-                tokenRow.int(id); tokenRow.int(u.pointee.length); u.pointee.tokens.withUnsafeBufferPointer { tokenRow.blob(bytes: $0) }
-                try tokenRow.run()
-                summary.added += 1
-            } else {
-                repeated.int(u.pointee.keyHash); repeated.int(u.pointee.pairHash)
-                try repeated.run()
-                summary.duplicates += 1
-            }
-        }
-        postings.add(batch.postings, ids: ids)
-        return summary
+        return (summary, ids)
+    }
+
+    /// Calls `body` with the bytes of `bytes`, or nil.
+    private static func withOptionalBuffer<R>(_ bytes: inout [UInt8]?, _ body: (UnsafeMutableBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        guard bytes != nil else { return try body(nil) }
+        return try bytes!.withUnsafeMutableBufferPointer { try body($0) }
     }
 
     /// Deletes one unit by id; returns false when there is none.

@@ -47,6 +47,24 @@ struct RowWriter {
         _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), Self.transient)
     }
 
+    /// Binds bytes SQLite reads in place (`SQLITE_STATIC`): they must stay valid and unchanged
+    /// until the statement has run. Empty text binds as '', not NULL.
+    mutating func text(static b: UnsafeBufferPointer<UInt8>) {
+        index += 1
+        let bytes = UnsafeRawPointer(b.baseAddress) ?? Self.empty
+        _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), nil)
+    }
+
+    mutating func blob(static b: UnsafeBufferPointer<UInt8>) {
+        index += 1
+        _ = sqlite3_bind_blob(statement, index, UnsafeRawPointer(b.baseAddress) ?? Self.empty, Int32(b.count), nil)
+    }
+
+    mutating func null() {
+        index += 1
+        sqlite3_bind_null(statement, index)
+    }
+
     mutating func int(_ v: Int64?) {
         index += 1
         if let v { sqlite3_bind_int64(statement, index, v) } else { sqlite3_bind_null(statement, index) }

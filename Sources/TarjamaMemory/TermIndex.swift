@@ -297,9 +297,9 @@ struct PostingAccumulator {
     private mutating func append(_ id: Int64, to e: Int) {
         let last = entries[e].last
         guard last != id else { return }   // a term twice in one unit is one posting
-        let before = lists[e].count
+        let before = lists[e].capacity
         PostingList.append(UInt64(id - last), to: &lists[e])
-        bytes += lists[e].count - before
+        bytes += lists[e].capacity - before   // what the list holds, growth included
         entries[e].last = id
         entries[e].count += 1
     }
@@ -317,8 +317,8 @@ struct PostingAccumulator {
                 entries.append(Entry(side: side, hash: h, start: Int32(start), end: Int32(arena.count), last: 0, count: 0))
                 var list: [UInt8] = []
                 list.reserveCapacity(8)
+                bytes += term.count + list.capacity + 96
                 lists.append(list)
-                bytes += term.count + 96
                 if entries.count * 2 > slots.count { grow() }
                 return entries.count - 1
             }
@@ -376,3 +376,4 @@ struct PostingAccumulator {
         self = PostingAccumulator()
     }
 }
+

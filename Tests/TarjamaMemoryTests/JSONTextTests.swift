@@ -52,7 +52,7 @@ struct ImportPipelineTests {
         defer { pipeline.close() }
         var seen: [String] = []
         #expect(throws: Broken.self) {
-            while let batch = try pipeline.next() { seen.append(batch.units[0].draft.target) }
+            while let batch = try pipeline.next() { seen.append(batch.string(batch.rows[0].target)) }
         }
         #expect(seen == ["Sentence 0 0", "Sentence 1 0", "Sentence 2 0"])
     }
@@ -76,7 +76,7 @@ struct ImportPipelineTests {
         }
         defer { pipeline.close() }
         var units = 0
-        while let batch = try pipeline.next() { units += batch.units.count }
+        while let batch = try pipeline.next() { units += batch.count }
         #expect(units == 3)
         #expect(pipeline.result == "done")
     }

@@ -66,8 +66,9 @@ extension Memory {
         try pool.writeWithoutTransaction { db in
             try db.inTransaction {
                 var postings = PostingAccumulator()
-                while let units = try pipeline.next() {
-                    let s = try Memory.insert(units, user: user, in: db, postings: &postings)
+                while let batch = try pipeline.next() {
+                    let (s, ids) = try Memory.insert(batch, user: user, in: db)
+                    postings.add(batch.postings, ids: ids)
                     added += s.added
                     duplicates += s.duplicates
                     if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }

@@ -14,7 +14,7 @@ import TarjamaText
 public struct TMXReader {
     public var sourceLanguage: String
     public var targetLanguage: String
-    public var batchSize = 5_000
+    public var batchSize = 8_000
 
     public init(sourceLanguage: String = "ar", targetLanguage: String = "en") {
         self.sourceLanguage = sourceLanguage

@@ -10,7 +10,7 @@ public enum TSV {
 
     /// Reads a TSV file in batches of `batchSize` drafts; `body` gets each batch.
     public static func read(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                            batchSize: Int = 5_000, _ body: ([UnitDraft]) throws -> Void) throws -> [Problem] {
+                            batchSize: Int = 8_000, _ body: ([UnitDraft]) throws -> Void) throws -> [Problem] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw MemoryError.badInput(file: path, line: 0, message: "cannot open the file; check the path and permissions")
         }
