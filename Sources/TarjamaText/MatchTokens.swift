@@ -186,9 +186,12 @@ extension MatchTokens {
     /// A compact byte form of a unit's match tokens, stored beside the unit so a lookup decodes
     /// its candidates instead of normalising them again (normalising was 80% of lookup time).
     ///
-    /// Per token: one flag byte (kind in bits 0-1, clitic in bit 2, bit 3 when the original is the
-    /// key), then the original (unless bit 3) and the key, each as a length byte (or 255 and two
-    /// more bytes) and UTF-8 bytes.
+    /// Per token: a head byte (kind in bits 0-1, clitic in bit 2, bit 3 when the original is the
+    /// key, the key's length in bits 4-7, 15 meaning "a length follows"), then the original's
+    /// length and text (unless bit 3), then the key's text. Lengths that follow are one byte, or
+    /// 255 and two more. Text is packed (`Packing`): an Arabic letter or mark takes one byte
+    /// instead of UTF-8's two, which halved the stored form (most of a million-unit import's
+    /// bytes after the units themselves).
     public static func encode(_ tokens: [MatchToken]) -> [UInt8] {
         var encoder = Encoder(capacity: tokens.count * 12)
         for t in tokens {
@@ -204,20 +207,93 @@ extension MatchTokens {
 
         init(capacity: Int) { out.reserveCapacity(capacity) }
 
+        private var scratch: [UInt8] = []
+
         mutating func append(kind: Token.Kind, clitic: Bool, original: UnsafeBufferPointer<UInt8>, key: UnsafeBufferPointer<UInt8>) {
             let code: UInt8 = kind == .word ? 0 : kind == .number ? 1 : 2
             let same = original.elementsEqual(key)
+            let head = out.count
             out.append(code | (clitic ? 4 : 0) | (same ? 8 : 0))
-            if !same { put(original) }
-            put(key)
+            if !same {
+                pack(original)
+                length(scratch.count)
+                out.append(contentsOf: scratch)
+            }
+            pack(key)
+            if scratch.count < 15 {
+                out[head] |= UInt8(scratch.count) << 4
+            } else {
+                out[head] |= 0xF0
+                length(scratch.count)
+            }
+            out.append(contentsOf: scratch)
         }
 
-        private mutating func put(_ u: UnsafeBufferPointer<UInt8>) {
-            let n = min(u.count, 65_535)
+        private mutating func pack(_ u: UnsafeBufferPointer<UInt8>) {
+            scratch.removeAll(keepingCapacity: true)
+            Packing.pack(u, into: &scratch)
+            // Text past 65,535 packed bytes is cut (no token is that long).
+            if scratch.count > 65_535 { scratch.removeSubrange(Packing.cut(scratch, at: 65_535)...) }
+        }
+
+        private mutating func length(_ n: Int) {
             if n < 255 { out.append(UInt8(n)) } else {
                 out.append(255); out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[0..<n]))
+        }
+    }
+
+    /// The stored form's text packing: ASCII as it is, U+0600-U+067E (Arabic letters,
+    /// harakat, Arabic-Indic digits) as one byte 0x80-0xFE, anything else as 0xFF and its UTF-8.
+    enum Packing {
+        static func pack(_ u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+            var i = 0
+            while i < u.count {
+                let b = u[i]
+                if b < 0x80 { out.append(b); i += 1; continue }
+                let (s, n) = UTF8Scan.scalar(at: i, in: u)
+                if s.value >= 0x0600 && s.value <= 0x067E {
+                    out.append(UInt8(0x80 + (s.value - 0x0600)))
+                } else {
+                    out.append(0xFF)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: u[i..<(i + n)]))
+                }
+                i += n
+            }
+        }
+
+        /// Where to cut packed text at or before `limit` bytes without splitting an escape.
+        static func cut(_ p: [UInt8], at limit: Int) -> Int {
+            var i = 0
+            while i < p.count {
+                let n = p[i] == 0xFF && i + 1 < p.count ? 1 + UTF8Scan.length(lead: p[i + 1]) : 1
+                if i + n > limit { return i }
+                i += n
+            }
+            return i
+        }
+
+        /// Unpacks `p` to UTF-8 at `out[w...]`; returns the new end, or nil when an escape runs
+        /// past the end. `out` needs room for twice `p.count` bytes.
+        @inline(__always)
+        static func unpack(_ p: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>, at w: Int) -> Int? {
+            var w = w, i = 0
+            while i < p.count {
+                let b = p[i]
+                if b < 0x80 {
+                    out[w] = b; w += 1; i += 1
+                } else if b < 0xFF {
+                    let v = 0x0600 + UInt32(b - 0x80)
+                    out[w] = UInt8(0xC0 | (v >> 6)); out[w + 1] = UInt8(0x80 | (v & 0x3F)); w += 2; i += 1
+                } else {
+                    guard i + 1 < p.count else { return nil }
+                    let n = UTF8Scan.length(lead: p[i + 1])
+                    guard i + 1 + n <= p.count else { return nil }
+                    for j in 0..<n { out[w + j] = p[i + 1 + j] }
+                    w += n; i += 1 + n
+                }
+            }
+            return w
         }
     }
 
@@ -225,7 +301,7 @@ extension MatchTokens {
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> [MatchToken]? {
         let b = UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count)
         var tokens: [MatchToken] = []
-        func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self) }
+        func text(_ u: UnsafeBufferPointer<UInt8>) -> String { String(decoding: u, as: UTF8.self) }
         let whole = walk(b) { kind, clitic, original, key in
             let k = text(key)
             tokens.append(MatchToken(original: original.map(text) ?? k, key: k, kind: kind, isClitic: clitic))
@@ -233,35 +309,48 @@ extension MatchTokens {
         return whole ? tokens : nil
     }
 
-    /// Walks the stored form: each token's kind, clitic flag, original's byte range (nil when
-    /// it is the key) and key's byte range, in order; false when the bytes end inside a token.
-    /// The one reader of the format, for decoding and for the lookup's quick pass.
+    /// Walks the stored form: each token's kind, clitic flag, original's UTF-8 (nil when it is
+    /// the key) and key's UTF-8, in order; false when the bytes end inside a token. The one
+    /// reader of the format, for decoding and for the lookup's quick pass.
     static func walk(_ b: UnsafeBufferPointer<UInt8>,
-                     _ body: (Token.Kind, Bool, Range<Int>?, Range<Int>) -> Void) -> Bool {
-        var k = 0
-        func field() -> Range<Int>? {
-            guard k < b.count else { return nil }
-            var n = Int(b[k]); k += 1
-            if n == 255 {
-                guard k + 1 < b.count else { return nil }
-                n = Int(b[k]) << 8 | Int(b[k + 1]); k += 2
+                     _ body: (Token.Kind, Bool, UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        // Unpacked text is at most twice the packed bytes (an escape is never longer unpacked).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * b.count + 8) { scratch in
+            let base = scratch.baseAddress!
+            var k = 0
+            func length() -> Int? {
+                guard k < b.count else { return nil }
+                var n = Int(b[k]); k += 1
+                if n == 255 {
+                    guard k + 1 < b.count else { return nil }
+                    n = Int(b[k]) << 8 | Int(b[k + 1]); k += 2
+                }
+                return n
             }
-            guard k + n <= b.count else { return nil }
-            defer { k += n }
-            return k..<(k + n)
-        }
-        while k < b.count {
-            let flags = b[k]; k += 1
-            var original: Range<Int>?
-            if flags & 8 == 0 {
-                guard let r = field() else { return false }
-                original = r
+            /// The next `n` packed bytes, unpacked into the scratch space at `w`.
+            func text(_ n: Int, at w: Int) -> UnsafeBufferPointer<UInt8>? {
+                guard k + n <= b.count, let end = Packing.unpack(UnsafeBufferPointer(rebasing: b[k..<(k + n)]), into: base, at: w) else { return nil }
+                k += n
+                return UnsafeBufferPointer(start: base + w, count: end - w)
             }
-            guard let key = field() else { return false }
-            let kind: Token.Kind = flags & 3 == 0 ? .word : flags & 3 == 1 ? .number : .punctuation
-            body(kind, flags & 4 != 0, original, key)
+            while k < b.count {
+                let head = b[k]; k += 1
+                var original: UnsafeBufferPointer<UInt8>?
+                var keyLength = Int(head >> 4)
+                if head & 8 == 0 {
+                    guard let n = length(), let o = text(n, at: 0) else { return false }
+                    original = o
+                }
+                if keyLength == 15 {
+                    guard let n = length() else { return false }
+                    keyLength = n
+                }
+                guard let key = text(keyLength, at: original.map(\.count) ?? 0) else { return false }
+                let kind: Token.Kind = head & 3 == 0 ? .word : head & 3 == 1 ? .number : .punctuation
+                body(kind, head & 4 != 0, original, key)
+            }
+            return true
         }
-        return true
     }
 }
 
@@ -290,7 +379,7 @@ public struct StoredTokens: Sendable {
     @discardableResult
     public func forEachKey(_ body: (Token.Kind, Bool, UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         bytes.withUnsafeBufferPointer { b in
-            MatchTokens.walk(b) { kind, clitic, _, key in body(kind, clitic, UnsafeBufferPointer(rebasing: b[key])) }
+            MatchTokens.walk(b) { kind, clitic, _, key in body(kind, clitic, key) }
         }
     }
 }

@@ -31,6 +31,10 @@ public enum UTF8Scan {
         return i
     }
 
+    /// The byte length of the UTF-8 sequence a lead byte starts.
+    @inline(__always)
+    static func length(lead b: UInt8) -> Int { b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4 }
+
     @inline(__always)
     static func scalar(before end: Int, in b: UnsafeBufferPointer<UInt8>) -> (Unicode.Scalar, Int) {
         let s = start(before: end, in: b)

@@ -91,4 +91,28 @@ struct StoredMatchTokenTests {
             #expect(decoded == tokens, "\(text)")
         }
     }
+
+    /// Text past the packed alphabet (accents, CJK, emoji) is escaped; keys of 15 packed bytes
+    /// or more and originals of 255 or more take a length of their own.
+    @Test func everyScriptAndLengthRoundTrips() {
+        let long = String(repeating: "ب", count: 300)
+        for text in ["Café naïve 東京 🙂 ﷲ", "استراتيجياتهمالاقتصاديةوالسياسية", "مُسْتَشْفَيَاتٌ" + long, "ﻻ ١٢٣ ۴۵۶ ٪"] {
+            let tokens = MatchTokens.tokens(text)
+            let stored = MatchTokens.storedForm(text).tokens
+            #expect(stored == MatchTokens.encode(tokens), "\(text)")
+            #expect(stored.withUnsafeBytes { MatchTokens.decode($0) } == tokens, "\(text)")
+        }
+    }
+
+    @Test func arabicLettersAndMarksTakeOneByteEach() {
+        let word = "مُسْتَشْفَيَاتٌ"   // 8 letters and 7 marks: 30 bytes of UTF-8
+        #expect(MatchTokens.storedForm(word).tokens.count == 1 + 1 + 15 + 8)   // head, original length, original, key
+    }
+
+    @Test func aFormCutShortIsRejected() {
+        let stored = MatchTokens.storedForm("وصل الوفد إلى موسكو.").tokens
+        for n in [1, 3, stored.count - 1] {
+            #expect(Array(stored.prefix(n)).withUnsafeBytes { MatchTokens.decode($0) } == nil)
+        }
+    }
 }
