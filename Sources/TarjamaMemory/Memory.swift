@@ -187,15 +187,12 @@ public final class Memory: Sendable {
             // FTS5 re-tokenised every unit's terms and merged segments throughout an import (a
             // third of the writer's time); `TermIndex` writes each term's ids once per import.
             try db.execute(sql: TermIndex.schema)
+            // Terms come from the sources, not the stored tokens: those are in the form of the
+            // memory's version (v11 changed it), which this step must not assume.
             var postings = PostingAccumulator()
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT unit.id, unit_tokens.tokens, unit.source FROM unit LEFT JOIN unit_tokens USING (id) ORDER BY unit.id
-                """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, source FROM unit ORDER BY id")
             while let row = try rows.next() {
-                let decoded: [MatchToken]? = try row.withUnsafeData(atIndex: 1) { data in
-                    data.flatMap { d in d.withUnsafeBytes { MatchTokens.decode($0) } }
-                }
-                postings.add(row[0], terms: MatchTokens.terms(decoded ?? MatchTokens.tokens(row[2])).terms, side: TermIndex.source)
+                postings.add(row[0], terms: MatchTokens.terms(row[1] as String).terms, side: TermIndex.source)
                 if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
             }
             try postings.flush(into: db)

@@ -212,4 +212,37 @@ struct MemoryMigrationTests {
         #expect(try memory.postings("موسكو") == [1])
         #expect(try memory.termFrequencies(["وفد", "موسكو", "باريس"]) == ["وفد": 1, "موسكو": 1, "باريس": 0])
     }
+
+    /// A v7 memory holds tokens in the unpacked form: the upgrade makes its term index from the
+    /// sources (not from those bytes, which the packed reader would misread) and packs them.
+    @Test func aVersion7MemoryGetsTermsFromItsSourcesAndPackedTokens() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-mig-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("v7.tmdb").path
+        let source = "وصل الوفد إلى موسكو."
+        do {
+            let pool = try DatabasePool(path: path)
+            try Memory.migrator.migrate(pool, upTo: "v7: target index of words only, phrases verified on the text")
+            // The v4-v10 form: a flag byte, then length-prefixed UTF-8 (8 = original is the key, 4 = clitic).
+            var old: [UInt8] = []
+            for t in MatchTokens.tokens(source) {
+                old.append((t.kind == .word ? 0 : t.kind == .number ? 1 : 2) | (t.isClitic ? 4 : 0) | (t.original == t.key ? 8 : 0))
+                if t.original != t.key { old.append(UInt8(t.original.utf8.count)); old += Array(t.original.utf8) }
+                old.append(UInt8(t.key.utf8.count)); old += Array(t.key.utf8)
+            }
+            try pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO unit (source_lang, target_lang, source, target, source_hash, pair_hash, created_at, changed_at, length)
+                    VALUES ('ar', 'en', ?, 'The delegation arrived in Moscow.', ?, 1, '2020-01-01', '2020-01-01', 4)
+                    """, arguments: [source, SegmentKey.keyHash(source)])
+                try db.execute(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (1, 4, ?)", arguments: [Data(old)])
+            }
+        }
+        let memory = try Memory(path: path)
+        #expect(try memory.postings("موسكو") == [1])
+        #expect(try memory.termFrequencies(["وصل", "وفد", "الي"]) == ["وصل": 1, "وفد": 1, "الي": 1])
+        #expect(try memory.candidateTokens(ids: [1], lengths: 0...100).first?.tokens.decode() == MatchTokens.tokens(source))
+        #expect(try memory.concordance(phrase: "arrived in Moscow", side: .target, limit: 5).count == 1)
+    }
 }
