@@ -101,9 +101,9 @@ struct ImportBench: ParsableCommand {
         commandName: "import",
         abstract: "Import a synthetic memory from TSV and from TMX; units/s and peak memory against the bars.",
         discussion: """
-        Generates (once, under .build/bench/) N units from the real pairs by recombining and editing
-        them, then imports them into a fresh memory from TSV and from TMX. Bars: 150,000 units/s
-        (TSV), 50,000 units/s (TMX), peak memory under 200 MB. The TSV memory is kept as
+        Generates (once, under .build/bench/) N units from the real pairs by recombining and editing \
+        them, then imports them into a fresh memory from TSV and from TMX. Bars: 150,000 units/s \
+        (TSV), 50,000 units/s (TMX), peak memory under 200 MB. The TSV memory is kept as \
         .build/bench/memory-N.tmdb for `tarjama bench lookup`. Example:
           swift run -c release tarjama bench import --units 1000000
         """)
@@ -150,9 +150,9 @@ struct LookupBench: ParsableCommand {
         commandName: "lookup",
         abstract: "Fuzzy lookup on a large memory: median in-process and cold-process times, and the exhaustive scan's.",
         discussion: """
-        Uses the memory `tarjama bench import` leaves (.build/bench/memory-N.tmdb) or --memory.
-        Queries are real sentences edited (a word dropped, a number changed). Bars at 1,000,000
-        units: median ≤ 5 ms in-process, ≤ 150 ms for a cold `tarjama lookup` process, indexed
+        Uses the memory `tarjama bench import` leaves (.build/bench/memory-N.tmdb) or --memory. \
+        Queries are real sentences edited (a word dropped, a number changed). Bars at 1,000,000 \
+        units: median ≤ 5 ms in-process, ≤ 150 ms for a cold `tarjama lookup` process, indexed \
         top-1 equal to the exhaustive best in ≥ 99% of queries. Example:
           swift run -c release tarjama bench lookup --queries 500 --exhaustive 40
         """)
@@ -257,8 +257,8 @@ struct PretranslateBench: ParsableCommand {
         commandName: "pretranslate",
         abstract: "Pre-translate generated wire articles against a large memory, on all cores; bar: 1,000 articles × 1M units in 60 s.",
         discussion: """
-        Articles are made of real Arabic sentences (consecutive lines of the pairs file, some
-        edited as wire copy is) with a headline line; the memory is the one `tarjama bench import`
+        Articles are made of real Arabic sentences (consecutive lines of the pairs file, some \
+        edited as wire copy is) with a headline line; the memory is the one `tarjama bench import` \
         built. Example:
           swift run -c release tarjama bench pretranslate --articles 1000
         """)

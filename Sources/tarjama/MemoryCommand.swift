@@ -165,7 +165,7 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a memory as TMX 1.4 or TSV.",
         discussion: """
-        TMX output validates against the TMX 1.4 DTD and keeps origin, confidence, notes and
+        TMX output validates against the TMX 1.4 DTD and keeps origin, confidence, notes and \
         properties. Examples:
           tarjama export --format tmx --out news.tmx
           tarjama export --format tsv > pairs.tsv
