@@ -1,11 +1,10 @@
 import Foundation
 import TarjamaText
 
-/// A draft with everything derived from its text: matching key and hashes, index terms and
-/// length, properties as JSON. Pure work with no database, so importers prepare the next batch on
-/// the other cores while the current one is written.
+/// What a draft's text gives: matching key and hashes, index terms and length, stored tokens,
+/// properties as JSON. Pure work with no database, so importers prepare the next batch on the
+/// other cores while the current one is written.
 struct PreparedUnit: Sendable {
-    let draft: UnitDraft
     let keyHash: Int64
     let pairHash: Int64
     let previousHash: Int64?
@@ -18,8 +17,9 @@ struct PreparedUnit: Sendable {
     let properties: String
     let notes: String
 
-    init(_ d: UnitDraft) {
-        draft = d
+    /// Borrowed, not copied: a copy of a draft retains and releases its dozen strings, which
+    /// had been a tenth of preparing a batch.
+    init(_ d: borrowing UnitDraft) {
         let stored = MatchTokens.storedForm(d.source)
         keyHash = SegmentKey.hash(utf8: stored.key)
         pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
@@ -35,17 +35,19 @@ struct PreparedUnit: Sendable {
 
     /// Prepares a batch on all cores, in order, with its terms grouped for the index.
     static func prepare(_ drafts: [UnitDraft]) -> PreparedBatch {
-        PreparedBatch(prepareUnits(drafts))
+        PreparedBatch(drafts, prepareUnits(drafts))
     }
 
     private static func prepareUnits(_ drafts: [UnitDraft]) -> [PreparedUnit] {
         let workers = drafts.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        if workers == 1 { return drafts.map(PreparedUnit.init) }
+        if workers == 1 { return drafts.withUnsafeBufferPointer { d in d.indices.map { PreparedUnit(d[$0]) } } }
         let slots = Slots(count: drafts.count)
         let chunk = (drafts.count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let range = (w * chunk)..<min(drafts.count, (w + 1) * chunk)
-            for k in range { slots.set(k, PreparedUnit(drafts[k])) }
+            drafts.withUnsafeBufferPointer { d in
+                for k in range { slots.set(k, PreparedUnit(d[k])) }
+            }
         }
         return slots.takeValues()
     }
@@ -81,35 +83,43 @@ struct PreparedBatch: Sendable {
         String(decoding: text[Int(r.lowerBound)..<Int(r.upperBound)], as: UTF8.self)
     }
 
-    init(_ units: [PreparedUnit]) {
+    init(_ drafts: [UnitDraft], _ units: [PreparedUnit]) {
         var text: [UInt8] = [], tokens: [UInt8] = []
         text.reserveCapacity(units.count * 320)
         tokens.reserveCapacity(units.count * 240)
-        func put(_ s: String) -> Range<Int32> {
+        func put(_ s: borrowing String) -> Range<Int32> {
             let start = Int32(text.count)
-            var s = s
-            s.withUTF8 { text.append(contentsOf: $0) }
+            if s.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) == nil {
+                text.append(contentsOf: Array((copy s).utf8))
+            }
             return start..<Int32(text.count)
         }
+        func put(optional s: borrowing String?) -> Range<Int32>? {
+            switch s { case .some(let s): return put(s); case .none: return nil }
+        }
         func stamp(_ d: Date?) -> Range<Int32>? {
-            d.flatMap { $0.databaseValue.storage.value as? String }.map(put)
+            put(optional: d.flatMap { $0.databaseValue.storage.value as? String })
         }
         var rows: [Row] = []
         rows.reserveCapacity(units.count)
-        for k in units.indices {
-            let d = units[k].draft
-            let start = Int32(tokens.count)
-            tokens.append(contentsOf: units[k].tokens)
-            rows.append(Row(sourceLanguage: put(d.sourceLanguage), targetLanguage: put(d.targetLanguage),
-                            source: put(d.source), target: put(d.target), origin: d.origin.map(put),
-                            createdAt: stamp(d.createdAt), changedAt: stamp(d.changedAt ?? d.createdAt),
-                            createdBy: d.createdBy.map(put), changedBy: (d.changedBy ?? d.createdBy).map(put),
-                            properties: put(units[k].properties), notes: put(units[k].notes),
-                            tokens: start..<Int32(tokens.count),
-                            keyHash: units[k].keyHash, pairHash: units[k].pairHash,
-                            previousHash: units[k].previousHash, nextHash: units[k].nextHash,
-                            position: d.position.map(Int64.init), confidence: d.confidence,
-                            usageCount: Int64(d.usageCount), length: Int64(units[k].length)))
+        // Drafts and units are read in place (a copy of each retains a dozen strings).
+        drafts.withUnsafeBufferPointer { drafts in
+            units.withUnsafeBufferPointer { units in
+                for k in units.indices {
+                    let start = Int32(tokens.count)
+                    units[k].tokens.withUnsafeBufferPointer { tokens.append(contentsOf: $0) }
+                    rows.append(Row(sourceLanguage: put(drafts[k].sourceLanguage), targetLanguage: put(drafts[k].targetLanguage),
+                                    source: put(drafts[k].source), target: put(drafts[k].target), origin: put(optional: drafts[k].origin),
+                                    createdAt: stamp(drafts[k].createdAt), changedAt: stamp(drafts[k].changedAt ?? drafts[k].createdAt),
+                                    createdBy: put(optional: drafts[k].createdBy), changedBy: put(optional: drafts[k].changedBy ?? drafts[k].createdBy),
+                                    properties: put(units[k].properties), notes: put(units[k].notes),
+                                    tokens: start..<Int32(tokens.count),
+                                    keyHash: units[k].keyHash, pairHash: units[k].pairHash,
+                                    previousHash: units[k].previousHash, nextHash: units[k].nextHash,
+                                    position: drafts[k].position.map(Int64.init), confidence: drafts[k].confidence,
+                                    usageCount: Int64(drafts[k].usageCount), length: Int64(units[k].length)))
+                }
+            }
         }
         self.rows = rows
         self.text = text

@@ -159,69 +159,93 @@ struct BatchPostings: Sendable {
     private(set) var members: [Int32] = []
 
     init(_ units: [PreparedUnit]) {
-        var slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (units.count * 8).leadingZeroBitCount))
-        var lastUnit: [Int32] = []
-        var occurrences: [(term: Int32, unit: Int32)] = []
-        occurrences.reserveCapacity(units.count * 12)
-        // Indices, not elements: iterating the units copied each (a dozen retains).
-        for k in units.indices {
-          for side in TermIndex.source...TermIndex.target {
-            var text = side == TermIndex.source ? units[k].terms : units[k].targetWords
-            text.withUTF8 { b in
-                var start = 0
-                for i in 0...b.count where i == b.count || b[i] == 0x20 {
-                    defer { start = i + 1 }
-                    guard i > start else { continue }
-                    let term = UnsafeBufferPointer(rebasing: b[start..<i])
-                    let h = TermHash.of(term, side: side)
-                    let mask = slots.count - 1
-                    var s = TermHash.slot(h, mask)
-                    var found = -1
-                    while slots[s] >= 0 {
-                        let t = terms[Int(slots[s])]
-                        if t.hash == h && t.side == Int32(side) && Int(t.end - t.start) == term.count
-                            && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
-                            found = Int(slots[s]); break
-                        }
-                        s = (s + 1) & mask
-                    }
-                    if found < 0 {
-                        found = terms.count
-                        slots[s] = Int32(found)
-                        let start = arena.count
-                        arena.append(contentsOf: term)
-                        terms.append(Term(side: Int32(side), hash: h, start: Int32(start), end: Int32(arena.count)))
-                        lastUnit.append(-1)
-                        if terms.count * 2 > slots.count {
-                            slots = [Int32](repeating: -1, count: slots.count * 2)
-                            for (e, t) in terms.enumerated() {
-                                var s = TermHash.slot(t.hash, slots.count - 1)
-                                while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
-                                slots[s] = Int32(e)
-                            }
-                        }
-                    }
-                    // A term twice in one unit is one posting.
-                    if lastUnit[found] != Int32(k) {
-                        lastUnit[found] = Int32(k)
-                        occurrences.append((Int32(found), Int32(k)))
+        var builder = Builder(units: units.count)
+        // In place: iterating the units copied each (a dozen retains).
+        units.withUnsafeBufferPointer { units in
+            for k in units.indices {
+                for side in TermIndex.source...TermIndex.target {
+                    let text = side == TermIndex.source ? units[k].terms.utf8 : units[k].targetWords.utf8
+                    // Native strings (all that preparing makes) are contiguous; others are copied.
+                    if text.withContiguousStorageIfAvailable({ builder.scan($0, side: side, unit: k) }) == nil {
+                        Array(text).withUnsafeBufferPointer { builder.scan($0, side: side, unit: k) }
                     }
                 }
             }
-          }
         }
+        arena = builder.arena
+        terms = builder.terms
         // Grouped by term with a counting sort; units stay in ascending order within a term.
         var starts = [Int32](repeating: 0, count: terms.count + 1)
-        for o in occurrences { starts[Int(o.term) + 1] += 1 }
+        for o in builder.occurrences { starts[Int(o.term) + 1] += 1 }
         for t in 0..<terms.count { starts[t + 1] += starts[t] }
         var fill = starts
-        var members = [Int32](repeating: 0, count: occurrences.count)
-        for o in occurrences {
+        var members = [Int32](repeating: 0, count: builder.occurrences.count)
+        for o in builder.occurrences {
             members[Int(fill[Int(o.term)])] = o.unit
             fill[Int(o.term)] += 1
         }
         memberStart = starts
         self.members = members
+    }
+
+    /// The distinct terms met so far (an open-addressing table over their bytes) and each
+    /// (term, unit) pair once. A struct with mutating methods: local functions over captured
+    /// variables paid for dynamic exclusivity checks on every access.
+    private struct Builder {
+        var slots: [Int32]
+        var arena: [UInt8] = []
+        var terms: [Term] = []
+        var lastUnit: [Int32] = []
+        var occurrences: [(term: Int32, unit: Int32)] = []
+
+        init(units: Int) {
+            slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (units * 8).leadingZeroBitCount))
+            occurrences.reserveCapacity(units * 24)
+        }
+
+        mutating func scan(_ b: UnsafeBufferPointer<UInt8>, side: Int, unit k: Int) {
+            var start = 0
+            for i in 0...b.count where i == b.count || b[i] == 0x20 {
+                defer { start = i + 1 }
+                guard i > start else { continue }
+                let found = entry(UnsafeBufferPointer(rebasing: b[start..<i]), side: side)
+                // A term twice in one unit is one posting.
+                if lastUnit[found] != Int32(k) {
+                    lastUnit[found] = Int32(k)
+                    occurrences.append((Int32(found), Int32(k)))
+                }
+            }
+        }
+
+        private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, side: Int) -> Int {
+            let h = TermHash.of(term, side: side)
+            let mask = slots.count - 1
+            var s = TermHash.slot(h, mask)
+            while slots[s] >= 0 {
+                let e = Int(slots[s])
+                let t = terms[e]
+                if t.hash == h && t.side == Int32(side) && Int(t.end - t.start) == term.count
+                    && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
+                    return e
+                }
+                s = (s + 1) & mask
+            }
+            let e = terms.count
+            slots[s] = Int32(e)
+            let start = arena.count
+            arena.append(contentsOf: term)
+            terms.append(Term(side: Int32(side), hash: h, start: Int32(start), end: Int32(arena.count)))
+            lastUnit.append(-1)
+            if terms.count * 2 > slots.count {
+                slots = [Int32](repeating: -1, count: slots.count * 2)
+                for (e, t) in terms.enumerated() {
+                    var s = TermHash.slot(t.hash, slots.count - 1)
+                    while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
+                    slots[s] = Int32(e)
+                }
+            }
+            return e
+        }
     }
 }
 
@@ -284,12 +308,17 @@ struct PostingAccumulator {
     /// was a duplicate and not stored.
     mutating func add(_ batch: BatchPostings, ids: [Int64]) {
         batch.arena.withUnsafeBufferPointer { a in
-            for (t, term) in batch.terms.enumerated() {
-                let e = entry(UnsafeBufferPointer(rebasing: a[Int(term.start)..<Int(term.end)]), side: term.side, hash: term.hash)
-                for k in batch.members[Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1])] where ids[Int(k)] > 0 {
-                    append(ids[Int(k)], to: e)
+          batch.members.withUnsafeBufferPointer { members in
+            ids.withUnsafeBufferPointer { ids in
+                for (t, term) in batch.terms.enumerated() {
+                    let e = entry(UnsafeBufferPointer(rebasing: a[Int(term.start)..<Int(term.end)]), side: term.side, hash: term.hash)
+                    for m in Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1]) {
+                        let id = ids[Int(members[m])]
+                        if id > 0 { append(id, to: e) }
+                    }
                 }
             }
+          }
         }
     }
 

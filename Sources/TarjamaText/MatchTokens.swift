@@ -217,7 +217,7 @@ extension MatchTokens {
             if !same {
                 pack(original)
                 length(scratch.count)
-                out.append(contentsOf: scratch)
+                flushScratch()
             }
             pack(key)
             if scratch.count < 15 {
@@ -226,7 +226,13 @@ extension MatchTokens {
                 out[head] |= 0xF0
                 length(scratch.count)
             }
-            out.append(contentsOf: scratch)
+            flushScratch()
+        }
+
+        /// Appends the packed text through its buffer (appending the array itself retained and
+        /// released it for every token).
+        private mutating func flushScratch() {
+            scratch.withUnsafeBufferPointer { out.append(contentsOf: $0) }
         }
 
         private mutating func pack(_ u: UnsafeBufferPointer<UInt8>) {
