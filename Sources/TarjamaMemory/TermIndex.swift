@@ -382,23 +382,33 @@ struct PostingAccumulator {
                 entries[$0].side != entries[$1].side ? entries[$0].side < entries[$1].side : text($0).lexicographicallyPrecedes(text($1))
             }
         }
-        var upsert = RowWriter(try db.cachedStatement(sql: """
-            INSERT INTO term(side, text, units, blocks, next_block) VALUES (?, ?, ?, 1, 1)
-            ON CONFLICT(side, text) DO UPDATE SET units = units + excluded.units, blocks = blocks + 1,
-                                                  next_block = next_block + 1
-            RETURNING id, blocks, next_block - 1
+        // A new term is inserted, a known one updated: one statement writing two b-trees that
+        // may fail (an upsert) made SQLite keep a statement journal, two 16 KB page images per
+        // term, more bytes than the memory file itself.
+        var insertTerm = RowWriter(try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO term(side, text, units, blocks, next_block) VALUES (?, ?, ?, 1, 1)
+            """), in: db)
+        var updateTerm = RowWriter(try db.cachedStatement(sql: """
+            UPDATE term SET units = units + ?, blocks = blocks + 1, next_block = next_block + 1
+            WHERE side = ? AND text = ? RETURNING id, blocks, next_block - 1
             """), in: db)
         var insert = RowWriter(try db.cachedStatement(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)"), in: db)
         var crowded: [Int64] = []
         try arena.withUnsafeBufferPointer { a in
             for e in order {
-                upsert.int(Int64(entries[e].side))
-                upsert.text(bytes: UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)]))
-                upsert.int(Int64(entries[e].count))
-                let row = try upsert.runReturning(columns: 3)
-                insert.int(row[0]); insert.int(row[2])
+                let text = UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)])
+                insertTerm.int(Int64(entries[e].side)); insertTerm.text(bytes: text); insertTerm.int(Int64(entries[e].count))
+                try insertTerm.run()
+                // A new term's first block is 0; `next_block` is the number the next one takes.
+                var term = insertTerm.lastRowID, blocks: Int64 = 1, block: Int64 = 0
+                if insertTerm.changes == 0 {
+                    updateTerm.int(Int64(entries[e].count)); updateTerm.int(Int64(entries[e].side)); updateTerm.text(bytes: text)
+                    let row = try updateTerm.runReturning(columns: 3)
+                    (term, blocks, block) = (row[0], row[1], row[2])
+                }
+                insert.int(term); insert.int(block)
                 try lists[e].withUnsafeBufferPointer { insert.blob(bytes: $0); try insert.run() }
-                if row[1] > Int64(TermIndex.compactAfter) { crowded.append(row[0]) }
+                if blocks > Int64(TermIndex.compactAfter) { crowded.append(term) }
             }
         }
         for term in crowded { try TermIndex.compact(term: term, in: db) }
