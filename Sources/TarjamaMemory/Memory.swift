@@ -273,8 +273,9 @@ public final class Memory: Sendable {
         return m
     }()
 
-    /// Bytes of posting lists an import gathers in memory before writing them (a million-unit
-    /// import of news sentences needs about 40 MB, so it writes each term once).
+    /// Bytes of posting lists an import gathers in memory before writing them, counted by the
+    /// lists' capacity: a million-unit import of news sentences writes each term's list in
+    /// three blocks and stays under 200 MB.
     static let postingBudget = 32 << 20
 
     // MARK: Writing
