@@ -5,16 +5,36 @@ import Testing
 @Suite("NFKC fast path")
 struct NFKCFastPathTests {
     @Test func textSkippingICUIsAlreadyNFKCAndTheRestStillGoesThroughIt() throws {
-        let stable = ["قال الرئيس إن الصين شريك، وأكد ٢٥٪ من الصادرات؟", "Putin and Xi; 25% in 2023.", "مؤتمر ئ ؤ ة ى ٫ ٬"]
+        let stable = ["قال الرئيس إن الصين شريك، وأكد ٢٥٪ من الصادرات؟", "Putin and Xi; 25% in 2023.", "مؤتمر ئ ؤ ة ى ٫ ٬",
+                      "\u{062C}\u{062F}\u{064B}\u{0651}\u{0627}", "أَعْلَنَ الرَّئِيسُ"]
         for text in stable {
             #expect(Unicode2.isStable(Array(text.utf8)))
             #expect(try Unicode2.nfkc(Array(text.utf8)) == Array(text.precomposedStringWithCompatibilityMapping.utf8))
         }
-        // Presentation forms, a ligature, marks in either order, a no-break space, ٵ (U+0675).
-        let changing = ["ﻻ ﷲ", "ﬁne", "جدًّا", "جدًّا", "a\u{00A0}b", "\u{0675}"]
+        // Presentation forms, a ligature, marks out of canonical order, a no-break space, ٵ
+        // (U+0675), an alef with a combining hamza (composes to أ).
+        let changing = ["ﻻ ﷲ", "ﬁne", "\u{062C}\u{062F}\u{0651}\u{064B}\u{0627}", "a\u{00A0}b", "\u{0675}", "\u{0627}\u{0654}"]
         for text in changing {
             #expect(!Unicode2.isStable(Array(text.utf8)))
             #expect(try Unicode2.nfkc(Array(text.utf8)) == Array(text.precomposedStringWithCompatibilityMapping.utf8))
         }
+    }
+
+    /// Random letters and marks: whatever the fast path accepts, NFKC leaves as it is.
+    @Test func acceptedTextIsAlwaysNFKC() throws {
+        let pool: [Unicode.Scalar] = ["\u{0627}", "\u{062F}", "\u{0644}", "\u{0648}", "\u{064A}", " ", "a", "1"]
+            + (0x064B...0x0655).map { Unicode.Scalar($0)! } + ["\u{0670}"]
+        var rng = SystemRandomNumberGenerator()
+        var accepted = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...8, using: &rng) { text.unicodeScalars.append(pool.randomElement(using: &rng)!) }
+            let bytes = Array(text.utf8)
+            if Unicode2.isStable(bytes) {
+                accepted += 1
+                #expect(Array(text.precomposedStringWithCompatibilityMapping.utf8) == bytes, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+        #expect(accepted > 300)
     }
 }
