@@ -9,9 +9,10 @@ struct PreparedUnit: Sendable {
     let pairHash: Int64
     let previousHash: Int64?
     let nextHash: Int64?
-    let terms: String
+    /// Index terms (UTF-8, space-separated: `MatchTokens.terms`).
+    let terms: [UInt8]
     /// The target's words for target concordance (`SearchWords`), space-separated.
-    let targetWords: String
+    let targetWords: [UInt8]
     let length: Int
     let tokens: [UInt8]
     let properties: String

@@ -164,10 +164,8 @@ struct BatchPostings: Sendable {
         units.withUnsafeBufferPointer { units in
             for k in units.indices {
                 for side in TermIndex.source...TermIndex.target {
-                    let text = side == TermIndex.source ? units[k].terms.utf8 : units[k].targetWords.utf8
-                    // Native strings (all that preparing makes) are contiguous; others are copied.
-                    if text.withContiguousStorageIfAvailable({ builder.scan($0, side: side, unit: k) }) == nil {
-                        Array(text).withUnsafeBufferPointer { builder.scan($0, side: side, unit: k) }
+                    (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer {
+                        builder.scan($0, side: side, unit: k)
                     }
                 }
             }
@@ -290,8 +288,11 @@ struct PostingAccumulator {
     /// Adds unit `id` to the list of each term in `terms` (space-separated); ids must come in
     /// ascending order.
     mutating func add(_ id: Int64, terms: String, side: Int) {
-        var terms = terms
-        terms.withUTF8 { b in
+        add(id, terms: Array(terms.utf8), side: side)
+    }
+
+    mutating func add(_ id: Int64, terms: [UInt8], side: Int) {
+        terms.withUnsafeBufferPointer { b in
             var start = 0
             for i in 0...b.count where i == b.count || b[i] == 0x20 {
                 if i > start { add(id, term: UnsafeBufferPointer(rebasing: b[start..<i]), side: side) }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A token as the fuzzy matcher sees it: the text as written, and its matching key.
 ///
 /// The matcher compares keys (so a voweled copy of a sentence equals the plain one) and looks at
@@ -66,7 +70,7 @@ public enum MatchTokens {
     /// the matching key, the index terms and their count, and the tokens' stored form. Equal to
     /// `keyAndTokens`, `terms` and `encode` in turn (a million-unit import spent half its
     /// preparation making and freeing the strings in between).
-    public static func storedForm(_ text: String) -> (key: [UInt8], terms: String, length: Int, tokens: [UInt8]) {
+    public static func storedForm(_ text: String) -> (key: [UInt8], terms: [UInt8], length: Int, tokens: [UInt8]) {
         let l = Layout(text)
         var encoder = Encoder(capacity: l.spans.count * 12)
         var terms = TermWriter(capacity: l.spans.count * 8)
@@ -74,7 +78,7 @@ public enum MatchTokens {
             encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
             if span.clitic == nil && span.kind != .punctuation { terms.append(key) }
         }
-        return (l.key, String(decoding: terms.out, as: UTF8.self), terms.count, encoder.out)
+        return (l.key, terms.out, terms.count, encoder.out)
     }
 
     /// The one analysis behind match tokens and their stored form: the sentence cleaned (NFKC,
@@ -211,22 +215,34 @@ extension MatchTokens {
 
         mutating func append(kind: Token.Kind, clitic: Bool, original: UnsafeBufferPointer<UInt8>, key: UnsafeBufferPointer<UInt8>) {
             let code: UInt8 = kind == .word ? 0 : kind == .number ? 1 : 2
-            let same = original.elementsEqual(key)
+            let same = original.count == key.count
+                && (key.isEmpty || memcmp(original.baseAddress!, key.baseAddress!, key.count) == 0)
             let head = out.count
             out.append(code | (clitic ? 4 : 0) | (same ? 8 : 0))
-            if !same {
-                pack(original)
-                length(scratch.count)
+            if !same { put(original) { $0.length($1) } }
+            put(key) { encoder, n in
+                if n < 15 {
+                    encoder.out[head] |= UInt8(n) << 4
+                } else {
+                    encoder.out[head] |= 0xF0
+                    encoder.length(n)
+                }
+            }
+        }
+
+        /// Writes text packed, after `writeLength` has written its packed length: counted first
+        /// and packed straight into the form; past 65,535 packed bytes it is cut (no token is that
+        /// long) through the scratch buffer.
+        private mutating func put(_ u: UnsafeBufferPointer<UInt8>, _ writeLength: (inout Encoder, Int) -> Void) {
+            let n = Packing.count(u)
+            if n <= 65_535 {
+                writeLength(&self, n)
+                Packing.pack(u, into: &out)
+            } else {
+                pack(u)
+                writeLength(&self, scratch.count)
                 flushScratch()
             }
-            pack(key)
-            if scratch.count < 15 {
-                out[head] |= UInt8(scratch.count) << 4
-            } else {
-                out[head] |= 0xF0
-                length(scratch.count)
-            }
-            flushScratch()
         }
 
         /// Appends the packed text through its buffer (appending the array itself retained and
@@ -242,7 +258,7 @@ extension MatchTokens {
             if scratch.count > 65_535 { scratch.removeSubrange(Packing.cut(scratch, at: 65_535)...) }
         }
 
-        private mutating func length(_ n: Int) {
+        fileprivate mutating func length(_ n: Int) {
             if n < 255 { out.append(UInt8(n)) } else {
                 out.append(255); out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
             }
@@ -252,6 +268,19 @@ extension MatchTokens {
     /// The stored form's text packing: ASCII as it is, U+0600-U+067E (Arabic letters,
     /// harakat, Arabic-Indic digits) as one byte 0x80-0xFE, anything else as 0xFF and its UTF-8.
     enum Packing {
+        /// The packed length of UTF-8 text, counted without packing it.
+        static func count(_ u: UnsafeBufferPointer<UInt8>) -> Int {
+            var n = 0, i = 0
+            while i < u.count {
+                let b = u[i]
+                if b < 0x80 { n += 1; i += 1; continue }
+                let (s, len) = UTF8Scan.scalar(at: i, in: u)
+                n += s.value >= 0x0600 && s.value <= 0x067E ? 1 : 1 + len
+                i += len
+            }
+            return n
+        }
+
         static func pack(_ u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
             var i = 0
             while i < u.count {

@@ -15,13 +15,13 @@ public enum SearchWords {
         return out
     }
 
-    /// The words joined by single spaces (the form an index takes them in).
-    public static func joined(_ text: String) -> String {
+    /// The words joined by single spaces, as UTF-8 (the form an index takes them in).
+    public static func joined(_ text: String) -> [UInt8] {
         var text = text
         // Plain ASCII (most English) in one pass: letters lowered, everything else a break.
-        if let ascii = text.withUTF8({ b -> String? in
+        if let ascii = text.withUTF8({ b -> [UInt8]? in
             guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return String(unsafeUninitializedCapacity: b.count) { out in
+            return [UInt8](unsafeUninitializedCapacity: b.count) { out, written in
                 var w = 0
                 var gap = false
                 for c in b {
@@ -35,7 +35,7 @@ public enum SearchWords {
                         gap = true
                     }
                 }
-                return w
+                written = w
             }
         }) {
             return ascii
@@ -46,7 +46,7 @@ public enum SearchWords {
             if !out.isEmpty { out.append(0x20) }
             out.append(contentsOf: w)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Whether the words of `phrase` occur one after another among the words of `text`.

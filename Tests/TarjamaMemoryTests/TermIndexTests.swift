@@ -78,7 +78,10 @@ struct SearchWordsTests {
         #expect(SearchWords.words("The Café-Riche, 2022’s VIDEO call!") == ["the", "cafe", "riche", "2022", "s", "video", "call"])
         #expect(SearchWords.words("Ｆｕｌｌ ﬁnal naïve") == ["full", "final", "naive"])
         #expect(SearchWords.words("… — “”").isEmpty)
-        #expect(SearchWords.joined("Putin  and   Xi") == "putin and xi")
+        // Joined for the index: the one-pass ASCII form and the general one agree with `words`.
+        for text in ["Putin  and   Xi", "The Café-Riche, 2022’s VIDEO call!", "  "] {
+            #expect(String(decoding: SearchWords.joined(text), as: UTF8.self) == SearchWords.words(text).joined(separator: " "))
+        }
     }
 
     @Test func aPhraseIsItsWordsInOrder() {
