@@ -168,14 +168,7 @@ public enum MatchTokens {
         }
     }
 
-    /// A key reduced to letters and digits: the form SQLite's unicode61 tokenizer keeps whole.
-    public static func indexTerm(_ key: String) -> String {
-        var out: [UInt8] = []
-        var key = key
-        key.withUTF8 { appendIndexTerm($0, to: &out) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
+    /// Appends a key reduced to its letters and digits (an index term; `أ.ف.ب` → `افب`).
     static func appendIndexTerm(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         var i = 0
         while i < b.count {
