@@ -78,6 +78,10 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
 
 /// What a caller hands to `Memory.add`: the fields it knows; keys and hashes are derived.
 public struct UnitDraft: Sendable, Equatable {
+    /// Text bytes (source and target) that end an import batch early (8,000 news sentences
+    /// are about 2 MB).
+    public static let batchBytes = 16 << 20
+
     public var source: String
     public var target: String
     public var sourceLanguage: String

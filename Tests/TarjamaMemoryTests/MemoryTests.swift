@@ -114,6 +114,17 @@ struct ExchangeTests {
         #expect(report.skipped.map(\.line) == [2, 3])
     }
 
+    /// Long lines end a batch before its unit count does, so memory stays bounded.
+    @Test func batchesEndAtABytesBudgetToo() throws {
+        let t = try TemporaryMemory()
+        let long = String(repeating: "كلمة ", count: 40)   // about 370 bytes a line with its target
+        let path = try t.file("long.tsv", (1...7).map { "\(long)\($0)\tWords \($0)." }.joined(separator: "\n"))
+        var sizes: [Int] = []
+        _ = try TSV.read(path: path, batchSize: 100, batchBytes: 1_000) { sizes.append($0.count) }
+        #expect(sizes == [3, 3, 1])
+        #expect(try t.memory.importTSV(path: path).added == 7)
+    }
+
     @Test func tsvImportAcceptsBOMAndCRLF() throws {
         let t = try TemporaryMemory()
         let path = try t.file("pairs.tsv", "\u{FEFF}أ.\tA.\r\nب.\tB.\r\n")

@@ -15,6 +15,9 @@ public struct TMXReader {
     public var sourceLanguage: String
     public var targetLanguage: String
     public var batchSize = 8_000
+    /// Text bytes after which a batch goes out early, so a file of very long segments is still
+    /// read in bounded memory (and a batch's byte arena stays far below its 2 GB offsets).
+    public var batchBytes = UnitDraft.batchBytes
 
     public init(sourceLanguage: String = "ar", targetLanguage: String = "en") {
         self.sourceLanguage = sourceLanguage
@@ -60,6 +63,7 @@ public struct TMXReader {
         let wantSource = Self.primary(sourceLanguage), wantTarget = Self.primary(targetLanguage)
 
         var batch: [UnitDraft] = []
+        var batchText = 0
         var openElements: [String] = []
         // The unit being read.
         var tuAttributes: [String: String] = [:]
@@ -122,12 +126,14 @@ public struct TMXReader {
                     properties: props, notes: tuNotes)
                 draft.previousHash = previousHash
                 draft.nextHash = nextHash
+                batchText += draft.source.utf8.count + draft.target.utf8.count
                 batch.append(draft)
                 outcome.units += 1
             }
-            if batch.count >= batchSize {
+            if batch.count >= batchSize || batchText >= batchBytes {
                 try body(batch)
                 batch.removeAll(keepingCapacity: true)
+                batchText = 0
             }
         }
 

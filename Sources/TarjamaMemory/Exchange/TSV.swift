@@ -10,13 +10,15 @@ public enum TSV {
 
     /// Reads a TSV file in batches of `batchSize` drafts; `body` gets each batch.
     public static func read(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                            batchSize: Int = 8_000, _ body: ([UnitDraft]) throws -> Void) throws -> [Problem] {
+                            batchSize: Int = 8_000, batchBytes: Int = UnitDraft.batchBytes,
+                            _ body: ([UnitDraft]) throws -> Void) throws -> [Problem] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw MemoryError.badInput(file: path, line: 0, message: "cannot open the file; check the path and permissions")
         }
         defer { try? handle.close() }
         var problems: [Problem] = []
         var batch: [UnitDraft] = []
+        var batchText = 0
         batch.reserveCapacity(batchSize)
         var lineNumber = 0
         var pending = [UInt8]()
@@ -45,9 +47,12 @@ public enum TSV {
             }
             batch.append(UnitDraft(source: s, target: t, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
                                    origin: origin, position: lineNumber))
-            if batch.count >= batchSize {
+            batchText += s.utf8.count + t.utf8.count
+            // Long lines send a batch out early: memory stays bounded whatever the file holds.
+            if batch.count >= batchSize || batchText >= batchBytes {
                 try body(batch)
                 batch.removeAll(keepingCapacity: true)
+                batchText = 0
             }
         }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
