@@ -19,6 +19,16 @@ public final class Memory: Sendable {
     /// The schema version this build writes (the number of migrations).
     public static var schemaVersion: Int { migrator.migrations.count }
 
+    /// The schema version of the memory file at `path` (nil when there is none or it is not a
+    /// memory), read without changing it: callers can say an upgrade is coming before it runs.
+    public static func schemaVersion(ofFileAt path: String) -> Int? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return nil }
+        return try? queue.read { try migrator.appliedMigrations($0).count }
+    }
+
     /// Opens (and by default creates) a memory. `readOnly` opens an existing file for lookups.
     public init(path: String, readOnly: Bool = false, create: Bool = true) throws {
         self.path = path
