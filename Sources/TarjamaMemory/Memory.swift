@@ -207,7 +207,7 @@ public final class Memory: Sendable {
             let rows = try Row.fetchCursor(db, sql: "SELECT id, source FROM unit ORDER BY id")
             while let row = try rows.next() {
                 postings.add(row[0], terms: MatchTokens.terms(row[1] as String).terms, side: TermIndex.source)
-                if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
+                try postings.flush(into: db, over: Memory.postingBudget)
             }
             try postings.flush(into: db)
             try db.execute(sql: "DROP TABLE unit_terms_vocab; DROP TABLE unit_terms")
@@ -259,7 +259,7 @@ public final class Memory: Sendable {
             let rows = try Row.fetchCursor(db, sql: "SELECT id, target FROM unit ORDER BY id")
             while let row = try rows.next() {
                 postings.add(row[0], terms: SearchWords.joined(row[1]), side: TermIndex.target)
-                if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
+                try postings.flush(into: db, over: Memory.postingBudget)
             }
             try postings.flush(into: db)
             try db.execute(sql: "DROP TABLE unit_target_fts")

@@ -42,9 +42,7 @@ enum TermIndex {
                 data?.withUnsafeBytes { PostingList.decode($0.bindMemory(to: UInt8.self), into: &ids) }
             }
         }
-        // Blocks follow one another in id order unless an id was reused after a deletion.
-        if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { ids = Array(Set(ids)).sorted() }
-        return ids
+        return PostingList.ascending(ids)
     }
 
     /// How many units hold each term (0 for a term no unit holds).
@@ -93,7 +91,7 @@ enum TermIndex {
             let bytes: [UInt8] = [UInt8](row[1] as Data)
             bytes.withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
         }
-        if zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) { ids = Array(Set(ids)).sorted() }
+        ids = PostingList.ascending(ids)
         let oldest: Int64 = rows.last![0]
         try db.execute(sql: "DELETE FROM posting WHERE term = ? AND block >= ?", arguments: [term, oldest])
         try db.execute(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)", arguments: [term, oldest, Data(PostingList.encode(ids))])
@@ -113,6 +111,12 @@ enum PostingList {
             previous = id
         }
         return out
+    }
+
+    /// Ids read from a term's blocks, ascending and once each: blocks follow one another in id
+    /// order unless an id was reused after a deletion.
+    static func ascending(_ ids: [Int64]) -> [Int64] {
+        zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) ? Array(Set(ids)).sorted() : ids
     }
 
     @inline(__always)
@@ -141,11 +145,10 @@ enum PostingList {
     }
 }
 
-/// A batch's index terms grouped by term: each distinct term once, with the positions in the
-/// batch of the units holding it, ascending. Built beside the preparation, off the writer's
-/// thread, so the writer looks a term up once per batch instead of once per unit (those
-/// lookups, each a cache miss in a large table, were the writer's biggest cost after SQLite).
-struct BatchPostings: Sendable {
+/// Distinct terms, each filed once: their bytes back to back in one arena behind an
+/// open-addressing table keyed by (side, bytes). The one term table behind a batch's grouping
+/// and an import's posting lists.
+struct TermTable: Sendable {
     struct Term: Sendable {
         let side: Int32
         let hash: UInt64
@@ -154,96 +157,99 @@ struct BatchPostings: Sendable {
     }
     private(set) var arena: [UInt8] = []
     private(set) var terms: [Term] = []
+    private var slots: [Int32]
+
+    init(capacity: Int = 2_048) {
+        slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (capacity * 2).leadingZeroBitCount))
+    }
+
+    var count: Int { terms.count }
+
+    /// The index of a term, filed when it is new.
+    mutating func index(of term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> (index: Int, isNew: Bool) {
+        let mask = slots.count - 1
+        var s = TermHash.slot(h, mask)
+        while slots[s] >= 0 {
+            let e = Int(slots[s])
+            let t = terms[e]
+            if t.hash == h && t.side == side && Int(t.end - t.start) == term.count
+                && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
+                return (e, false)
+            }
+            s = (s + 1) & mask
+        }
+        let e = terms.count
+        slots[s] = Int32(e)
+        let start = arena.count
+        arena.append(contentsOf: term)
+        terms.append(Term(side: side, hash: h, start: Int32(start), end: Int32(arena.count)))
+        if terms.count * 2 > slots.count {
+            slots = [Int32](repeating: -1, count: slots.count * 2)
+            for (e, t) in terms.enumerated() {
+                var s = TermHash.slot(t.hash, slots.count - 1)
+                while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
+                slots[s] = Int32(e)
+            }
+        }
+        return (e, true)
+    }
+
+    /// Calls `body` with the arena's bytes; `text(_:in:)` cuts a term out of them.
+    func withArena<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try arena.withUnsafeBufferPointer(body)
+    }
+
+    func text(_ t: Int, in arena: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: arena[Int(terms[t].start)..<Int(terms[t].end)])
+    }
+}
+
+/// A batch's index terms grouped by term: each distinct term once, with the positions in the
+/// batch of the units holding it, ascending. Built beside the preparation, off the writer's
+/// thread, so the writer looks a term up once per batch instead of once per unit (those
+/// lookups, each a cache miss in a large table, were the writer's biggest cost after SQLite).
+struct BatchPostings: Sendable {
+    private(set) var table: TermTable
     /// Term `t`'s units are `members[memberStart[t]..<memberStart[t + 1]]`.
     private(set) var memberStart: [Int32] = []
     private(set) var members: [Int32] = []
 
     init(_ units: [PreparedUnit]) {
-        var builder = Builder(units: units.count)
+        var table = TermTable(capacity: units.count * 4)
+        var lastUnit: [Int32] = []
+        var occurrences: [(term: Int32, unit: Int32)] = []
+        occurrences.reserveCapacity(units.count * 24)
         // In place: iterating the units copied each (a dozen retains).
         units.withUnsafeBufferPointer { units in
             for k in units.indices {
                 for side in TermIndex.source...TermIndex.target {
-                    (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer {
-                        builder.scan($0, side: side, unit: k)
+                    (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer { b in
+                        TermHash.forEachTerm(b) { term in
+                            let (t, isNew) = table.index(of: term, side: Int32(side), hash: TermHash.of(term, side: side))
+                            if isNew { lastUnit.append(-1) }
+                            // A term twice in one unit is one posting.
+                            if lastUnit[t] != Int32(k) {
+                                lastUnit[t] = Int32(k)
+                                occurrences.append((Int32(t), Int32(k)))
+                            }
+                        }
                     }
                 }
             }
         }
-        arena = builder.arena
-        terms = builder.terms
+        self.table = table
         // Grouped by term with a counting sort; units stay in ascending order within a term.
-        var starts = [Int32](repeating: 0, count: terms.count + 1)
-        for o in builder.occurrences { starts[Int(o.term) + 1] += 1 }
-        for t in 0..<terms.count { starts[t + 1] += starts[t] }
+        var starts = [Int32](repeating: 0, count: table.count + 1)
+        for o in occurrences { starts[Int(o.term) + 1] += 1 }
+        for t in 0..<table.count { starts[t + 1] += starts[t] }
         var fill = starts
-        var members = [Int32](repeating: 0, count: builder.occurrences.count)
-        for o in builder.occurrences {
+        var members = [Int32](repeating: 0, count: occurrences.count)
+        for o in occurrences {
             members[Int(fill[Int(o.term)])] = o.unit
             fill[Int(o.term)] += 1
         }
         memberStart = starts
         self.members = members
-    }
-
-    /// The distinct terms met so far (an open-addressing table over their bytes) and each
-    /// (term, unit) pair once. A struct with mutating methods: local functions over captured
-    /// variables paid for dynamic exclusivity checks on every access.
-    private struct Builder {
-        var slots: [Int32]
-        var arena: [UInt8] = []
-        var terms: [Term] = []
-        var lastUnit: [Int32] = []
-        var occurrences: [(term: Int32, unit: Int32)] = []
-
-        init(units: Int) {
-            slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (units * 8).leadingZeroBitCount))
-            occurrences.reserveCapacity(units * 24)
-        }
-
-        mutating func scan(_ b: UnsafeBufferPointer<UInt8>, side: Int, unit k: Int) {
-            var start = 0
-            for i in 0...b.count where i == b.count || b[i] == 0x20 {
-                defer { start = i + 1 }
-                guard i > start else { continue }
-                let found = entry(UnsafeBufferPointer(rebasing: b[start..<i]), side: side)
-                // A term twice in one unit is one posting.
-                if lastUnit[found] != Int32(k) {
-                    lastUnit[found] = Int32(k)
-                    occurrences.append((Int32(found), Int32(k)))
-                }
-            }
-        }
-
-        private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, side: Int) -> Int {
-            let h = TermHash.of(term, side: side)
-            let mask = slots.count - 1
-            var s = TermHash.slot(h, mask)
-            while slots[s] >= 0 {
-                let e = Int(slots[s])
-                let t = terms[e]
-                if t.hash == h && t.side == Int32(side) && Int(t.end - t.start) == term.count
-                    && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
-                    return e
-                }
-                s = (s + 1) & mask
-            }
-            let e = terms.count
-            slots[s] = Int32(e)
-            let start = arena.count
-            arena.append(contentsOf: term)
-            terms.append(Term(side: Int32(side), hash: h, start: Int32(start), end: Int32(arena.count)))
-            lastUnit.append(-1)
-            if terms.count * 2 > slots.count {
-                slots = [Int32](repeating: -1, count: slots.count * 2)
-                for (e, t) in terms.enumerated() {
-                    var s = TermHash.slot(t.hash, slots.count - 1)
-                    while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
-                    slots[s] = Int32(e)
-                }
-            }
-            return e
-        }
     }
 }
 
@@ -258,32 +264,37 @@ enum TermHash {
 
     @inline(__always)
     static func slot(_ h: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & mask }
+
+    /// Each term of a space-separated list.
+    @inline(__always)
+    static func forEachTerm(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var start = 0
+        for i in 0...b.count where i == b.count || b[i] == 0x20 {
+            if i > start { body(UnsafeBufferPointer(rebasing: b[start..<i])) }
+            start = i + 1
+        }
+    }
 }
 
 /// Terms and the ids of the units holding them, gathered in memory while units are written and
 /// flushed to the term index in one pass per term.
 ///
-/// Terms live back to back in one byte arena behind an open-addressing table, each with its
-/// growing posting list already in stored form: adding a unit's dozen terms costs a hash and a
-/// few byte appends each, with no string made.
+/// Terms are filed in a `TermTable`, each with its growing posting list already in stored
+/// form: adding a unit's dozen terms costs a hash and a few byte appends each, with no string
+/// made.
 struct PostingAccumulator {
-    /// One term: its side, where its bytes lie in the arena, its hash, its list's last id and length.
-    private struct Entry {
-        var side: Int32
-        var hash: UInt64
-        var start: Int32
-        var end: Int32
-        var last: Int64
-        var count: Int32
+    /// A term's list so far: its last id and how many it holds.
+    private struct Tail {
+        var last: Int64 = 0
+        var count: Int32 = 0
     }
-    private var arena: [UInt8] = []
-    private var entries: [Entry] = []
+    private var table = TermTable()
+    private var tails: [Tail] = []
     private var lists: [[UInt8]] = []
-    private var slots: [Int32] = Array(repeating: -1, count: 1 << 12)
     /// Bytes held, roughly (arena, lists and per-term bookkeeping), for flushing on a budget.
     private(set) var bytes = 0
 
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { table.count == 0 }
 
     /// Adds unit `id` to the list of each term in `terms` (space-separated); ids must come in
     /// ascending order.
@@ -293,11 +304,7 @@ struct PostingAccumulator {
 
     mutating func add(_ id: Int64, terms: [UInt8], side: Int) {
         terms.withUnsafeBufferPointer { b in
-            var start = 0
-            for i in 0...b.count where i == b.count || b[i] == 0x20 {
-                if i > start { add(id, term: UnsafeBufferPointer(rebasing: b[start..<i]), side: side) }
-                start = i + 1
-            }
+            TermHash.forEachTerm(b) { add(id, term: $0, side: side) }
         }
     }
 
@@ -308,11 +315,11 @@ struct PostingAccumulator {
     /// Adds a written batch: `ids[k]` is the id the batch's unit `k` was given, or 0 when it
     /// was a duplicate and not stored.
     mutating func add(_ batch: BatchPostings, ids: [Int64]) {
-        batch.arena.withUnsafeBufferPointer { a in
+        batch.table.withArena { a in
           batch.members.withUnsafeBufferPointer { members in
             ids.withUnsafeBufferPointer { ids in
-                for (t, term) in batch.terms.enumerated() {
-                    let e = entry(UnsafeBufferPointer(rebasing: a[Int(term.start)..<Int(term.end)]), side: term.side, hash: term.hash)
+                for (t, term) in batch.table.terms.enumerated() {
+                    let e = entry(batch.table.text(t, in: a), side: term.side, hash: term.hash)
                     for m in Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1]) {
                         let id = ids[Int(members[m])]
                         if id > 0 { append(id, to: e) }
@@ -325,62 +332,42 @@ struct PostingAccumulator {
 
     @inline(__always)
     private mutating func append(_ id: Int64, to e: Int) {
-        let last = entries[e].last
+        let last = tails[e].last
         guard last != id else { return }   // a term twice in one unit is one posting
         let before = lists[e].capacity
         PostingList.append(UInt64(id - last), to: &lists[e])
         bytes += lists[e].capacity - before   // what the list holds, growth included
-        entries[e].last = id
-        entries[e].count += 1
+        tails[e].last = id
+        tails[e].count += 1
     }
 
     /// The entry of a term, made (with an empty list) when it is new.
     private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> Int {
-        let mask = slots.count - 1
-        var s = TermHash.slot(h, mask)
-        while true {
-            let e = Int(slots[s])
-            if e < 0 {
-                slots[s] = Int32(entries.count)
-                let start = arena.count
-                arena.append(contentsOf: term)
-                entries.append(Entry(side: side, hash: h, start: Int32(start), end: Int32(arena.count), last: 0, count: 0))
-                var list: [UInt8] = []
-                list.reserveCapacity(8)
-                bytes += term.count + list.capacity + 96
-                lists.append(list)
-                if entries.count * 2 > slots.count { grow() }
-                return entries.count - 1
-            }
-            let entry = entries[e]
-            if entry.hash == h && entry.side == side && Int(entry.end - entry.start) == term.count
-                && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(entry.start), term.baseAddress!, term.count) == 0 }) {
-                return e
-            }
-            s = (s + 1) & mask
+        let (e, isNew) = table.index(of: term, side: side, hash: h)
+        if isNew {
+            var list: [UInt8] = []
+            list.reserveCapacity(8)
+            bytes += term.count + list.capacity + 96
+            lists.append(list)
+            tails.append(Tail())
         }
+        return e
     }
 
-    private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (e, entry) in entries.enumerated() {
-            var s = TermHash.slot(entry.hash, mask)
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(e)
-        }
+    /// Writes lists once they hold more than `budget` bytes (an import's bound on memory).
+    mutating func flush(into db: Database, over budget: Int) throws {
+        if bytes > budget { try flush(into: db) }
     }
 
     /// Writes every term's list as a new block (terms by side and in byte order, so a new memory's term
     /// index grows at its end), merges blocks where a term has too many, and empties itself.
     mutating func flush(into db: Database) throws {
         guard !isEmpty else { return }
-        let order = arena.withUnsafeBufferPointer { a in
-            func text(_ e: Int) -> UnsafeBufferPointer<UInt8> {
-                UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)])
-            }
-            return (0..<entries.count).sorted {
-                entries[$0].side != entries[$1].side ? entries[$0].side < entries[$1].side : text($0).lexicographicallyPrecedes(text($1))
+        let terms = table.terms
+        let order = table.withArena { a in
+            (0..<terms.count).sorted {
+                terms[$0].side != terms[$1].side ? terms[$0].side < terms[$1].side
+                    : table.text($0, in: a).lexicographicallyPrecedes(table.text($1, in: a))
             }
         }
         // A new term is inserted, a known one updated: one statement writing two b-trees that
@@ -395,15 +382,15 @@ struct PostingAccumulator {
             """), in: db)
         var insert = RowWriter(try db.cachedStatement(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)"), in: db)
         var crowded: [Int64] = []
-        try arena.withUnsafeBufferPointer { a in
+        try table.withArena { a in
             for e in order {
-                let text = UnsafeBufferPointer(rebasing: a[Int(entries[e].start)..<Int(entries[e].end)])
-                insertTerm.int(Int64(entries[e].side)); insertTerm.text(bytes: text); insertTerm.int(Int64(entries[e].count))
+                let text = table.text(e, in: a)
+                insertTerm.int(Int64(terms[e].side)); insertTerm.text(bytes: text); insertTerm.int(Int64(tails[e].count))
                 try insertTerm.run()
                 // A new term's first block is 0; `next_block` is the number the next one takes.
                 var term = insertTerm.lastRowID, blocks: Int64 = 1, block: Int64 = 0
                 if insertTerm.changes == 0 {
-                    updateTerm.int(Int64(entries[e].count)); updateTerm.int(Int64(entries[e].side)); updateTerm.text(bytes: text)
+                    updateTerm.int(Int64(tails[e].count)); updateTerm.int(Int64(terms[e].side)); updateTerm.text(bytes: text)
                     let row = try updateTerm.runReturning(columns: 3)
                     (term, blocks, block) = (row[0], row[1], row[2])
                 }

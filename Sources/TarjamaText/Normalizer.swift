@@ -86,8 +86,6 @@ public struct Normalizer: Sendable {
         }
     }
 
-
-
     /// The key used for exact lookup and fuzzy matching (hamza carriers kept: ؤ/ئ rarely vary).
     public static let matchingKey = Normalizer(steps: [
         .nfkc, .removeInvisible, .removeTashkeel, .removeTatweel, .foldAlef, .foldYa, .foldTaMarbuta,

@@ -19,8 +19,8 @@ struct TermIndexTests {
         }
         let batch = BatchPostings(units)
         var groups: [String: [Int32]] = [:]
-        for (t, term) in batch.terms.enumerated() {
-            let text = String(decoding: batch.arena[Int(term.start)..<Int(term.end)], as: UTF8.self)
+        for t in 0..<batch.table.count {
+            let text = batch.table.withArena { String(decoding: batch.table.text(t, in: $0), as: UTF8.self) }
             groups[text] = Array(batch.members[Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1])])
         }
         #expect(groups["رئيس"] == [0, 2])

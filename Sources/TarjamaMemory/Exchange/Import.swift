@@ -71,7 +71,7 @@ extension Memory {
                     postings.add(batch.postings, ids: ids)
                     added += s.added
                     duplicates += s.duplicates
-                    if postings.bytes > Memory.postingBudget { try postings.flush(into: db) }
+                    try postings.flush(into: db, over: Memory.postingBudget)
                     progress?(added + duplicates)
                 }
                 try postings.flush(into: db)
