@@ -16,6 +16,12 @@ public final class Memory: Sendable {
     public let path: String
     let pool: DatabasePool
 
+    /// SQLite's page cache per connection (`PRAGMA cache_size`: negative means KiB), 32 MB.
+    static let cacheSize = -32768
+
+    /// How long a connection waits for another one's lock before it gives up.
+    static let busyTimeoutMilliseconds = 30_000
+
     /// The schema version this build writes (the number of migrations).
     public static var schemaVersion: Int { migrator.migrations.count }
 
@@ -42,7 +48,7 @@ public final class Memory: Sendable {
         }
         var config = Configuration()
         config.readonly = readOnly
-        config.busyMode = .timeout(30)
+        config.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         config.label = "tarjama-memory"
         // 32 MB of page cache per connection: lookups read posting lists and candidate tokens
         // scattered over a large file, and the OS page cache on these machines is reclaimed
@@ -51,7 +57,7 @@ public final class Memory: Sendable {
             // 16 KB pages for a new file (SQLite ignores this once a file has tables): shallower
             // b-trees made a million-unit import 14% faster and lookups no slower.
             try db.execute(sql: "PRAGMA page_size = 16384")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
             // Statement journals (a page image for each page a statement changes, kept to undo
             // that statement alone) stay in memory: on disk they were written page by page under
             // /var/tmp, more bytes than the memory file itself during an import.
@@ -82,13 +88,15 @@ public final class Memory: Sendable {
 
     /// Opens the pool, waiting while another process holds the lock it needs: switching a new
     /// file to WAL takes an exclusive lock that SQLite's busy timeout does not wait for, so two
-    /// imports creating one memory at once failed with "database is locked".
+    /// imports creating one memory at once failed with "database is locked". While another
+    /// process bulk-loads the memory (`BulkLoad`), it waits until that ends.
     private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
         let deadline = Date().addingTimeInterval(30)
         while true {
             do {
                 return try DatabasePool(path: path, configuration: configuration)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && (Date() < deadline || BulkLoad.isRunning(on: path)) {
+                // A bulk load holds a new memory until it ends, however long that takes.
                 usleep(20_000)
             } catch {
                 throw MemoryError.cannotOpen(path, "\(error)")
@@ -312,6 +320,14 @@ public final class Memory: Sendable {
     /// count). The caller adds the batch's terms to the term index with those ids before the
     /// transaction ends.
     static func insert(_ batch: PreparedBatch, user: String?, in db: Database) throws -> (summary: AddSummary, ids: [Int64]) {
+        var keys: UnitKeys?
+        return try insert(batch, user: user, keys: &keys, in: db)
+    }
+
+    /// `insert`, finding duplicates in `keys` when the import runs without the unique index
+    /// (nil: the index finds them), and adding the new units' keys to it.
+    static func insert(_ batch: PreparedBatch, user: String?, keys: inout UnitKeys?,
+                       in db: Database) throws -> (summary: AddSummary, ids: [Int64]) {
         var summary = AddSummary()
         // Dates are formatted once per batch: a DateFormatter call per unit was 7% of import time.
         var now = Array((Date().databaseValue.storage.value as? String ?? "").utf8)
@@ -323,6 +339,7 @@ public final class Memory: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """), in: db)
         var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
+        var repeatedID = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?"), in: db)
         var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
         var ids = [Int64](repeating: 0, count: batch.rows.count)
         // Every text is bound in place from the batch's arenas, valid for the whole loop.
@@ -340,6 +357,12 @@ public final class Memory: Sendable {
                     }
                 }
                 for (k, row) in batch.rows.enumerated() {
+                    if keys != nil, let id = try keys!.find(row.keyHash, row.pairHash, in: db) {
+                        repeatedID.int(id)
+                        try repeatedID.run()
+                        summary.duplicates += 1
+                        continue
+                    }
                     bind(row.sourceLanguage, or: nil); bind(row.targetLanguage, or: nil)
                     bind(row.source, or: nil); bind(row.target, or: nil)
                     insert.int(row.keyHash); insert.int(row.pairHash)
@@ -353,6 +376,7 @@ public final class Memory: Sendable {
                     if insert.changes == 1 {
                         let id = insert.lastRowID
                         ids[k] = id
+                        keys?.add(row.keyHash, row.pairHash, id: id)
                         tokenRow.int(id); tokenRow.int(row.length)
                         tokenRow.blob(static: UnsafeBufferPointer(rebasing: blobs[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
                         try tokenRow.run()

@@ -56,6 +56,48 @@ struct ProcessSafetyTests {
         #expect(try reopened.exact("وحدة قديمة.").count == 1)
     }
 
+    @Test func killDashNineDuringABulkLoadLeavesAnIntactEmptyMemory() throws {
+        let t = try TemporaryMemory()
+        // A memory no connection of this process holds, so the import may bulk-load it.
+        let fresh = t.dir.appendingPathComponent("new.tmdb").path
+        let file = try t.file("big.tsv", numberedPairs(0..<150_000, tag: "أ"))
+        let p = try importProcess(fresh, file)
+        // Wait until the bulk load has spilled pages into the file (its journal exists).
+        let deadline = Date().addingTimeInterval(30)
+        var size = 0
+        while Date() < deadline && p.isRunning {
+            size = ((try? FileManager.default.attributesOfItem(atPath: fresh)[.size]) as? Int) ?? 0
+            if BulkLoad.isRunning(on: fresh) && size > 4_000_000 { break }
+            usleep(20_000)
+        }
+        let wasBulkLoading = p.isRunning && BulkLoad.isRunning(on: fresh)
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(wasBulkLoading, "the import was not caught bulk-loading (file \(size) bytes); make the file larger")
+        let reopened = try Memory(path: fresh)
+        #expect(try reopened.integrityCheck() == "ok")
+        #expect(try reopened.unitCount() == 0)
+        #expect(try reopened.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(!BulkLoad.isRunning(on: fresh))
+    }
+
+    @Test func aSecondImportWaitsForABulkLoadAndBothFinish() throws {
+        let t = try TemporaryMemory()
+        let fresh = t.dir.appendingPathComponent("new.tmdb").path
+        let a = try t.file("a.tsv", numberedPairs(0..<100_000, tag: "أ"))
+        let b = try t.file("b.tsv", numberedPairs(0..<2_000, tag: "ب"))
+        let first = try importProcess(fresh, a)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && first.isRunning && !BulkLoad.isRunning(on: fresh) { usleep(5_000) }
+        let second = try importProcess(fresh, b)
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+        let memory = try Memory(path: fresh)
+        #expect(try memory.unitCount() == 102_000)
+        #expect(try memory.integrityCheck() == "ok")
+    }
+
     @Test func twoProcessesImportingAtOnceBothFinishWithoutLosingUnits() throws {
         let t = try TemporaryMemory()
         let a = try t.file("a.tsv", numberedPairs(0..<6_000, tag: "أ"))

@@ -22,6 +22,8 @@ public struct ImportReport: Sendable, Codable {
     public var repairedCount = 0
     /// DOCTYPE entity declarations seen and ignored (never expanded).
     public var ignoredEntityDeclarations = 0
+    /// How the import wrote: "wal", or "rollback" for a new memory it held alone (`BulkLoad`).
+    public var journal = "wal"
     public var seconds = 0.0
 }
 
@@ -29,7 +31,14 @@ extension Memory {
     /// Imports a TSV file in one transaction: a failure part-way imports nothing.
     public func importTSV(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
                           user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
-        try importBatches(path: path, format: "tsv", user: user, progress: progress) { report, write in
+        try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress,
+                      largeFrom: BulkLoad.minimumUnits)
+    }
+
+    /// `importTSV`, treating files of `largeFrom` units or more as large (tests lower it).
+    func importTSV(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                   user: String? = nil, progress: ((Int) -> Void)? = nil, largeFrom: Int) throws -> ImportReport {
+        try importBatches(path: path, format: "tsv", user: user, progress: progress, largeFrom: largeFrom) { report, write in
             let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, write)
             report.skipped = Array(problems.prefix(ImportProblem.kept))
             report.skippedCount = problems.count
@@ -41,7 +50,14 @@ extension Memory {
     /// sources and English (`targetLanguage`) variants targets, whatever the file's srclang.
     public func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
                           user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
-        try importBatches(path: path, format: "tmx", user: user, progress: progress) { report, write in
+        try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress,
+                      largeFrom: BulkLoad.minimumUnits)
+    }
+
+    /// `importTMX`, treating files of `largeFrom` units or more as large (tests lower it).
+    func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                   user: String? = nil, progress: ((Int) -> Void)? = nil, largeFrom: Int) throws -> ImportReport {
+        try importBatches(path: path, format: "tmx", user: user, progress: progress, largeFrom: largeFrom) { report, write in
             let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path, write)
             report.skipped = outcome.skipped
             report.skippedCount = outcome.skippedCount
@@ -53,9 +69,19 @@ extension Memory {
 
     /// One file's import: a transaction, a reader thread handing batches of drafts to `write`,
     /// each prepared on the other cores, and this thread inserting them in order.
-    private func importBatches(path: String, format: String, user: String?, progress: ((Int) -> Void)?,
+    ///
+    /// A large import (by the file's size, at least as many units as the memory holds) runs
+    /// without the unique index on unit keys, finding duplicates in `UnitKeys`, and builds the
+    /// index from sorted keys at its end. An import into an empty memory that no other
+    /// connection has open also leaves WAL for a rollback journal while it runs (`BulkLoad`).
+    private func importBatches(path: String, format: String, user: String?, progress: ((Int) -> Void)?, largeFrom: Int,
                                read: @escaping (inout ImportReport, ([UnitDraft]) throws -> Void) throws -> Void) throws -> ImportReport {
         let start = Date()
+        let existing = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 }
+        let expected = Self.expectedUnits(path: path, format: format)
+        let defersIndex = expected >= largeFrom && expected >= existing
+        // Our own idle readers would keep the memory from leaving WAL.
+        if existing == 0 && defersIndex { pool.releaseMemory() }
         let pipeline = ImportPipeline<ImportReport> { write in
             var report = ImportReport(file: path, format: format)
             try read(&report, write)
@@ -63,16 +89,37 @@ extension Memory {
         }
         defer { pipeline.close() }
         var added = 0, duplicates = 0
+        var journal = "wal"
         try pool.writeWithoutTransaction { db in
+            let bulk = existing == 0 && defersIndex ? BulkLoad.begin(db) : nil
+            defer { bulk?.end(db) }
+            journal = bulk == nil ? "wal" : "rollback"
             try db.inTransaction {
+                var keys: UnitKeys?
+                if defersIndex {
+                    keys = try UnitKeys.loading(from: db, capacity: min(expected, UnitKeys.limit))
+                    try db.execute(sql: "DROP INDEX unit_pair")
+                    // Appends need few pages in SQLite's cache once the index is gone; the
+                    // memory goes to the keys instead.
+                    try db.execute(sql: "PRAGMA cache_size = -8192")
+                }
+                defer { if defersIndex { try? db.execute(sql: "PRAGMA cache_size = \(Memory.cacheSize)") } }
                 var postings = PostingAccumulator()
                 while let batch = try pipeline.next() {
-                    let (s, ids) = try Memory.insert(batch, user: user, in: db)
+                    let (s, ids) = try Memory.insert(batch, user: user, keys: &keys, in: db)
+                    if keys?.isFull == true {
+                        try Memory.createPairIndex(db)
+                        keys = nil
+                    }
                     postings.add(batch.postings, ids: ids)
                     added += s.added
                     duplicates += s.duplicates
                     try postings.flush(into: db, over: Memory.postingBudget)
                     progress?(added + duplicates)
+                }
+                if keys != nil {
+                    keys = nil   // 24 bytes a unit, freed before SQLite sorts the keys
+                    try Memory.createPairIndex(db)
                 }
                 try postings.flush(into: db)
                 return .commit
@@ -81,8 +128,16 @@ extension Memory {
         var report = pipeline.result ?? ImportReport(file: path, format: format)
         report.added = added
         report.duplicates = duplicates
+        report.journal = journal
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// Units a file probably holds, from its size (news sentence pairs: about 250 bytes a TSV
+    /// line, 600 a TMX unit), to choose how the import writes.
+    static func expectedUnits(path: String, format: String) -> Int {
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        return bytes / (format == "tmx" ? 600 : 250)
     }
 
     /// Imports a file by its kind: TMX (by extension or an XML start) or TSV.
@@ -122,3 +177,4 @@ extension Memory {
         return n
     }
 }
+

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+
+/// The (source hash, pair hash) keys of a memory's units, held in memory while a large import
+/// writes without the unique index `unit_pair`, which is built again, sorted, when it ends.
+///
+/// Kept up unit by unit, that index is a b-tree of random keys: every insert lands on a page of
+/// its own, and on a million-unit import it was a third of the writer's time (2.5 s of 7.5 s
+/// here); SQLite builds the same index from sorted keys in under a second. Duplicates are found
+/// here instead: a 64-bit fingerprint of the two hashes per unit, confirmed on the unit's row
+/// when it matches, so the answer is the index's, exactly.
+///
+/// 24 bytes a unit; past `limit` units the import builds the index and goes on without it.
+/// ```swift
+/// var keys = try UnitKeys.loading(from: db)       // the memory's units, from the index
+/// if let id = try keys.find(sourceHash, pairHash, in: db) { /* a duplicate of unit id */ }
+/// keys.add(sourceHash, pairHash, id: newID)
+/// ```
+struct UnitKeys {
+    /// Units held before the import gives the index back to SQLite (about 48 MB).
+    static let limit = 2_000_000
+
+    private var fingerprints: [UInt64] = []
+    private var ids: [Int64] = []
+    /// Open addressing over entry numbers (-1 for an empty slot), at most half full.
+    private var slots: [Int32]
+
+    init(capacity: Int = 1 << 16) {
+        slots = [Int32](repeating: -1, count: Self.slotCount(for: capacity))
+        fingerprints.reserveCapacity(capacity)
+        ids.reserveCapacity(capacity)
+    }
+
+    var count: Int { ids.count }
+    var isFull: Bool { count >= Self.limit }
+
+    /// The keys of every unit already in the memory, read from the unique index.
+    static func loading(from db: Database, capacity: Int) throws -> UnitKeys {
+        let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM unit") ?? 0
+        var keys = UnitKeys(capacity: max(capacity, existing * 2))
+        let rows = try Row.fetchCursor(db, sql: "SELECT source_hash, pair_hash, id FROM unit INDEXED BY unit_pair")
+        while let row = try rows.next() { keys.add(row[0], row[1], id: row[2]) }
+        return keys
+    }
+
+    /// The id of the unit with these hashes, or nil.
+    mutating func find(_ sourceHash: Int64, _ pairHash: Int64, in db: Database) throws -> Int64? {
+        let f = Self.fingerprint(sourceHash, pairHash)
+        let mask = slots.count - 1
+        var s = Self.slot(f, mask)
+        while slots[s] >= 0 {
+            let e = Int(slots[s])
+            // A fingerprint match is confirmed on the row (two keys may share 64 bits).
+            if fingerprints[e] == f, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT source_hash, pair_hash FROM unit WHERE id = ?"),
+                                                                 arguments: [ids[e]]),
+               row[0] as Int64 == sourceHash, row[1] as Int64 == pairHash {
+                return ids[e]
+            }
+            s = (s + 1) & mask
+        }
+        return nil
+    }
+
+    mutating func add(_ sourceHash: Int64, _ pairHash: Int64, id: Int64) {
+        if (count + 1) * 2 > slots.count { grow() }
+        let f = Self.fingerprint(sourceHash, pairHash)
+        let mask = slots.count - 1
+        var s = Self.slot(f, mask)
+        while slots[s] >= 0 { s = (s + 1) & mask }
+        slots[s] = Int32(count)
+        fingerprints.append(f)
+        ids.append(id)
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (e, f) in fingerprints.enumerated() {
+            var s = Self.slot(f, mask)
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(e)
+        }
+    }
+
+    private static func slotCount(for capacity: Int) -> Int {
+        var n = 1 << 10
+        while n < capacity * 2 { n <<= 1 }
+        return n
+    }
+
+    @inline(__always)
+    private static func fingerprint(_ sourceHash: Int64, _ pairHash: Int64) -> UInt64 {
+        var h = UInt64(bitPattern: sourceHash) &* 0x9E3779B97F4A7C15 ^ UInt64(bitPattern: pairHash)
+        h ^= h >> 31
+        return h &* 0xBF58476D1CE4E5B9
+    }
+
+    @inline(__always)
+    private static func slot(_ f: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: f ^ (f >> 32)) & mask }
+}
+
+extension Memory {
+    /// Builds the unique index on unit keys (dropped while a large import ran), from sorted keys.
+    static func createPairIndex(_ db: Database) throws {
+        try db.execute(sql: "CREATE UNIQUE INDEX unit_pair ON unit(source_hash, pair_hash)")
+    }
+}
+
+/// A large import into an empty memory that no other connection has open, written through a
+/// rollback journal instead of WAL.
+///
+/// In WAL every page is written twice, to the log and then into the file, and the log grows to
+/// the size of the whole import (a million units: 570 MB twice, and as much disk space again);
+/// with a rollback journal the new pages go straight into the file and the journal holds only
+/// the few pages the empty memory had. The transaction stays atomic: a killed import leaves a hot
+/// journal that the next opening rolls back. The price is exclusivity: until the import ends,
+/// other processes wait to open the memory, which for an empty memory costs nobody a lookup.
+struct BulkLoad {
+    /// Imports expected to be smaller run as usual.
+    static let minimumUnits = 50_000
+
+    /// Leaves WAL if no other connection has the memory open (nil otherwise: the import then
+    /// runs in WAL as usual).
+    static func begin(_ db: Database) -> BulkLoad? {
+        // No waiting: a connection elsewhere means the memory is in use, and stays in WAL.
+        try? db.execute(sql: "PRAGMA busy_timeout = 0")
+        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Memory.busyTimeoutMilliseconds)") }
+        guard let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"), mode == "delete" else { return nil }
+        return BulkLoad()
+    }
+
+    /// Whether a process is bulk-loading the memory at `path`: its rollback journal exists
+    /// (in WAL, a memory has none).
+    static func isRunning(on path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path + "-journal")
+    }
+
+    /// Back to WAL (if that fails, the memory's next opening sets it).
+    func end(_ db: Database) {
+        _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+    }
+}
