@@ -157,10 +157,12 @@ struct TermTable: Sendable {
     }
     private(set) var arena: [UInt8] = []
     private(set) var terms: [Term] = []
-    private var slots: [Int32]
+    /// Open addressing, at most half full: the hash's high 32 bits above the term's index + 1
+    /// (0 for an empty slot), so a probe that meets another term is settled without reading it.
+    private var slots: [UInt64]
 
     init(capacity: Int = 2_048) {
-        slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (capacity * 2).leadingZeroBitCount))
+        slots = [UInt64](repeating: 0, count: 1 << max(10, Int.bitWidth - (capacity * 2).leadingZeroBitCount))
     }
 
     var count: Int { terms.count }
@@ -168,27 +170,40 @@ struct TermTable: Sendable {
     /// The index of a term, filed when it is new.
     mutating func index(of term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> (index: Int, isNew: Bool) {
         let mask = slots.count - 1
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var s = TermHash.slot(h, mask)
-        while slots[s] >= 0 {
-            let e = Int(slots[s])
-            let t = terms[e]
-            if t.hash == h && t.side == side && Int(t.end - t.start) == term.count
-                && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
-                return (e, false)
+        let found: Int? = slots.withUnsafeBufferPointer { slots in
+            terms.withUnsafeBufferPointer { terms in
+                arena.withUnsafeBufferPointer { arena in
+                    while slots[s] != 0 {
+                        let v = slots[s]
+                        if v & 0xFFFF_FFFF_0000_0000 == tag {
+                            let e = Int(v & 0xFFFF_FFFF) - 1
+                            let t = terms[e]
+                            if t.hash == h && t.side == side && Int(t.end - t.start) == term.count
+                                && memcmp(arena.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 {
+                                return e
+                            }
+                        }
+                        s = (s + 1) & mask
+                    }
+                    return nil
+                }
             }
-            s = (s + 1) & mask
         }
+        if let found { return (found, false) }
         let e = terms.count
-        slots[s] = Int32(e)
+        slots[s] = tag | UInt64(e + 1)
         let start = arena.count
         arena.append(contentsOf: term)
         terms.append(Term(side: side, hash: h, start: Int32(start), end: Int32(arena.count)))
         if terms.count * 2 > slots.count {
-            slots = [Int32](repeating: -1, count: slots.count * 2)
+            slots = [UInt64](repeating: 0, count: slots.count * 2)
+            let mask = slots.count - 1
             for (e, t) in terms.enumerated() {
-                var s = TermHash.slot(t.hash, slots.count - 1)
-                while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
-                slots[s] = Int32(e)
+                var s = TermHash.slot(t.hash, mask)
+                while slots[s] != 0 { s = (s + 1) & mask }
+                slots[s] = t.hash & 0xFFFF_FFFF_0000_0000 | UInt64(e + 1)
             }
         }
         return (e, true)
@@ -213,6 +228,12 @@ struct BatchPostings: Sendable {
     /// Term `t`'s units are `members[memberStart[t]..<memberStart[t + 1]]`.
     private(set) var memberStart: [Int32] = []
     private(set) var members: [Int32] = []
+    /// Term `t`'s units after its first as the posting list's deltas (`PostingList`), in
+    /// `deltas[deltaStart[t]..<deltaStart[t + 1]]`: when the batch's units get consecutive ids,
+    /// as they do unless some were duplicates, the list's bytes from the second id on are these,
+    /// and the writer copies them instead of coding each id.
+    private(set) var deltaStart: [Int32] = []
+    private(set) var deltas: [UInt8] = []
 
     init(_ units: [PreparedUnit]) {
         var table = TermTable(capacity: units.count * 4)
@@ -250,6 +271,19 @@ struct BatchPostings: Sendable {
         }
         memberStart = starts
         self.members = members
+        var deltaStart = [Int32](repeating: 0, count: table.count + 1)
+        var deltas: [UInt8] = []
+        deltas.reserveCapacity(members.count + members.count / 4)
+        for t in 0..<table.count {
+            var previous = members[Int(starts[t])]
+            for m in Int(starts[t]) + 1..<Int(starts[t + 1]) {
+                PostingList.append(UInt64(members[m] - previous), to: &deltas)
+                previous = members[m]
+            }
+            deltaStart[t + 1] = Int32(deltas.count)
+        }
+        self.deltaStart = deltaStart
+        self.deltas = deltas
     }
 }
 
@@ -315,6 +349,10 @@ struct PostingAccumulator {
     /// Adds a written batch: `ids[k]` is the id the batch's unit `k` was given, or 0 when it
     /// was a duplicate and not stored.
     mutating func add(_ batch: BatchPostings, ids: [Int64]) {
+        if let first = ids.first, first > 0, ids.last! - first == Int64(ids.count - 1), !ids.contains(0) {
+            addConsecutive(batch, firstID: first)
+            return
+        }
         batch.table.withArena { a in
           batch.members.withUnsafeBufferPointer { members in
             ids.withUnsafeBufferPointer { ids in
@@ -324,6 +362,28 @@ struct PostingAccumulator {
                         let id = ids[Int(members[m])]
                         if id > 0 { append(id, to: e) }
                     }
+                }
+            }
+          }
+        }
+    }
+
+    /// Adds a batch whose unit `k` got id `firstID + k`: per term, its first id coded and the
+    /// batch's deltas copied.
+    private mutating func addConsecutive(_ batch: BatchPostings, firstID: Int64) {
+        batch.table.withArena { a in
+          batch.members.withUnsafeBufferPointer { members in
+            batch.deltas.withUnsafeBufferPointer { deltas in
+                for (t, term) in batch.table.terms.enumerated() {
+                    let e = entry(batch.table.text(t, in: a), side: term.side, hash: term.hash)
+                    let lo = Int(batch.memberStart[t]), hi = Int(batch.memberStart[t + 1])
+                    let first = firstID + Int64(members[lo])
+                    let before = lists[e].capacity
+                    PostingList.append(UInt64(first - tails[e].last), to: &lists[e])
+                    lists[e].append(contentsOf: UnsafeBufferPointer(rebasing: deltas[Int(batch.deltaStart[t])..<Int(batch.deltaStart[t + 1])]))
+                    bytes += lists[e].capacity - before
+                    tails[e].last = firstID + Int64(members[hi - 1])
+                    tails[e].count += Int32(hi - lo)
                 }
             }
           }

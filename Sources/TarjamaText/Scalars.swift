@@ -41,6 +41,14 @@ public enum UTF8Scan {
         return (scalar(at: s, in: b).0, s)
     }
 
+    /// The bytes of `b[range]` without leading and trailing whitespace (`CharClass.isWhitespace`).
+    public static func trimmingWhitespace(_ range: Range<Int>, in b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var lo = range.lowerBound, hi = range.upperBound
+        while lo < hi, case let (s, n) = scalar(at: lo, in: b), CharClass.isWhitespace(s) { lo += n }
+        while lo < hi, case let (s, start) = scalar(before: hi, in: b), CharClass.isWhitespace(s) { hi = max(start, lo) }
+        return lo..<hi
+    }
+
     @inline(__always)
     static func append(_ s: Unicode.Scalar, to out: inout [UInt8]) {
         let v = s.value

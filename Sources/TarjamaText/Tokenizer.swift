@@ -113,6 +113,9 @@ public struct Tokenizer: Sendable {
     private func scanWord(from start: Int, in b: UnsafeBufferPointer<UInt8>) -> Int {
         var i = start
         while i < b.count {
+            // ASCII letters and digits without decoding.
+            let b0 = b[i]
+            if b0 < 0x80 && ((b0 | 0x20) &- 0x61 < 26 || b0 &- 0x30 < 10) { i += 1; continue }
             let (s, n) = UTF8Scan.scalar(at: i, in: b)
             if isWordScalar(s) || CharClass.digitValue(s) != nil { i += n; continue }
             // Keep an apostrophe inside a Latin word (don't, Xi's) but not around it.
@@ -156,7 +159,14 @@ public struct Tokenizer: Sendable {
     /// word's first letters (diacritics and tatweel skipped) and counts the rest: no array per word.
     private func emitWord(_ r: Range<Int>, _ b: UnsafeBufferPointer<UInt8>, _ emit: (Range<Int>, Token.Kind, Clitic?) -> Void) {
         guard splitProclitics else { return emit(r, .word, nil) }
-        // The first five letters and where each starts; `count` counts them all.
+        // Most words start with a letter no proclitic starts with: settled on that letter.
+        let first = UTF8Scan.scalar(at: r.lowerBound, in: b).0.value
+        if first != Self.waw && first != Self.fa && first != Self.ba && first != Self.kaf && first != Self.lam
+            && first != Self.alef && !CharClass.isArabicDiacritic(Unicode.Scalar(first)!) && first != 0x0640 {
+            return emit(r, .word, nil)
+        }
+        // The first five letters and where each starts; `count` counts them up to eight (the
+        // rules below ask for seven at most).
         var letters: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0)
         var starts: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
         var count = 0
@@ -173,6 +183,7 @@ public struct Tokenizer: Sendable {
                 default: break
                 }
                 count += 1
+                if count == 8 { break }
             }
             i += n
         }
