@@ -157,12 +157,10 @@ struct TermTable: Sendable {
     }
     private(set) var arena: [UInt8] = []
     private(set) var terms: [Term] = []
-    /// Open addressing, at most half full: the hash's high 32 bits above the term's index + 1
-    /// (0 for an empty slot), so a probe that meets another term is settled without reading it.
-    private var slots: [UInt64]
+    private var slots: [Int32]
 
     init(capacity: Int = 2_048) {
-        slots = [UInt64](repeating: 0, count: 1 << max(10, Int.bitWidth - (capacity * 2).leadingZeroBitCount))
+        slots = [Int32](repeating: -1, count: 1 << max(10, Int.bitWidth - (capacity * 2).leadingZeroBitCount))
     }
 
     var count: Int { terms.count }
@@ -170,40 +168,27 @@ struct TermTable: Sendable {
     /// The index of a term, filed when it is new.
     mutating func index(of term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> (index: Int, isNew: Bool) {
         let mask = slots.count - 1
-        let tag = h & 0xFFFF_FFFF_0000_0000
         var s = TermHash.slot(h, mask)
-        let found: Int? = slots.withUnsafeBufferPointer { slots in
-            terms.withUnsafeBufferPointer { terms in
-                arena.withUnsafeBufferPointer { arena in
-                    while slots[s] != 0 {
-                        let v = slots[s]
-                        if v & 0xFFFF_FFFF_0000_0000 == tag {
-                            let e = Int(v & 0xFFFF_FFFF) - 1
-                            let t = terms[e]
-                            if t.hash == h && t.side == side && Int(t.end - t.start) == term.count
-                                && memcmp(arena.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 {
-                                return e
-                            }
-                        }
-                        s = (s + 1) & mask
-                    }
-                    return nil
-                }
+        while slots[s] >= 0 {
+            let e = Int(slots[s])
+            let t = terms[e]
+            if t.hash == h && t.side == side && Int(t.end - t.start) == term.count
+                && arena.withUnsafeBufferPointer({ memcmp($0.baseAddress! + Int(t.start), term.baseAddress!, term.count) == 0 }) {
+                return (e, false)
             }
+            s = (s + 1) & mask
         }
-        if let found { return (found, false) }
         let e = terms.count
-        slots[s] = tag | UInt64(e + 1)
+        slots[s] = Int32(e)
         let start = arena.count
         arena.append(contentsOf: term)
         terms.append(Term(side: side, hash: h, start: Int32(start), end: Int32(arena.count)))
         if terms.count * 2 > slots.count {
-            slots = [UInt64](repeating: 0, count: slots.count * 2)
-            let mask = slots.count - 1
+            slots = [Int32](repeating: -1, count: slots.count * 2)
             for (e, t) in terms.enumerated() {
-                var s = TermHash.slot(t.hash, mask)
-                while slots[s] != 0 { s = (s + 1) & mask }
-                slots[s] = t.hash & 0xFFFF_FFFF_0000_0000 | UInt64(e + 1)
+                var s = TermHash.slot(t.hash, slots.count - 1)
+                while slots[s] >= 0 { s = (s + 1) & (slots.count - 1) }
+                slots[s] = Int32(e)
             }
         }
         return (e, true)
