@@ -317,7 +317,7 @@ public final class Memory: Sendable {
 
     /// Writes prepared units and their stored tokens, and gives the id each unit got (0 for an
     /// exact duplicate, same source and target, which only raises the stored unit's occurrence
-    /// count). The caller adds the batch's terms to the term index with those ids before the
+    /// count; unit k of the batch gets the memory's next id plus k). The caller adds the batch's terms to the term index with those ids before the
     /// transaction ends.
     static func insert(_ batch: PreparedBatch, user: String?, in db: Database) throws -> (summary: AddSummary, ids: [Int64]) {
         var keys: UnitKeys?
@@ -333,11 +333,15 @@ public final class Memory: Sendable {
         var now = Array((Date().databaseValue.storage.value as? String ?? "").utf8)
         var author = user.map { Array($0.utf8) }
         var insert = RowWriter(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO unit (source_lang, target_lang, source, target, source_hash, pair_hash,
+            INSERT OR IGNORE INTO unit (id, source_lang, target_lang, source, target, source_hash, pair_hash,
                               origin, position, prev_hash, next_hash, confidence, created_at, changed_at,
                               created_by, changed_by, usage_count, properties, notes, length)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """), in: db)
+        // Unit k of the batch is given id `firstID + k` (a duplicate leaves its id unused): a
+        // term's ids then keep the gaps its units had in the batch, and the posting lists copy
+        // the deltas coded during preparation (`BatchPostings`).
+        let firstID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM unit") ?? 1
         var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
         var repeatedID = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?"), in: db)
         var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
@@ -363,6 +367,7 @@ public final class Memory: Sendable {
                         summary.duplicates += 1
                         continue
                     }
+                    insert.int(firstID + Int64(k))
                     bind(row.sourceLanguage, or: nil); bind(row.targetLanguage, or: nil)
                     bind(row.source, or: nil); bind(row.target, or: nil)
                     insert.int(row.keyHash); insert.int(row.pairHash)
@@ -374,7 +379,7 @@ public final class Memory: Sendable {
                     bind(row.properties, or: nil); bind(row.notes, or: nil); insert.int(row.length)
                     try insert.run()
                     if insert.changes == 1 {
-                        let id = insert.lastRowID
+                        let id = firstID + Int64(k)
                         ids[k] = id
                         keys?.add(row.keyHash, row.pairHash, id: id)
                         tokenRow.int(id); tokenRow.int(row.length)

@@ -219,6 +219,10 @@ struct BatchPostings: Sendable {
     /// and the writer copies them instead of coding each id.
     private(set) var deltaStart: [Int32] = []
     private(set) var deltas: [UInt8] = []
+    /// Unit k's terms are `unitTerms[unitStart[k]..<unitStart[k + 1]]` (the terms whose lists a
+    /// duplicate, written nowhere, would have been in).
+    private(set) var unitStart: [Int32] = []
+    private(set) var unitTerms: [Int32] = []
 
     init(_ units: [PreparedUnit]) {
         var table = TermTable(capacity: units.count * 4)
@@ -244,6 +248,11 @@ struct BatchPostings: Sendable {
             }
         }
         self.table = table
+        var unitStart = [Int32](repeating: 0, count: units.count + 1)
+        for o in occurrences { unitStart[Int(o.unit) + 1] += 1 }
+        for k in 0..<units.count { unitStart[k + 1] += unitStart[k] }
+        self.unitStart = unitStart
+        unitTerms = occurrences.map(\.term)
         // Grouped by term with a counting sort; units stay in ascending order within a term.
         var starts = [Int32](repeating: 0, count: table.count + 1)
         for o in occurrences { starts[Int(o.term) + 1] += 1 }
@@ -333,43 +342,42 @@ struct PostingAccumulator {
 
     /// Adds a written batch: `ids[k]` is the id the batch's unit `k` was given, or 0 when it
     /// was a duplicate and not stored.
+    ///
+    /// When unit k got `base + k` (as `Memory.insert` gives them), a term's list from its second
+    /// id on is the deltas coded during preparation, copied; only the terms of duplicates are
+    /// added id by id.
     mutating func add(_ batch: BatchPostings, ids: [Int64]) {
-        if let first = ids.first, first > 0, ids.last! - first == Int64(ids.count - 1), !ids.contains(0) {
-            addConsecutive(batch, firstID: first)
-            return
-        }
-        batch.table.withArena { a in
-          batch.members.withUnsafeBufferPointer { members in
-            ids.withUnsafeBufferPointer { ids in
-                for (t, term) in batch.table.terms.enumerated() {
-                    let e = entry(batch.table.text(t, in: a), side: term.side, hash: term.hash)
-                    for m in Int(batch.memberStart[t])..<Int(batch.memberStart[t + 1]) {
-                        let id = ids[Int(members[m])]
-                        if id > 0 { append(id, to: e) }
-                    }
-                }
+        let base = ids.firstIndex(where: { $0 > 0 }).map { ids[$0] - Int64($0) } ?? 0
+        let byOffset = base > 0 && ids.indices.allSatisfy { ids[$0] == 0 || ids[$0] == base + Int64($0) }
+        var perID = [Bool](repeating: !byOffset, count: batch.table.count)
+        if byOffset {
+            for k in ids.indices where ids[k] == 0 {
+                for u in Int(batch.unitStart[k])..<Int(batch.unitStart[k + 1]) { perID[Int(batch.unitTerms[u])] = true }
             }
-          }
         }
-    }
-
-    /// Adds a batch whose unit `k` got id `firstID + k`: per term, its first id coded and the
-    /// batch's deltas copied.
-    private mutating func addConsecutive(_ batch: BatchPostings, firstID: Int64) {
         batch.table.withArena { a in
           batch.members.withUnsafeBufferPointer { members in
             batch.deltas.withUnsafeBufferPointer { deltas in
+              ids.withUnsafeBufferPointer { ids in
                 for (t, term) in batch.table.terms.enumerated() {
                     let e = entry(batch.table.text(t, in: a), side: term.side, hash: term.hash)
                     let lo = Int(batch.memberStart[t]), hi = Int(batch.memberStart[t + 1])
-                    let first = firstID + Int64(members[lo])
+                    if perID[t] {
+                        for m in lo..<hi {
+                            let id = ids[Int(members[m])]
+                            if id > 0 { append(id, to: e) }
+                        }
+                        continue
+                    }
+                    let first = base + Int64(members[lo])
                     let before = lists[e].capacity
                     PostingList.append(UInt64(first - tails[e].last), to: &lists[e])
                     lists[e].append(contentsOf: UnsafeBufferPointer(rebasing: deltas[Int(batch.deltaStart[t])..<Int(batch.deltaStart[t + 1])]))
                     bytes += lists[e].capacity - before
-                    tails[e].last = firstID + Int64(members[hi - 1])
+                    tails[e].last = base + Int64(members[hi - 1])
                     tails[e].count += Int32(hi - lo)
                 }
+              }
             }
           }
         }

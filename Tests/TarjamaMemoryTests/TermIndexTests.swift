@@ -28,6 +28,32 @@ struct TermIndexTests {
         #expect(groups["زار"] == [0])
     }
 
+    /// A batch with duplicates: unit k gets the next id plus k and a duplicate leaves its id
+    /// unused; every list still names exactly the units holding its term.
+    @Test func listsOfABatchWithDuplicatesNameExactlyTheUnitsHoldingEachTerm() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "خبر سابق عن الاجتماع", target: "An earlier item on the meeting")])
+        // 300 pairs, 280 of them distinct: the repeats are spread over the batch.
+        let drafts = (0..<300).map { k in
+            UnitDraft(source: "قال الوزير \(k % 40) إن الاجتماع \(k % 7) انتهى", target: "The minister said meeting \(k % 7) ended \(k % 40)")
+        }
+        let summary = try t.memory.add(drafts)
+        #expect(summary == AddSummary(added: 280, duplicates: 20))
+        var sources: [String: [Int64]] = [:], targets: [String: [Int64]] = [:]
+        try t.memory.forEachUnit { u in
+            let id = try #require(u.id)
+            for term in Set(MatchTokens.terms(u.source).terms.split(separator: " ").map(String.init)) { sources[term, default: []].append(id) }
+            for word in Set(SearchWords.words(u.target)) { targets[word, default: []].append(id) }
+        }
+        let (storedSources, storedTargets) = try t.memory.pool.read { db in
+            (try sources.keys.map { try TermIndex.postings($0, side: TermIndex.source, in: db) },
+             try targets.keys.map { try TermIndex.postings($0, side: TermIndex.target, in: db) })
+        }
+        #expect(storedSources == Array(sources.values))
+        #expect(storedTargets == Array(targets.values))
+        #expect(try t.memory.termFrequencies(["وزير"]) == ["وزير": 280])
+    }
+
     /// Many small additions (one article's units at a time) keep a common term's blocks few:
     /// the newest are merged once there are more than `compactAfter`.
     @Test func smallAdditionsAreCompactedAndNothingIsLost() throws {
