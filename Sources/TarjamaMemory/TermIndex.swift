@@ -316,13 +316,24 @@ struct PostingAccumulator {
         var last: Int64 = 0
         var count: Int32 = 0
     }
+    /// A term's row in the `term` table once a flush has written it: later flushes of the same
+    /// import update it by id (a failed insert, then an update by text, cost two statements per
+    /// term and flush). `id` 0: not known yet.
+    private struct Row {
+        var id: Int64 = 0
+        var blocks: Int64 = 0
+        var nextBlock: Int64 = 0
+    }
     private var table = TermTable()
     private var tails: [Tail] = []
     private var lists: [[UInt8]] = []
+    private var rows: [Row] = []
+    /// Whether any list holds ids not yet written.
+    private var pending = false
     /// Bytes held, roughly (arena, lists and per-term bookkeeping), for flushing on a budget.
     private(set) var bytes = 0
 
-    var isEmpty: Bool { table.count == 0 }
+    var isEmpty: Bool { !pending }
 
     /// Adds unit `id` to the list of each term in `terms` (space-separated); ids must come in
     /// ascending order.
@@ -376,6 +387,7 @@ struct PostingAccumulator {
                     bytes += lists[e].capacity - before
                     tails[e].last = base + Int64(members[hi - 1])
                     tails[e].count += Int32(hi - lo)
+                    pending = true
                 }
               }
             }
@@ -392,6 +404,7 @@ struct PostingAccumulator {
         bytes += lists[e].capacity - before   // what the list holds, growth included
         tails[e].last = id
         tails[e].count += 1
+        pending = true
     }
 
     /// The entry of a term, made (with an empty list) when it is new.
@@ -403,22 +416,24 @@ struct PostingAccumulator {
             bytes += term.count + list.capacity + 96
             lists.append(list)
             tails.append(Tail())
+            rows.append(Row())
         }
         return e
     }
 
     /// Writes lists once they hold more than `budget` bytes (an import's bound on memory).
     mutating func flush(into db: Database, over budget: Int) throws {
-        if bytes > budget { try flush(into: db) }
+        if bytes > budget { try flush(into: db, keep: budget) }
     }
 
     /// Writes every term's list as a new block (terms by side and in byte order, so a new memory's term
-    /// index grows at its end), merges blocks where a term has too many, and empties itself.
-    mutating func flush(into db: Database) throws {
-        guard !isEmpty else { return }
+    /// index grows at its end), merges blocks where a term has too many, and empties the lists.
+    /// The terms stay filed with their rows, unless they alone fill half of `keep`.
+    mutating func flush(into db: Database, keep: Int = Memory.postingBudget) throws {
+        guard pending else { return }
         let terms = table.terms
         let order = table.withArena { a in
-            (0..<terms.count).sorted {
+            (0..<terms.count).filter { tails[$0].count > 0 }.sorted {
                 terms[$0].side != terms[$1].side ? terms[$0].side < terms[$1].side
                     : table.text($0, in: a).lexicographicallyPrecedes(table.text($1, in: a))
             }
@@ -433,27 +448,57 @@ struct PostingAccumulator {
             UPDATE term SET units = units + ?, blocks = blocks + 1, next_block = next_block + 1
             WHERE side = ? AND text = ? RETURNING id, blocks, next_block - 1
             """), in: db)
+        var updateTermByID = RowWriter(try db.cachedStatement(sql: """
+            UPDATE term SET units = units + ?, blocks = blocks + 1, next_block = next_block + 1 WHERE id = ?
+            """), in: db)
         var insert = RowWriter(try db.cachedStatement(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)"), in: db)
-        var crowded: [Int64] = []
+        var crowded: [Int] = []
         try table.withArena { a in
             for e in order {
                 let text = table.text(e, in: a)
-                insertTerm.int(Int64(terms[e].side)); insertTerm.text(bytes: text); insertTerm.int(Int64(tails[e].count))
-                try insertTerm.run()
-                // A new term's first block is 0; `next_block` is the number the next one takes.
-                var term = insertTerm.lastRowID, blocks: Int64 = 1, block: Int64 = 0
-                if insertTerm.changes == 0 {
-                    updateTerm.int(Int64(tails[e].count)); updateTerm.int(Int64(terms[e].side)); updateTerm.text(bytes: text)
-                    let row = try updateTerm.runReturning(columns: 3)
-                    (term, blocks, block) = (row[0], row[1], row[2])
+                var row = rows[e]
+                let block: Int64
+                if row.id > 0 {
+                    updateTermByID.int(Int64(tails[e].count)); updateTermByID.int(row.id)
+                    try updateTermByID.run()
+                    block = row.nextBlock
+                    row.blocks += 1
+                    row.nextBlock += 1
+                } else {
+                    insertTerm.int(Int64(terms[e].side)); insertTerm.text(bytes: text); insertTerm.int(Int64(tails[e].count))
+                    try insertTerm.run()
+                    if insertTerm.changes == 1 {
+                        // A new term's first block is 0; `next_block` is the number the next one takes.
+                        row = Row(id: insertTerm.lastRowID, blocks: 1, nextBlock: 1)
+                        block = 0
+                    } else {
+                        updateTerm.int(Int64(tails[e].count)); updateTerm.int(Int64(terms[e].side)); updateTerm.text(bytes: text)
+                        let r = try updateTerm.runReturning(columns: 3)
+                        row = Row(id: r[0], blocks: r[1], nextBlock: r[2] + 1)
+                        block = r[2]
+                    }
                 }
-                insert.int(term); insert.int(block)
+                insert.int(row.id); insert.int(block)
                 try lists[e].withUnsafeBufferPointer { insert.blob(bytes: $0); try insert.run() }
-                if blocks > Int64(TermIndex.compactAfter) { crowded.append(term) }
+                if row.blocks > Int64(TermIndex.compactAfter) { crowded.append(e) }
+                rows[e] = row
             }
         }
-        for term in crowded { try TermIndex.compact(term: term, in: db) }
-        self = PostingAccumulator()
+        for e in crowded {
+            try TermIndex.compact(term: rows[e].id, in: db)
+            rows[e] = Row()   // its block count changed: read again when next written
+        }
+        let kept = table.withArena { $0.count } + table.count * 64
+        if kept * 2 > keep {
+            self = PostingAccumulator()
+            return
+        }
+        for e in order {
+            lists[e] = []
+            tails[e] = Tail()
+        }
+        pending = false
+        bytes = kept
     }
 }
 

@@ -127,8 +127,6 @@ public struct Normalizer: Sendable {
     public func key(utf8 input: [UInt8], offsets: inout [Int32]) -> [UInt8] {
         precondition(!has(.nfkc), "offsets are for text already in NFKC")
         var changedBits: UInt16 = 0
-        offsets.removeAll(keepingCapacity: true)
-        offsets.reserveCapacity(input.count + 1)
         return normalize(utf8: input, changed: &changedBits, offsets: &offsets, record: true)
     }
 
@@ -151,7 +149,8 @@ public struct Normalizer: Sendable {
         let collapse = has(.collapseWhitespace)
         let mask = self.mask
         var bits = changed
-        if record { offsets = [Int32](repeating: 0, count: source.count + 1) }
+        // Every entry is written below (each input byte, then the end): no zeroing first.
+        if record { offsets = [Int32](unsafeUninitializedCapacity: source.count + 1) { _, n in n = source.count + 1 } }
         // Written through raw buffers: appending byte by byte checked the array's uniqueness and
         // capacity for every byte. No scalar's mapping is more than three times its length.
         let out = [UInt8](unsafeUninitializedCapacity: source.count * 3 + 4) { o, written in

@@ -80,6 +80,27 @@ struct TermIndexTests {
         #expect(try t.memory.integrityCheck() == "ok")
     }
 
+    /// One import flushing many times: its terms' rows are updated by id, and a term compacted
+    /// part-way is read again before its next block.
+    @Test func manyFlushesOfOneImportCompactAndKeepEveryID() throws {
+        let t = try TemporaryMemory()
+        var postings = PostingAccumulator()
+        try t.memory.pool.write { db in
+            for id in 1...60 {
+                postings.add(Int64(id), terms: "عدد", side: TermIndex.source)
+                try postings.flush(into: db)
+            }
+        }
+        #expect(try t.memory.postings("عدد") == Array(1...60).map(Int64.init))
+        #expect(try t.memory.termFrequencies(["عدد"]) == ["عدد": 60])
+        let (blocks, rows) = try t.memory.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT blocks FROM term WHERE text = 'عدد'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0)
+        }
+        #expect(blocks == rows)
+        #expect(blocks <= TermIndex.compactAfter)
+    }
+
     /// An import larger than the in-memory budget writes several blocks per term; reading them
     /// gives one ascending list.
     @Test func flushesOnABudgetKeepListsWhole() throws {
