@@ -351,15 +351,6 @@ public final class Memory: Sendable {
           try batch.tokens.withUnsafeBufferPointer { blobs in
             try now.withUnsafeMutableBufferPointer { now in
               try withOptionalBuffer(&author) { author in
-                func bind(_ r: Range<Int32>?, or fallback: UnsafeMutableBufferPointer<UInt8>?) {
-                    if let r {
-                        insert.text(static: UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)]))
-                    } else if let fallback {
-                        insert.text(static: UnsafeBufferPointer(fallback))
-                    } else {
-                        insert.null()
-                    }
-                }
                 for (k, row) in batch.rows.enumerated() {
                     if keys != nil, let id = try keys!.find(row.keyHash, row.pairHash, in: db) {
                         repeatedID.int(id)
@@ -368,15 +359,15 @@ public final class Memory: Sendable {
                         continue
                     }
                     insert.int(firstID + Int64(k))
-                    bind(row.sourceLanguage, or: nil); bind(row.targetLanguage, or: nil)
-                    bind(row.source, or: nil); bind(row.target, or: nil)
+                    insert.text(row.sourceLanguage, in: text, or: nil); insert.text(row.targetLanguage, in: text, or: nil)
+                    insert.text(row.source, in: text, or: nil); insert.text(row.target, in: text, or: nil)
                     insert.int(row.keyHash); insert.int(row.pairHash)
-                    bind(row.origin, or: nil); insert.int(row.position)
+                    insert.text(row.origin, in: text, or: nil); insert.int(row.position)
                     insert.int(row.previousHash); insert.int(row.nextHash); insert.double(row.confidence)
-                    bind(row.createdAt, or: now); bind(row.changedAt, or: now)
-                    bind(row.createdBy, or: author); bind(row.changedBy, or: author)
+                    insert.text(row.createdAt, in: text, or: now); insert.text(row.changedAt, in: text, or: now)
+                    insert.text(row.createdBy, in: text, or: author); insert.text(row.changedBy, in: text, or: author)
                     insert.int(row.usageCount)
-                    bind(row.properties, or: nil); bind(row.notes, or: nil); insert.int(row.length)
+                    insert.text(row.properties, in: text, or: nil); insert.text(row.notes, in: text, or: nil); insert.int(row.length)
                     try insert.run()
                     if insert.changes == 1 {
                         let id = firstID + Int64(k)

@@ -84,23 +84,32 @@ struct PreparedBatch: Sendable {
         String(decoding: text[Int(r.lowerBound)..<Int(r.upperBound)], as: UTF8.self)
     }
 
-    init(_ drafts: [UnitDraft], _ units: [PreparedUnit]) {
-        var text: [UInt8] = [], tokens: [UInt8] = []
-        text.reserveCapacity(units.count * 320)
-        tokens.reserveCapacity(units.count * 240)
-        func put(_ s: borrowing String) -> Range<Int32> {
-            let start = Int32(text.count)
-            if s.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) == nil {
-                text.append(contentsOf: Array((copy s).utf8))
-            }
-            return start..<Int32(text.count)
+    /// Text appended to one byte array, each piece given back as its range.
+    private struct Arena {
+        var bytes: [UInt8] = []
+
+        mutating func put(_ s: String) -> Range<Int32> {
+            let start = Int32(bytes.count)
+            var s = s
+            // `withUTF8` also reads small strings ("ar", "en"), which have no contiguous UTF-8
+            // view to borrow and had been copied through a new array each.
+            s.withUTF8 { bytes.append(contentsOf: $0) }
+            return start..<Int32(bytes.count)
         }
-        func put(optional s: borrowing String?) -> Range<Int32>? {
-            switch s { case .some(let s): return put(s); case .none: return nil }
+
+        mutating func put(optional s: String?) -> Range<Int32>? {
+            s.map { put($0) }
         }
-        func stamp(_ d: Date?) -> Range<Int32>? {
+
+        mutating func stamp(_ d: Date?) -> Range<Int32>? {
             put(optional: d.flatMap { $0.databaseValue.storage.value as? String })
         }
+    }
+
+    init(_ drafts: [UnitDraft], _ units: [PreparedUnit]) {
+        var arena = Arena(), tokens: [UInt8] = []
+        arena.bytes.reserveCapacity(units.count * 320)
+        tokens.reserveCapacity(units.count * 240)
         var rows: [Row] = []
         rows.reserveCapacity(units.count)
         // Drafts and units are read in place (a copy of each retains a dozen strings).
@@ -109,11 +118,13 @@ struct PreparedBatch: Sendable {
                 for k in units.indices {
                     let start = Int32(tokens.count)
                     units[k].tokens.withUnsafeBufferPointer { tokens.append(contentsOf: $0) }
-                    rows.append(Row(sourceLanguage: put(drafts[k].sourceLanguage), targetLanguage: put(drafts[k].targetLanguage),
-                                    source: put(drafts[k].source), target: put(drafts[k].target), origin: put(optional: drafts[k].origin),
-                                    createdAt: stamp(drafts[k].createdAt), changedAt: stamp(drafts[k].changedAt ?? drafts[k].createdAt),
-                                    createdBy: put(optional: drafts[k].createdBy), changedBy: put(optional: drafts[k].changedBy ?? drafts[k].createdBy),
-                                    properties: put(units[k].properties), notes: put(units[k].notes),
+                    rows.append(Row(sourceLanguage: arena.put(drafts[k].sourceLanguage), targetLanguage: arena.put(drafts[k].targetLanguage),
+                                    source: arena.put(drafts[k].source), target: arena.put(drafts[k].target),
+                                    origin: arena.put(optional: drafts[k].origin),
+                                    createdAt: arena.stamp(drafts[k].createdAt), changedAt: arena.stamp(drafts[k].changedAt ?? drafts[k].createdAt),
+                                    createdBy: arena.put(optional: drafts[k].createdBy),
+                                    changedBy: arena.put(optional: drafts[k].changedBy ?? drafts[k].createdBy),
+                                    properties: arena.put(units[k].properties), notes: arena.put(units[k].notes),
                                     tokens: start..<Int32(tokens.count),
                                     keyHash: units[k].keyHash, pairHash: units[k].pairHash,
                                     previousHash: units[k].previousHash, nextHash: units[k].nextHash,
@@ -123,7 +134,7 @@ struct PreparedBatch: Sendable {
             }
         }
         self.rows = rows
-        self.text = text
+        self.text = arena.bytes
         self.tokens = tokens
         postings = BatchPostings(units)
     }

@@ -55,6 +55,20 @@ struct RowWriter {
         _ = sqlite3_bind_text(statement, index, bytes.assumingMemoryBound(to: CChar.self), Int32(b.count), nil)
     }
 
+    /// Binds `text[range]` in place (`SQLITE_STATIC`), or `fallback` when there is no range,
+    /// or NULL when there is neither. A method, not a closure over the writer: a nested
+    /// function capturing it paid for an exclusivity check on every call.
+    @inline(__always)
+    mutating func text(_ range: Range<Int32>?, in text: UnsafeBufferPointer<UInt8>, or fallback: UnsafeMutableBufferPointer<UInt8>?) {
+        if let range {
+            self.text(static: UnsafeBufferPointer(rebasing: text[Int(range.lowerBound)..<Int(range.upperBound)]))
+        } else if let fallback {
+            self.text(static: UnsafeBufferPointer(fallback))
+        } else {
+            null()
+        }
+    }
+
     mutating func blob(static b: UnsafeBufferPointer<UInt8>) {
         index += 1
         _ = sqlite3_bind_blob(statement, index, UnsafeRawPointer(b.baseAddress) ?? Self.empty, Int32(b.count), nil)

@@ -226,56 +226,93 @@ struct BatchPostings: Sendable {
 
     init(_ units: [PreparedUnit]) {
         var table = TermTable(capacity: units.count * 4)
-        var lastUnit: [Int32] = []
-        var occurrences: [(term: Int32, unit: Int32)] = []
-        occurrences.reserveCapacity(units.count * 24)
-        // In place: iterating the units copied each (a dozen retains).
-        units.withUnsafeBufferPointer { units in
-            for k in units.indices {
-                for side in TermIndex.source...TermIndex.target {
-                    (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer { b in
-                        TermHash.forEachTerm(b) { term in
-                            let (t, isNew) = table.index(of: term, side: Int32(side), hash: TermHash.of(term, side: side))
-                            if isNew { lastUnit.append(-1) }
-                            // A term twice in one unit is one posting.
-                            if lastUnit[t] != Int32(k) {
-                                lastUnit[t] = Int32(k)
-                                occurrences.append((Int32(t), Int32(k)))
+        // At most one occurrence per term of a list: its spaces plus one. Buffers of that size
+        // are written in place (appending checked each array's uniqueness and capacity for
+        // every term, and this loop runs for every term of every unit).
+        var bound = 0
+        for u in units { bound += (u.terms.count + u.targetWords.count) / 2 + 2 }
+        // Entries are written before they are read: a term's when it is filed, the others in order.
+        var lastUnit = [Int32](unsafeUninitializedCapacity: bound) { _, c in c = bound }
+        var occurrenceTerm = [Int32](unsafeUninitializedCapacity: bound) { _, c in c = bound }
+        var unitStart = [Int32](repeating: 0, count: units.count + 1)
+        var n = 0
+        lastUnit.withUnsafeMutableBufferPointer { lastUnit in
+          occurrenceTerm.withUnsafeMutableBufferPointer { occurrence in
+            // In place: iterating the units copied each (a dozen retains).
+            units.withUnsafeBufferPointer { units in
+                for k in units.indices {
+                    for side in TermIndex.source...TermIndex.target {
+                        (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer { b in
+                            // Terms split at spaces and hashed in the same pass (`TermHash.of`).
+                            let basis = TermHash.basis ^ UInt64(side)
+                            var start = 0, h = basis
+                            for i in 0...b.count {
+                                if i < b.count && b[i] != 0x20 {
+                                    h = (h ^ UInt64(b[i])) &* TermHash.prime
+                                    continue
+                                }
+                                if i > start {
+                                    let (t, isNew) = table.index(of: UnsafeBufferPointer(rebasing: b[start..<i]), side: Int32(side), hash: h)
+                                    if isNew { lastUnit[t] = -1 }
+                                    // A term twice in one unit is one posting.
+                                    if lastUnit[t] != Int32(k) {
+                                        lastUnit[t] = Int32(k)
+                                        occurrence[n] = Int32(t)
+                                        n += 1
+                                    }
+                                }
+                                start = i + 1
+                                h = basis
                             }
                         }
                     }
+                    unitStart[k + 1] = Int32(n)
                 }
             }
+          }
         }
         self.table = table
-        var unitStart = [Int32](repeating: 0, count: units.count + 1)
-        for o in occurrences { unitStart[Int(o.unit) + 1] += 1 }
-        for k in 0..<units.count { unitStart[k + 1] += unitStart[k] }
         self.unitStart = unitStart
-        unitTerms = occurrences.map(\.term)
+        occurrenceTerm.removeLast(bound - n)
+        unitTerms = occurrenceTerm
         // Grouped by term with a counting sort; units stay in ascending order within a term.
         var starts = [Int32](repeating: 0, count: table.count + 1)
-        for o in occurrences { starts[Int(o.term) + 1] += 1 }
-        for t in 0..<table.count { starts[t + 1] += starts[t] }
-        var fill = starts
-        var members = [Int32](repeating: 0, count: occurrences.count)
-        for o in occurrences {
-            members[Int(fill[Int(o.term)])] = o.unit
-            fill[Int(o.term)] += 1
+        var members = [Int32](unsafeUninitializedCapacity: n) { _, c in c = n }
+        var deltaStart = [Int32](repeating: 0, count: table.count + 1)
+        var deltas = [UInt8](unsafeUninitializedCapacity: n * 5) { _, c in c = n * 5 }
+        var written = 0
+        starts.withUnsafeMutableBufferPointer { starts in
+          members.withUnsafeMutableBufferPointer { members in
+            occurrenceTerm.withUnsafeBufferPointer { occurrence in
+                for o in occurrence { starts[Int(o) + 1] += 1 }
+                for t in 0..<table.count { starts[t + 1] += starts[t] }
+                var fill = Array(starts)
+                for k in 0..<units.count {
+                    for u in Int(unitStart[k])..<Int(unitStart[k + 1]) {
+                        let t = Int(occurrence[u])
+                        members[Int(fill[t])] = Int32(k)
+                        fill[t] += 1
+                    }
+                }
+            }
+            // Each term's units after its first, as posting-list deltas (7 bits a byte).
+            deltas.withUnsafeMutableBufferPointer { out in
+                for t in 0..<table.count {
+                    var previous = members[Int(starts[t])]
+                    for m in Int(starts[t]) + 1..<Int(starts[t + 1]) {
+                        var v = UInt32(members[m] - previous)
+                        while v >= 0x80 { out[written] = UInt8(v & 0x7F) | 0x80; written += 1; v >>= 7 }
+                        out[written] = UInt8(v); written += 1
+                        previous = members[m]
+                    }
+                    deltaStart[t + 1] = Int32(written)
+                }
+            }
+          }
         }
+        deltas.removeLast(deltas.count - written)
         memberStart = starts
         self.members = members
-        var deltaStart = [Int32](repeating: 0, count: table.count + 1)
-        var deltas: [UInt8] = []
-        deltas.reserveCapacity(members.count + members.count / 4)
-        for t in 0..<table.count {
-            var previous = members[Int(starts[t])]
-            for m in Int(starts[t]) + 1..<Int(starts[t + 1]) {
-                PostingList.append(UInt64(members[m] - previous), to: &deltas)
-                previous = members[m]
-            }
-            deltaStart[t + 1] = Int32(deltas.count)
-        }
         self.deltaStart = deltaStart
         self.deltas = deltas
     }
@@ -283,10 +320,13 @@ struct BatchPostings: Sendable {
 
 /// The hash a term is filed under (FNV-1a over its bytes) and its first slot in a table.
 enum TermHash {
+    static let basis: UInt64 = 0xcbf29ce484222325
+    static let prime: UInt64 = 0x100000001b3
+
     @inline(__always)
     static func of(_ term: UnsafeBufferPointer<UInt8>, side: Int) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325 ^ UInt64(side)
-        for x in term { h = (h ^ UInt64(x)) &* 0x100000001b3 }
+        var h: UInt64 = basis ^ UInt64(side)
+        for x in term { h = (h ^ UInt64(x)) &* prime }
         return h
     }
 

@@ -155,19 +155,6 @@ public struct Normalizer: Sendable {
         // capacity for every byte. No scalar's mapping is more than three times its length.
         let out = [UInt8](unsafeUninitializedCapacity: source.count * 3 + 4) { o, written in
             var w = 0
-            @inline(__always) func put(_ v: UInt32) {
-                switch v {
-                case 0..<0x80: o[w] = UInt8(v); w += 1
-                case 0x80..<0x800:
-                    o[w] = UInt8(0xC0 | (v >> 6)); o[w + 1] = UInt8(0x80 | (v & 0x3F)); w += 2
-                case 0x800..<0x10000:
-                    o[w] = UInt8(0xE0 | (v >> 12)); o[w + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
-                    o[w + 2] = UInt8(0x80 | (v & 0x3F)); w += 3
-                default:
-                    o[w] = UInt8(0xF0 | (v >> 18)); o[w + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
-                    o[w + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); o[w + 3] = UInt8(0x80 | (v & 0x3F)); w += 4
-                }
-            }
             table.withUnsafeBufferPointer { t in
                 source.withUnsafeBufferPointer { b in
                     offsets.withUnsafeMutableBufferPointer { off in
@@ -203,7 +190,7 @@ public struct Normalizer: Sendable {
                             }
                             if pendingSpace { o[w] = 0x20; w += 1; pendingSpace = false }
                             if record { for j in at..<i { off[j] = Int32(w) } }
-                            if let many { for x in many.utf8 { o[w] = x; w += 1 } } else { put(value) }
+                            if let many { for x in many.utf8 { o[w] = x; w += 1 } } else { Self.put(value, o, &w) }
                         }
                         if record { off[b.count] = Int32(w) }
                     }
@@ -216,6 +203,23 @@ public struct Normalizer: Sendable {
         }
         changed = bits
         return out
+    }
+
+    /// Writes a scalar's UTF-8 at `o[w...]` (a static function: a nested one capturing `w` paid
+    /// for an exclusivity check on every character).
+    @inline(__always)
+    private static func put(_ v: UInt32, _ o: UnsafeMutableBufferPointer<UInt8>, _ w: inout Int) {
+        switch v {
+        case 0..<0x80: o[w] = UInt8(v); w += 1
+        case 0x80..<0x800:
+            o[w] = UInt8(0xC0 | (v >> 6)); o[w + 1] = UInt8(0x80 | (v & 0x3F)); w += 2
+        case 0x800..<0x10000:
+            o[w] = UInt8(0xE0 | (v >> 12)); o[w + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+            o[w + 2] = UInt8(0x80 | (v & 0x3F)); w += 3
+        default:
+            o[w] = UInt8(0xF0 | (v >> 18)); o[w + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+            o[w + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); o[w + 3] = UInt8(0x80 | (v & 0x3F)); w += 4
+        }
     }
 
     @inline(__always)
