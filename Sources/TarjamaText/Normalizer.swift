@@ -161,6 +161,28 @@ public struct Normalizer: Sendable {
                         var pendingSpace = false
                         var i = 0
                         while i < b.count {
+                            // Fast path for the characters of nearly every sentence: an ASCII or
+                            // two-byte scalar that is not whitespace and that the table maps to
+                            // one scalar or drops. Decoded as `UTF8Scan.scalar` decodes it; the
+                            // general path below gives the same result for it, only slower.
+                            let b0 = b[i]
+                            if b0 < 0xE0 && (b0 < 0x80 || i + 1 < b.count) {
+                                let two = b0 >= 0x80
+                                let v = two ? (UInt32(b0 & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F) : UInt32(b0)
+                                let space = v == 0x20 || (v >= 0x09 && v <= 0x0D) || v == 0xA0
+                                if v < Self.tableEnd && !(collapse && space) {
+                                    let e = t[Int(v)]
+                                    let mapped = UInt32(truncatingIfNeeded: e)
+                                    if mapped != Self.several {
+                                        bits |= UInt16(truncatingIfNeeded: e >> 32)
+                                        if mapped != Self.dropped && pendingSpace { o[w] = 0x20; w += 1; pendingSpace = false }
+                                        if record { off[i] = Int32(w); if two { off[i + 1] = Int32(w) } }
+                                        if mapped != Self.dropped { Self.put(mapped, o, &w) }
+                                        i += two ? 2 : 1
+                                        continue
+                                    }
+                                }
+                            }
                             let (s, n) = UTF8Scan.scalar(at: i, in: b)
                             let at = i
                             i += n
