@@ -117,11 +117,14 @@ extension Memory {
                     try postings.flush(into: db, over: Memory.postingBudget)
                     progress?(added + duplicates)
                 }
+                // The last lists written and the keys (24 bytes a unit) freed before SQLite
+                // sorts the keys for the index: the three had made the import's peak memory.
+                try postings.flush(into: db)
+                postings = PostingAccumulator()
                 if keys != nil {
-                    keys = nil   // 24 bytes a unit, freed before SQLite sorts the keys
+                    keys = nil
                     try Memory.createPairIndex(db)
                 }
-                try postings.flush(into: db)
                 return .commit
             }
         }
