@@ -293,8 +293,8 @@ public final class Memory: Sendable {
 
     /// Bytes of posting lists an import gathers in memory before writing them, counted by the
     /// lists' capacity: a million-unit import of news sentences writes each term's list in
-    /// three blocks and stays under 200 MB.
-    static let postingBudget = 32 << 20
+    /// three or four blocks and stays under 200 MB.
+    static let postingBudget = 24 << 20
 
     // MARK: Writing
 

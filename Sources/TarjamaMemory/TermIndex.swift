@@ -182,7 +182,7 @@ struct TermTable: Sendable {
     @inline(__always)
     private static func words(_ term: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
         var w: (UInt64, UInt64) = (0, 0)
-        withUnsafeMutableBytes(of: &w) { memcpy($0.baseAddress!, term.baseAddress!, min(16, term.count)) }
+        _ = withUnsafeMutableBytes(of: &w) { memcpy($0.baseAddress!, term.baseAddress!, min(16, term.count)) }
         return w
     }
 
