@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import TarjamaAlign
 import TarjamaText
 
@@ -146,16 +143,6 @@ struct AlignBench: ParsableCommand {
 }
 
 /// Peak resident set size of this process, from /proc (Linux).
-/// glibc's `malloc_trim` (in malloc.h, which the Glibc module does not import).
-@_silgen_name("malloc_trim") private func trimMalloc(_ pad: Int) -> Int32
-
-/// Returns freed memory to the system and restarts the peak resident size (VmHWM), so the next
-/// measurement is of what follows alone.
-func resetResidentPeak() {
-    _ = trimMalloc(0)
-    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-}
-
 func residentMegabytes() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
