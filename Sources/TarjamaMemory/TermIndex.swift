@@ -119,6 +119,15 @@ enum PostingList {
         zip(ids, ids.dropFirst()).contains(where: { $0 >= $1 }) ? Array(Set(ids)).sorted() : ids
     }
 
+    /// Writes one value at `out[w...]` (room for ten bytes), for coding into a buffer.
+    @inline(__always)
+    static func write(_ value: UInt64, to out: UnsafeMutableBufferPointer<UInt8>, at w: inout Int) {
+        var v = value
+        while v >= 0x80 { out[w] = UInt8(v & 0x7F) | 0x80; w += 1; v >>= 7 }
+        out[w] = UInt8(v)
+        w += 1
+    }
+
     @inline(__always)
     static func append(_ value: UInt64, to out: inout [UInt8]) {
         var v = value
@@ -329,9 +338,7 @@ struct BatchPostings: Sendable {
                 for t in 0..<table.count {
                     var previous = members[Int(starts[t])]
                     for m in Int(starts[t]) + 1..<Int(starts[t + 1]) {
-                        var v = UInt32(members[m] - previous)
-                        while v >= 0x80 { out[written] = UInt8(v & 0x7F) | 0x80; written += 1; v >>= 7 }
-                        out[written] = UInt8(v); written += 1
+                        PostingList.write(UInt64(members[m] - previous), to: out, at: &written)
                         previous = members[m]
                     }
                     deltaStart[t + 1] = Int32(written)

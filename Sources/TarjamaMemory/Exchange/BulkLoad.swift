@@ -1,0 +1,44 @@
+import Foundation
+import GRDB
+
+extension Memory {
+    /// Builds the unique index on unit keys (dropped while a large import ran), from sorted keys.
+    static func createPairIndex(_ db: Database) throws {
+        try db.execute(sql: "CREATE UNIQUE INDEX unit_pair ON unit(source_hash, pair_hash)")
+    }
+}
+
+/// A large import into an empty memory that no other connection has open, written through a
+/// rollback journal instead of WAL.
+///
+/// In WAL every page is written twice, to the log and then into the file, and the log grows to
+/// the size of the whole import (a million units: 570 MB twice, and as much disk space again);
+/// with a rollback journal the new pages go straight into the file and the journal holds only
+/// the few pages the empty memory had. The transaction stays atomic: a killed import leaves a hot
+/// journal that the next opening rolls back. The price is exclusivity: until the import ends,
+/// other processes wait to open the memory, which for an empty memory costs nobody a lookup.
+struct BulkLoad {
+    /// Imports expected to be smaller run as usual.
+    static let minimumUnits = 50_000
+
+    /// Leaves WAL if no other connection has the memory open (nil otherwise: the import then
+    /// runs in WAL as usual).
+    static func begin(_ db: Database) -> BulkLoad? {
+        // No waiting: a connection elsewhere means the memory is in use, and stays in WAL.
+        try? db.execute(sql: "PRAGMA busy_timeout = 0")
+        defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Memory.busyTimeoutMilliseconds)") }
+        guard let mode = try? String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE"), mode == "delete" else { return nil }
+        return BulkLoad()
+    }
+
+    /// Whether a process is bulk-loading the memory at `path`: its rollback journal exists
+    /// (in WAL, a memory has none).
+    static func isRunning(on path: String) -> Bool {
+        FileManager.default.fileExists(atPath: path + "-journal")
+    }
+
+    /// Back to WAL (if that fails, the memory's next opening sets it).
+    func end(_ db: Database) {
+        _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+    }
+}
