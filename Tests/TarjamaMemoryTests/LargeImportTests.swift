@@ -87,6 +87,22 @@ struct LargeImportTests {
     }
 }
 
+extension LargeImportTests {
+    @Test func failedBulkLoadLeavesAnEmptyMemoryInWAL() throws {
+        let t = try TemporaryMemory()
+        let bad = try t.file("bad.tmx", """
+            <?xml version="1.0"?><tmx version="1.4"><header srclang="ar"/><body>
+            <tu><tuv xml:lang="ar"><seg>وحدة جديدة.</seg></tuv><tuv xml:lang="en"><seg>A new unit.</seg></tuv></tu>
+            <tu><tuv xml:lang="ar"><seg>وحدة
+            """)
+        #expect(throws: MemoryError.self) { try t.memory.importTMX(path: bad, largeFrom: 1) }
+        #expect(try t.memory.unitCount() == 0)
+        #expect(try t.memory.integrityCheck() == "ok")
+        #expect(try t.memory.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(!BulkLoad.isRunning(on: t.path))
+    }
+}
+
 @Suite("Unit keys")
 struct UnitKeysTests {
     @Test func findsOnlyKeysItHoldsAcrossGrowth() throws {
