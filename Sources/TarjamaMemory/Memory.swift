@@ -96,8 +96,16 @@ public final class Memory: Sendable {
             do {
                 return try DatabasePool(path: path, configuration: configuration)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && (Date() < deadline || BulkLoad.isRunning(on: path)) {
-                // A bulk load holds a new memory until it ends, however long that takes.
-                usleep(20_000)
+                // A bulk load holds a new memory until it ends, however long that takes. While
+                // its journal is there, wait on the file (a stat every 0.1 s) and try again once a
+                // second: each attempt opens connections, and retrying every 20 ms had kept a
+                // core busy, slowing the import it waited for. (A journal left by a killed
+                // import is rolled back by the next attempt that gets the lock.)
+                if BulkLoad.isRunning(on: path) {
+                    for _ in 0..<10 where BulkLoad.isRunning(on: path) { usleep(100_000) }
+                } else {
+                    usleep(20_000)
+                }
             } catch {
                 throw MemoryError.cannotOpen(path, "\(error)")
             }

@@ -12,6 +12,9 @@ struct MemoryOptions: ParsableArguments {
     }
 
     func open(readOnly: Bool = false, create: Bool = true) throws -> Memory {
+        if Memory.isBeingBulkLoaded(path) {
+            warn("\(path) is being filled by an import into a new memory; waiting until it ends…")
+        }
         if !readOnly, let version = Memory.schemaVersion(ofFileAt: path), version < Memory.schemaVersion {
             warn("upgrading \(path) from schema v\(version) to v\(Memory.schemaVersion) (once; indexes and stored tokens are rebuilt: about half a minute a million units)…")
         }

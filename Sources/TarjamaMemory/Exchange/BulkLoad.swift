@@ -2,6 +2,10 @@ import Foundation
 import GRDB
 
 extension Memory {
+    /// Whether another process is bulk-loading the memory at `path` (opening it waits until
+    /// that ends), so a command can say why it waits.
+    public static func isBeingBulkLoaded(_ path: String) -> Bool { BulkLoad.isRunning(on: path) }
+
     /// Builds the unique index on unit keys (dropped while a large import ran), from sorted keys.
     static func createPairIndex(_ db: Database) throws {
         try db.execute(sql: "CREATE UNIQUE INDEX unit_pair ON unit(source_hash, pair_hash)")
