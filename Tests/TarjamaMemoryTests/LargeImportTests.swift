@@ -70,14 +70,19 @@ struct LargeImportTests {
         #expect(try other.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") } == report.added)
     }
 
-    @Test func failedLargeImportLeavesTheMemoryAndItsIndexAsTheyWere() throws {
-        let t = try TemporaryMemory()
-        try t.memory.add([UnitDraft(source: "وحدة قديمة.", target: "An old unit.")])
-        let bad = try t.file("bad.tmx", """
+    /// A TMX file that ends inside its second unit.
+    func truncatedTMX(in t: TemporaryMemory) throws -> String {
+        try t.file("bad.tmx", """
             <?xml version="1.0"?><tmx version="1.4"><header srclang="ar"/><body>
             <tu><tuv xml:lang="ar"><seg>وحدة جديدة.</seg></tuv><tuv xml:lang="en"><seg>A new unit.</seg></tuv></tu>
             <tu><tuv xml:lang="ar"><seg>وحدة
             """)
+    }
+
+    @Test func failedLargeImportLeavesTheMemoryAndItsIndexAsTheyWere() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "وحدة قديمة.", target: "An old unit.")])
+        let bad = try truncatedTMX(in: t)
         #expect(throws: MemoryError.self) { try t.memory.importTMX(path: bad, largeFrom: 1) }
         #expect(try t.memory.unitCount() == 1)
         #expect(try t.memory.exact("وحدة قديمة.").count == 1)
@@ -85,16 +90,10 @@ struct LargeImportTests {
         let indexes = try t.memory.pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'unit'") }
         #expect(indexes == ["unit_pair"])
     }
-}
 
-extension LargeImportTests {
     @Test func failedBulkLoadLeavesAnEmptyMemoryInWAL() throws {
         let t = try TemporaryMemory()
-        let bad = try t.file("bad.tmx", """
-            <?xml version="1.0"?><tmx version="1.4"><header srclang="ar"/><body>
-            <tu><tuv xml:lang="ar"><seg>وحدة جديدة.</seg></tuv><tuv xml:lang="en"><seg>A new unit.</seg></tuv></tu>
-            <tu><tuv xml:lang="ar"><seg>وحدة
-            """)
+        let bad = try truncatedTMX(in: t)
         #expect(throws: MemoryError.self) { try t.memory.importTMX(path: bad, largeFrom: 1) }
         #expect(try t.memory.unitCount() == 0)
         #expect(try t.memory.integrityCheck() == "ok")
