@@ -281,26 +281,15 @@ struct BatchPostings: Sendable {
                 for k in units.indices {
                     for side in TermIndex.source...TermIndex.target {
                         (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer { b in
-                            // Terms split at spaces and hashed in the same pass (`TermHash.of`).
-                            let basis = TermHash.basis ^ UInt64(side)
-                            var start = 0, h = basis
-                            for i in 0...b.count {
-                                if i < b.count && b[i] != 0x20 {
-                                    h = (h ^ UInt64(b[i])) &* TermHash.prime
-                                    continue
+                            TermHash.forEachTerm(b, side: side) { term, hash in
+                                let (t, isNew) = table.index(of: term, side: Int32(side), hash: hash)
+                                if isNew { lastUnit[t] = -1 }
+                                // A term twice in one unit is one posting.
+                                if lastUnit[t] != Int32(k) {
+                                    lastUnit[t] = Int32(k)
+                                    occurrence[n] = Int32(t)
+                                    n += 1
                                 }
-                                if i > start {
-                                    let (t, isNew) = table.index(of: UnsafeBufferPointer(rebasing: b[start..<i]), side: Int32(side), hash: h)
-                                    if isNew { lastUnit[t] = -1 }
-                                    // A term twice in one unit is one posting.
-                                    if lastUnit[t] != Int32(k) {
-                                        lastUnit[t] = Int32(k)
-                                        occurrence[n] = Int32(t)
-                                        n += 1
-                                    }
-                                }
-                                start = i + 1
-                                h = basis
                             }
                         }
                     }
@@ -360,22 +349,22 @@ enum TermHash {
     static let prime: UInt64 = 0x100000001b3
 
     @inline(__always)
-    static func of(_ term: UnsafeBufferPointer<UInt8>, side: Int) -> UInt64 {
-        var h: UInt64 = basis ^ UInt64(side)
-        for x in term { h = (h ^ UInt64(x)) &* prime }
-        return h
-    }
-
-    @inline(__always)
     static func slot(_ h: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & mask }
 
-    /// Each term of a space-separated list.
+    /// Each term of a space-separated list, with its hash (FNV-1a over its bytes from a basis
+    /// that includes the side) made in the same pass.
     @inline(__always)
-    static func forEachTerm(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var start = 0
-        for i in 0...b.count where i == b.count || b[i] == 0x20 {
-            if i > start { body(UnsafeBufferPointer(rebasing: b[start..<i])) }
-            start = i + 1
+    static func forEachTerm(_ b: UnsafeBufferPointer<UInt8>, side: Int, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+        let start = basis ^ UInt64(side)
+        var from = 0, h = start
+        for i in 0...b.count {
+            if i < b.count && b[i] != 0x20 {
+                h = (h ^ UInt64(b[i])) &* prime
+                continue
+            }
+            if i > from { body(UnsafeBufferPointer(rebasing: b[from..<i]), h) }
+            from = i + 1
+            h = start
         }
     }
 }
@@ -419,12 +408,8 @@ struct PostingAccumulator {
 
     mutating func add(_ id: Int64, terms: [UInt8], side: Int) {
         terms.withUnsafeBufferPointer { b in
-            TermHash.forEachTerm(b) { add(id, term: $0, side: side) }
+            TermHash.forEachTerm(b, side: side) { term, hash in append(id, to: entry(term, side: Int32(side), hash: hash)) }
         }
-    }
-
-    mutating func add(_ id: Int64, term: UnsafeBufferPointer<UInt8>, side: Int) {
-        append(id, to: entry(term, side: Int32(side), hash: TermHash.of(term, side: side)))
     }
 
     /// Adds a written batch: `ids[k]` is the id the batch's unit `k` was given, or 0 when it

@@ -109,10 +109,8 @@ public enum MatchTokens {
                             spans.append(Span(original: range, key: range, kind: kind, clitic: clitic))
                             return
                         }
-                        var lo = Int(offsets[range.lowerBound]), hi = Int(offsets[range.upperBound])
-                        while lo < hi, case let (s, n) = UTF8Scan.scalar(at: lo, in: k), CharClass.isWhitespace(s) { lo += n }
-                        while lo < hi, case let (s, start) = UTF8Scan.scalar(before: hi, in: k), CharClass.isWhitespace(s) { hi = start }
-                        if lo < hi { spans.append(Span(original: range, key: lo..<hi, kind: kind, clitic: nil)) }
+                        let key = UTF8Scan.trimmingWhitespace(Int(offsets[range.lowerBound])..<Int(offsets[range.upperBound]), in: k)
+                        if !key.isEmpty { spans.append(Span(original: range, key: key, kind: kind, clitic: nil)) }
                     }
                 }
             }
@@ -182,7 +180,7 @@ public enum MatchTokens {
             while i < o.count {
                 let b0 = o[i]
                 if b0 < 0x80 {
-                    if (b0 | 0x20) &- 0x61 < 26 || b0 &- 0x30 < 10 { o[w] = b0; w += 1 }
+                    if CharClass.isASCIILetterOrDigit(b0) { o[w] = b0; w += 1 }
                     i += 1
                     continue
                 }

@@ -128,6 +128,12 @@ public enum CharClass {
         }
     }
 
+    /// An ASCII letter or digit, from its byte (no decoding).
+    @inline(__always)
+    public static func isASCIILetterOrDigit(_ b: UInt8) -> Bool {
+        (b | 0x20) &- 0x61 < 26 || b &- 0x30 < 10
+    }
+
     @inline(__always)
     public static func isLetter(_ s: Unicode.Scalar) -> Bool {
         if s.value < 0x80 { return (s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A }

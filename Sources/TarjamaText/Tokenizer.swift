@@ -115,7 +115,7 @@ public struct Tokenizer: Sendable {
         while i < b.count {
             // ASCII letters and digits without decoding.
             let b0 = b[i]
-            if b0 < 0x80 && ((b0 | 0x20) &- 0x61 < 26 || b0 &- 0x30 < 10) { i += 1; continue }
+            if b0 < 0x80 && CharClass.isASCIILetterOrDigit(b0) { i += 1; continue }
             let (s, n) = UTF8Scan.scalar(at: i, in: b)
             if isWordScalar(s) || CharClass.digitValue(s) != nil { i += n; continue }
             // Keep an apostrophe inside a Latin word (don't, Xi's) but not around it.
