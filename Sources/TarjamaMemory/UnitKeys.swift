@@ -34,10 +34,10 @@ struct UnitKeys {
     var count: Int { ids.count }
     var isFull: Bool { count >= Self.limit }
 
-    /// The keys of every unit already in the memory, read from the unique index.
+    /// The keys of every unit already in the memory, read from the unique index, with room for
+    /// `capacity` in all.
     static func loading(from db: Database, capacity: Int) throws -> UnitKeys {
-        let existing = try Int.fetchOne(db, sql: "SELECT count(*) FROM unit") ?? 0
-        var keys = UnitKeys(capacity: max(capacity, existing * 2))
+        var keys = UnitKeys(capacity: capacity)
         let rows = try Row.fetchCursor(db, sql: "SELECT source_hash, pair_hash, id FROM unit INDEXED BY unit_pair")
         while let row = try rows.next() { keys.add(row[0], row[1], id: row[2]) }
         return keys

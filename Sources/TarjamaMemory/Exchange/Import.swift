@@ -77,8 +77,9 @@ extension Memory {
     private func importBatches(path: String, format: String, user: String?, progress: ((Int) -> Void)?, largeFrom: Int,
                                read: @escaping (inout ImportReport, ([UnitDraft]) throws -> Void) throws -> Void) throws -> ImportReport {
         let start = Date()
-        let existing = try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 }
         let expected = Self.expectedUnits(path: path, format: format)
+        // Only a file that may be large needs the memory's size (a count reads the whole index).
+        let existing = expected >= largeFrom ? try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 } : 0
         let defersIndex = expected >= largeFrom && expected >= existing
         // Our own idle readers would keep the memory from leaving WAL.
         if existing == 0 && defersIndex { pool.releaseMemory() }
@@ -97,7 +98,7 @@ extension Memory {
             try db.inTransaction {
                 var keys: UnitKeys?
                 if defersIndex {
-                    keys = try UnitKeys.loading(from: db, capacity: min(expected, UnitKeys.limit))
+                    keys = try UnitKeys.loading(from: db, capacity: max(min(expected, UnitKeys.limit), existing * 2))
                     try db.execute(sql: "DROP INDEX unit_pair")
                     // Appends need few pages in SQLite's cache once the index is gone; the
                     // memory goes to the keys instead.
