@@ -7,8 +7,27 @@ extension Memory {
     public static func isBeingBulkLoaded(_ path: String) -> Bool { BulkLoad.isRunning(on: path) }
 
     /// Builds the unique index on unit keys (dropped while a large import ran), from sorted keys.
+    ///
+    /// SQLite's sorter may use a helper thread: the build is the last step of a large import,
+    /// when the preparing cores have nothing left to do (a million keys: 0.7 s alone, 0.5 s
+    /// with the helper). The import lets the sorter's runs go to temporary files
+    /// (`sortingInFiles`).
     static func createPairIndex(_ db: Database) throws {
+        let helpers = min(ProcessInfo.processInfo.activeProcessorCount - 1, 4)
+        try db.execute(sql: "PRAGMA threads = \(helpers)")
+        defer { try? db.execute(sql: "PRAGMA threads = 0") }
         try db.execute(sql: "CREATE UNIQUE INDEX unit_pair ON unit(source_hash, pair_hash)")
+    }
+
+    /// Runs `body` (a large import, outside any transaction) with SQLite's temporary files on
+    /// disk rather than in memory, as the memory otherwise keeps them (`temp_store`): the index
+    /// build's sorted runs in memory files took twice as long (a million keys: 1.2 s, not 0.7).
+    /// SQLite allows the switch only outside a transaction.
+    static func sortingInFiles<T>(if large: Bool, _ db: Database, _ body: () throws -> T) throws -> T {
+        guard large else { return try body() }
+        try db.execute(sql: "PRAGMA temp_store = DEFAULT")
+        defer { try? db.execute(sql: "PRAGMA temp_store = MEMORY") }
+        return try body()
     }
 }
 

@@ -95,7 +95,7 @@ extension Memory {
             let bulk = existing == 0 && defersIndex ? BulkLoad.begin(db) : nil
             defer { bulk?.end(db) }
             journal = bulk == nil ? "wal" : "rollback"
-            try db.inTransaction {
+            try Memory.sortingInFiles(if: defersIndex, db) { try db.inTransaction {
                 var keys: UnitKeys?
                 if defersIndex {
                     keys = try UnitKeys.loading(from: db, capacity: max(min(expected, UnitKeys.limit), existing * 2))
@@ -127,7 +127,7 @@ extension Memory {
                     try Memory.createPairIndex(db)
                 }
                 return .commit
-            }
+            } }
         }
         var report = pipeline.result ?? ImportReport(file: path, format: format)
         report.added = added
