@@ -232,6 +232,12 @@ struct TermTable: Sendable {
         return (e, true)
     }
 
+    /// Gives up the lookup slots (`index(of:)` must not be called again), keeping the terms (a batch's grouped terms are read in order,
+    /// never looked up again, and their slots, 2 MB a batch, had stayed in memory with it).
+    mutating func dropLookup() {
+        slots = []
+    }
+
     /// Calls `body` with the arena's bytes; `text(_:in:)` cuts a term out of them.
     func withArena<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         try arena.withUnsafeBufferPointer(body)
@@ -298,6 +304,7 @@ struct BatchPostings: Sendable {
             }
           }
         }
+        table.dropLookup()
         self.table = table
         self.unitStart = unitStart
         occurrenceTerm.removeLast(bound - n)

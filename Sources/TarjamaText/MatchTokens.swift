@@ -72,13 +72,31 @@ public enum MatchTokens {
     /// preparation making and freeing the strings in between).
     public static func storedForm(_ text: String) -> (key: [UInt8], terms: [UInt8], length: Int, tokens: [UInt8]) {
         let l = Layout(text)
-        var encoder = Encoder(capacity: l.spans.count * 12)
-        var terms = TermWriter(capacity: l.spans.count * 8)
-        l.forEach { span, original, key in
-            encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
-            if span.clitic == nil && span.kind != .punctuation { terms.append(key) }
+        // Both outputs are written in place into buffers of their largest size (appending byte
+        // by byte checked each array's uniqueness and capacity for every byte).
+        var formBound = 0, termBound = 0
+        for span in l.spans {
+            let o = span.clitic.map { $0.utf8.count } ?? span.original.count
+            let k = span.clitic.map { $0.utf8.count } ?? span.key.count
+            formBound += Encoder.bound(original: o, key: k)
+            termBound += k + 1
         }
-        return (l.key, terms.out, terms.count, encoder.out)
+        var length = 0
+        var terms: [UInt8] = []
+        let tokens = [UInt8](unsafeUninitializedCapacity: formBound) { form, formCount in
+            terms = [UInt8](unsafeUninitializedCapacity: termBound) { termBuffer, termCount in
+                var encoder = Encoder(form.baseAddress!)
+                var writer = TermWriter(termBuffer.baseAddress!)
+                l.forEach { span, original, key in
+                    encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
+                    if span.clitic == nil && span.kind != .punctuation { writer.append(key) }
+                }
+                formCount = encoder.count
+                termCount = writer.written
+                length = writer.count
+            }
+        }
+        return (l.key, terms, length, tokens)
     }
 
     /// The one analysis behind match tokens and their stored form: the sentence cleaned (NFKC,
@@ -140,59 +158,60 @@ public enum MatchTokens {
     }
 
     public static func terms(_ tokens: [MatchToken]) -> (terms: String, length: Int) {
-        var writer = TermWriter(capacity: tokens.count * 8)
-        for t in tokens where !t.isClitic && t.kind != .punctuation {
-            var key = t.key
-            key.withUTF8 { writer.append($0) }
+        var length = 0
+        let bound = tokens.reduce(0) { $0 + $1.key.utf8.count + 1 }
+        let out = [UInt8](unsafeUninitializedCapacity: bound) { buffer, n in
+            var writer = TermWriter(buffer.baseAddress!)
+            for t in tokens where !t.isClitic && t.kind != .punctuation {
+                var key = t.key
+                key.withUTF8 { writer.append($0) }
+            }
+            n = writer.written
+            length = writer.count
         }
-        return (String(decoding: writer.out, as: UTF8.self), writer.count)
+        return (String(decoding: out, as: UTF8.self), length)
     }
 
-    /// Builds the space-separated term list: each key reduced to its letters and digits, keys
-    /// with neither left out.
+    /// Writes the space-separated term list into a buffer of at least each key's length plus one:
+    /// each key reduced to its letters and digits, keys with neither left out.
     struct TermWriter {
-        private(set) var out: [UInt8] = []
+        private let out: UnsafeMutablePointer<UInt8>
+        private(set) var written = 0
+        /// Terms written.
         private(set) var count = 0
 
-        init(capacity: Int) { out.reserveCapacity(capacity) }
+        init(_ out: UnsafeMutablePointer<UInt8>) { self.out = out }
 
         mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
-            let mark = out.count
-            if !out.isEmpty { out.append(0x20) }
-            let before = out.count
-            MatchTokens.appendIndexTerm(key, to: &out)
-            if out.count == before { out.removeSubrange(mark...); return }
+            let mark = written
+            if written > 0 { out[written] = 0x20; written += 1 }
+            let before = written
+            written = MatchTokens.writeIndexTerm(key, to: out, at: written)
+            if written == before { written = mark; return }
             count += 1
         }
     }
 
-    /// Appends a key reduced to its letters and digits (an index term; `أ.ف.ب` → `افب`).
-    /// The key's bytes are appended whole and filtered in place (appending a kept character's
-    /// bytes one by one checked the array's uniqueness and capacity for each, and a slice of
-    /// them went through a generic call: 8% of an import). ASCII is settled without decoding,
-    /// Arabic letters without Unicode properties.
-    static func appendIndexTerm(_ b: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        let start = out.count
-        out.append(contentsOf: b)
-        let end = out.withUnsafeMutableBufferPointer { o -> Int in
-            var w = start, i = start
-            let readable = UnsafeBufferPointer(o)
-            while i < o.count {
-                let b0 = o[i]
-                if b0 < 0x80 {
-                    if CharClass.isASCIILetterOrDigit(b0) { o[w] = b0; w += 1 }
-                    i += 1
-                    continue
-                }
-                let (c, n) = UTF8Scan.scalar(at: i, in: readable)
-                if CharClass.isArabicLetter(c) || CharClass.digitValue(c) != nil || CharClass.isLetter(c) {
-                    for j in i..<(i + n) { o[w] = o[j]; w += 1 }
-                }
-                i += n
+    /// Writes a key reduced to its letters and digits (an index term; `أ.ف.ب` → `افب`) at
+    /// `out[w...]`, which has room for the whole key; returns the new end. ASCII is settled
+    /// without decoding, Arabic letters without Unicode properties.
+    @inline(__always)
+    static func writeIndexTerm(_ b: UnsafeBufferPointer<UInt8>, to out: UnsafeMutablePointer<UInt8>, at w: Int) -> Int {
+        var w = w, i = 0
+        while i < b.count {
+            let b0 = b[i]
+            if b0 < 0x80 {
+                if CharClass.isASCIILetterOrDigit(b0) { out[w] = b0; w += 1 }
+                i += 1
+                continue
             }
-            return w
+            let (c, n) = UTF8Scan.scalar(at: i, in: b)
+            if CharClass.isArabicLetter(c) || CharClass.digitValue(c) != nil || CharClass.isLetter(c) {
+                for j in i..<(i + n) { out[w] = b[j]; w += 1 }
+            }
+            i += n
         }
-        out.removeLast(out.count - end)
+        return w
     }
 }
 
@@ -207,108 +226,101 @@ extension MatchTokens {
     /// instead of UTF-8's two, which halved the stored form (most of a million-unit import's
     /// bytes after the units themselves).
     public static func encode(_ tokens: [MatchToken]) -> [UInt8] {
-        var encoder = Encoder(capacity: tokens.count * 12)
-        for t in tokens {
-            var original = t.original, key = t.key
-            original.withUTF8 { o in key.withUTF8 { k in encoder.append(kind: t.kind, clitic: t.isClitic, original: o, key: k) } }
+        let bound = tokens.reduce(0) { $0 + Encoder.bound(original: $1.original.utf8.count, key: $1.key.utf8.count) }
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, n in
+            var encoder = Encoder(buffer.baseAddress!)
+            for t in tokens {
+                var original = t.original, key = t.key
+                original.withUTF8 { o in key.withUTF8 { k in encoder.append(kind: t.kind, clitic: t.isClitic, original: o, key: k) } }
+            }
+            n = encoder.count
         }
-        return encoder.out
     }
 
-    /// Writes the stored form token by token (the one writer of the format `walk` reads).
+    /// Writes the stored form token by token (the one writer of the format `walk` reads) into a
+    /// buffer with room for `bound` bytes per token.
     struct Encoder {
-        private(set) var out: [UInt8] = []
+        private let out: UnsafeMutablePointer<UInt8>
+        private(set) var count = 0
 
-        init(capacity: Int) { out.reserveCapacity(capacity) }
+        init(_ out: UnsafeMutablePointer<UInt8>) { self.out = out }
 
-        private var scratch: [UInt8] = []
+        /// The most a token can take: a head byte, two lengths of up to three bytes, and its
+        /// texts packed (at most twice their UTF-8: a stray byte is escaped).
+        static func bound(original: Int, key: Int) -> Int { 7 + 2 * (original + key) }
 
         mutating func append(kind: Token.Kind, clitic: Bool, original: UnsafeBufferPointer<UInt8>, key: UnsafeBufferPointer<UInt8>) {
             let code: UInt8 = kind == .word ? 0 : kind == .number ? 1 : 2
             let same = original.count == key.count
                 && (key.isEmpty || memcmp(original.baseAddress!, key.baseAddress!, key.count) == 0)
-            let head = out.count
-            out.append(code | (clitic ? 4 : 0) | (same ? 8 : 0))
-            if !same { put(original) { $0.length($1) } }
-            put(key) { encoder, n in
-                if n < 15 {
-                    encoder.out[head] |= UInt8(n) << 4
+            let head = count
+            out[head] = code | (clitic ? 4 : 0) | (same ? 8 : 0)
+            count += 1
+            if !same {
+                // Packed after a one-byte length, moved on for a longer one (a long token).
+                let n = pack(original, at: count + 1)
+                if n < 255 {
+                    out[count] = UInt8(n)
+                    count += 1 + n
                 } else {
-                    encoder.out[head] |= 0xF0
-                    encoder.length(n)
+                    memmove(out + count + 3, out + count + 1, n)
+                    out[count] = 255; out[count + 1] = UInt8(n >> 8); out[count + 2] = UInt8(n & 0xFF)
+                    count += 3 + n
                 }
             }
-        }
-
-        /// Writes text packed, after `writeLength` has written its packed length: counted first
-        /// and packed straight into the form; past 65,535 packed bytes it is cut (no token is that
-        /// long) through the scratch buffer.
-        private mutating func put(_ u: UnsafeBufferPointer<UInt8>, _ writeLength: (inout Encoder, Int) -> Void) {
-            let n = Packing.count(u)
-            if n <= 65_535 {
-                writeLength(&self, n)
-                Packing.pack(u, into: &out)
+            // The key's length goes in the head when under 15, else after it.
+            let n = pack(key, at: count)
+            if n < 15 {
+                out[head] |= UInt8(n) << 4
+                count += n
             } else {
-                pack(u)
-                writeLength(&self, scratch.count)
-                flushScratch()
+                out[head] |= 0xF0
+                let extra = n < 255 ? 1 : 3
+                memmove(out + count + extra, out + count, n)
+                if n < 255 { out[count] = UInt8(n) } else {
+                    out[count] = 255; out[count + 1] = UInt8(n >> 8); out[count + 2] = UInt8(n & 0xFF)
+                }
+                count += extra + n
             }
         }
 
-        /// Appends the packed text through its buffer (appending the array itself retained and
-        /// released it for every token).
-        private mutating func flushScratch() {
-            scratch.withUnsafeBufferPointer { out.append(contentsOf: $0) }
-        }
-
-        private mutating func pack(_ u: UnsafeBufferPointer<UInt8>) {
-            scratch.removeAll(keepingCapacity: true)
-            Packing.pack(u, into: &scratch)
-            // Text past 65,535 packed bytes is cut (no token is that long).
-            if scratch.count > 65_535 { scratch.removeSubrange(Packing.cut(scratch, at: 65_535)...) }
-        }
-
-        fileprivate mutating func length(_ n: Int) {
-            if n < 255 { out.append(UInt8(n)) } else {
-                out.append(255); out.append(UInt8(n >> 8)); out.append(UInt8(n & 0xFF))
-            }
+        /// Packs text at `out[at...]`; its packed length, cut at 65,535 bytes (no token is that
+        /// long) without splitting an escape.
+        private func pack(_ u: UnsafeBufferPointer<UInt8>, at: Int) -> Int {
+            let n = Packing.pack(u, into: out + at)
+            return n <= 65_535 ? n : Packing.cut(UnsafeBufferPointer(start: out + at, count: n), at: 65_535)
         }
     }
 
     /// The stored form's text packing: ASCII as it is, U+0600-U+067E (Arabic letters,
     /// harakat, Arabic-Indic digits) as one byte 0x80-0xFE, anything else as 0xFF and its UTF-8.
     enum Packing {
-        /// The packed length of UTF-8 text, counted without packing it.
-        static func count(_ u: UnsafeBufferPointer<UInt8>) -> Int {
-            var n = 0, i = 0
+        /// Packs UTF-8 text at `out` (room for twice its bytes); returns the bytes written.
+        /// Decoded as `UTF8Scan.scalar` decodes, with a fast path for two-byte Arabic.
+        @inline(__always)
+        static func pack(_ u: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int {
+            var i = 0, w = 0
             while i < u.count {
                 let b = u[i]
-                if b < 0x80 { n += 1; i += 1; continue }
-                let (s, len) = UTF8Scan.scalar(at: i, in: u)
-                n += s.value >= 0x0600 && s.value <= 0x067E ? 1 : 1 + len
-                i += len
-            }
-            return n
-        }
-
-        static func pack(_ u: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-            var i = 0
-            while i < u.count {
-                let b = u[i]
-                if b < 0x80 { out.append(b); i += 1; continue }
+                if b < 0x80 { out[w] = b; w += 1; i += 1; continue }
+                if (b == 0xD8 || b == 0xD9) && i + 1 < u.count {
+                    let v = (UInt32(b & 0x1F) << 6) | UInt32(u[i + 1] & 0x3F)
+                    if v <= 0x067E { out[w] = UInt8(0x80 + (v - 0x0600)); w += 1; i += 2; continue }
+                }
                 let (s, n) = UTF8Scan.scalar(at: i, in: u)
                 if s.value >= 0x0600 && s.value <= 0x067E {
-                    out.append(UInt8(0x80 + (s.value - 0x0600)))
+                    out[w] = UInt8(0x80 + (s.value - 0x0600)); w += 1
                 } else {
-                    out.append(0xFF)
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: u[i..<(i + n)]))
+                    out[w] = 0xFF; w += 1
+                    for j in i..<(i + n) { out[w] = u[j]; w += 1 }
                 }
                 i += n
             }
+            return w
         }
 
         /// Where to cut packed text at or before `limit` bytes without splitting an escape.
-        static func cut(_ p: [UInt8], at limit: Int) -> Int {
+        static func cut(_ p: UnsafeBufferPointer<UInt8>, at limit: Int) -> Int {
             var i = 0
             while i < p.count {
                 let n = p[i] == 0xFF && i + 1 < p.count ? 1 + UTF8Scan.length(lead: p[i + 1]) : 1
