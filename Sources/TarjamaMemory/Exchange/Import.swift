@@ -105,23 +105,26 @@ extension Memory {
                     try db.execute(sql: "PRAGMA cache_size = -8192")
                 }
                 defer { if defersIndex { try? db.execute(sql: "PRAGMA cache_size = \(Memory.cacheSize)") } }
-                var postings = PostingAccumulator()
+                let postings = PostingIndexer()
                 while let batch = try pipeline.next() {
+                    // Inserted while the previous batch's terms are being added.
                     let (s, ids) = try Memory.insert(batch, user: user, keys: &keys, in: db)
                     if keys?.isFull == true {
                         try Memory.createPairIndex(db)
                         keys = nil
                     }
+                    try postings.withAccumulator { try $0.flush(into: db, over: Memory.postingBudget) }
                     postings.add(batch.postings, ids: ids)
                     added += s.added
                     duplicates += s.duplicates
-                    try postings.flush(into: db, over: Memory.postingBudget)
                     progress?(added + duplicates)
                 }
                 // The last lists written and the keys (24 bytes a unit) freed before SQLite
                 // sorts the keys for the index: the three had made the import's peak memory.
-                try postings.flush(into: db)
-                postings = PostingAccumulator()
+                try postings.withAccumulator {
+                    try $0.flush(into: db)
+                    $0 = PostingAccumulator()
+                }
                 if keys != nil {
                     keys = nil
                     try Memory.createPairIndex(db)
