@@ -334,68 +334,133 @@ public final class Memory: Sendable {
 
     /// `insert`, finding duplicates in `keys` when the import runs without the unique index
     /// (nil: the index finds them), and adding the new units' keys to it.
+    ///
+    /// Rows go `rowsAtOnce` to a statement where the outcome is known before writing: stored
+    /// tokens always, and units too when `keys` finds the duplicates (one statement run per
+    /// row had cost as much again as binding it). With the index, a unit's insert tells whether
+    /// it was a duplicate, so units go one by one.
     static func insert(_ batch: PreparedBatch, user: String?, keys: inout UnitKeys?,
                        in db: Database) throws -> (summary: AddSummary, ids: [Int64]) {
         var summary = AddSummary()
         // Dates are formatted once per batch: a DateFormatter call per unit was 7% of import time.
         var now = Array((Date().databaseValue.storage.value as? String ?? "").utf8)
         var author = user.map { Array($0.utf8) }
-        var insert = RowWriter(try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO unit (id, source_lang, target_lang, source, target, source_hash, pair_hash,
-                              origin, position, prev_hash, next_hash, confidence, created_at, changed_at,
-                              created_by, changed_by, usage_count, properties, notes, length)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """), in: db)
+        var unitRow = RowWriter(try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit (\(unitColumns)) VALUES \(unitValues)"), in: db)
+        var unitRows = RowWriter(try db.cachedStatement(sql: insertUnitRows), in: db)
+        var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
+        var tokenRows = RowWriter(try db.cachedStatement(sql: insertTokenRows), in: db)
         // Unit k of the batch is given id `firstID + k` (a duplicate leaves its id unused): a
         // term's ids then keep the gaps its units had in the batch, and the posting lists copy
         // the deltas coded during preparation (`BatchPostings`).
         let firstID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM unit") ?? 1
         var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
         var repeatedID = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?"), in: db)
-        var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
+        let unitsAtOnce = keys != nil
+        // New units (batch positions) whose stored tokens, and with `keys` whose rows, are not written yet.
+        var pending: [Int] = []
+        pending.reserveCapacity(rowsAtOnce)
         var ids = [Int64](repeating: 0, count: batch.rows.count)
         // Every text is bound in place from the batch's arenas, valid for the whole loop.
         try batch.text.withUnsafeBufferPointer { text in
           try batch.tokens.withUnsafeBufferPointer { blobs in
             try now.withUnsafeMutableBufferPointer { now in
               try withOptionalBuffer(&author) { author in
+                let values = RowValues(text: text, blobs: blobs, now: now, author: author)
+                /// Writes what `pending` holds back: whole statements when it is full, else row by row.
+                func write() throws {
+                    if pending.count == rowsAtOnce {
+                        if unitsAtOnce {
+                            for k in pending { values.bindUnit(&unitRows, id: ids[k], batch.rows[k]) }
+                            try unitRows.run()
+                        }
+                        for k in pending { values.bindTokens(&tokenRows, id: ids[k], batch.rows[k]) }
+                        try tokenRows.run()
+                    } else {
+                        for k in pending {
+                            if unitsAtOnce {
+                                values.bindUnit(&unitRow, id: ids[k], batch.rows[k])
+                                try unitRow.run()
+                            }
+                            values.bindTokens(&tokenRow, id: ids[k], batch.rows[k])
+                            try tokenRow.run()
+                        }
+                    }
+                    pending.removeAll(keepingCapacity: true)
+                }
                 for (k, row) in batch.rows.enumerated() {
-                    if keys != nil, let id = try keys!.find(row.keyHash, row.pairHash, in: db) {
+                    if let found = keys, let id = try found.find(row.keyHash, row.pairHash, in: db, beforeConfirming: write) {
                         repeatedID.int(id)
                         try repeatedID.run()
                         summary.duplicates += 1
                         continue
                     }
-                    insert.int(firstID + Int64(k))
-                    insert.text(row.sourceLanguage, in: text, or: nil); insert.text(row.targetLanguage, in: text, or: nil)
-                    insert.text(row.source, in: text, or: nil); insert.text(row.target, in: text, or: nil)
-                    insert.int(row.keyHash); insert.int(row.pairHash)
-                    insert.text(row.origin, in: text, or: nil); insert.int(row.position)
-                    insert.int(row.previousHash); insert.int(row.nextHash); insert.double(row.confidence)
-                    insert.text(row.createdAt, in: text, or: now); insert.text(row.changedAt, in: text, or: now)
-                    insert.text(row.createdBy, in: text, or: author); insert.text(row.changedBy, in: text, or: author)
-                    insert.int(row.usageCount)
-                    insert.text(row.properties, in: text, or: nil); insert.text(row.notes, in: text, or: nil); insert.int(row.length)
-                    try insert.run()
-                    if insert.changes == 1 {
-                        let id = firstID + Int64(k)
-                        ids[k] = id
-                        keys?.add(row.keyHash, row.pairHash, id: id)
-                        tokenRow.int(id); tokenRow.int(row.length)
-                        tokenRow.blob(static: UnsafeBufferPointer(rebasing: blobs[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
-                        try tokenRow.run()
-                        summary.added += 1
-                    } else {
-                        repeated.int(row.keyHash); repeated.int(row.pairHash)
-                        try repeated.run()
-                        summary.duplicates += 1
+                    let id = firstID + Int64(k)
+                    if !unitsAtOnce {
+                        values.bindUnit(&unitRow, id: id, row)
+                        try unitRow.run()
+                        guard unitRow.changes == 1 else {
+                            repeated.int(row.keyHash); repeated.int(row.pairHash)
+                            try repeated.run()
+                            summary.duplicates += 1
+                            continue
+                        }
                     }
+                    ids[k] = id
+                    keys?.add(row.keyHash, row.pairHash, id: id)
+                    summary.added += 1
+                    pending.append(k)
+                    if pending.count == rowsAtOnce { try write() }
                 }
+                try write()
               }
             }
           }
         }
         return (summary, ids)
+    }
+
+    /// Rows written by one statement where an import knows them all beforehand.
+    static let rowsAtOnce = 64
+    private static let unitColumns = """
+        id, source_lang, target_lang, source, target, source_hash, pair_hash, origin, position, prev_hash, next_hash,
+        confidence, created_at, changed_at, created_by, changed_by, usage_count, properties, notes, length
+        """
+    private static let unitValues = "(" + Array(repeating: "?", count: 20).joined(separator: ", ") + ")"
+    private static let insertUnitRows = "INSERT INTO unit (\(unitColumns)) VALUES "
+        + Array(repeating: unitValues, count: rowsAtOnce).joined(separator: ", ")
+    private static let insertTokenRows = "INSERT INTO unit_tokens(id, length, tokens) VALUES "
+        + Array(repeating: "(?, ?, ?)", count: rowsAtOnce).joined(separator: ", ")
+
+    /// Where a batch's rows take their values from: its arenas, and "now" and the importing
+    /// user for dates and authors a unit does not have. Everything is bound in place (SQLite
+    /// reads it when the statement runs, before the batch is released).
+    private struct RowValues {
+        let text: UnsafeBufferPointer<UInt8>
+        let blobs: UnsafeBufferPointer<UInt8>
+        let now: UnsafeMutableBufferPointer<UInt8>
+        let author: UnsafeMutableBufferPointer<UInt8>?
+
+        /// Binds a unit's 20 values, in `unitColumns` order.
+        @inline(__always)
+        func bindUnit(_ w: inout RowWriter, id: Int64, _ row: PreparedBatch.Row) {
+            w.int(id)
+            w.text(row.sourceLanguage, in: text, or: nil); w.text(row.targetLanguage, in: text, or: nil)
+            w.text(row.source, in: text, or: nil); w.text(row.target, in: text, or: nil)
+            w.int(row.keyHash); w.int(row.pairHash)
+            w.text(row.origin, in: text, or: nil); w.int(row.position)
+            w.int(row.previousHash); w.int(row.nextHash); w.double(row.confidence)
+            w.text(row.createdAt, in: text, or: now); w.text(row.changedAt, in: text, or: now)
+            w.text(row.createdBy, in: text, or: author); w.text(row.changedBy, in: text, or: author)
+            w.int(row.usageCount)
+            w.text(row.properties, in: text, or: nil); w.text(row.notes, in: text, or: nil); w.int(row.length)
+        }
+
+        /// Binds a unit's stored-tokens row.
+        @inline(__always)
+        func bindTokens(_ w: inout RowWriter, id: Int64, _ row: PreparedBatch.Row) {
+            w.int(id); w.int(row.length)
+            w.blob(static: UnsafeBufferPointer(rebasing: blobs[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
+        }
     }
 
     /// Calls `body` with the bytes of `bytes`, or nil.

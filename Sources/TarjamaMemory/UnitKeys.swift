@@ -43,13 +43,20 @@ struct UnitKeys {
         return keys
     }
 
-    /// The id of the unit with these hashes, or nil.
-    mutating func find(_ sourceHash: Int64, _ pairHash: Int64, in db: Database) throws -> Int64? {
+    /// The id of the unit with these hashes, or nil. `beforeConfirming` runs before a
+    /// fingerprint match is read back from the unit table (a caller holding rows back writes
+    /// them there first).
+    func find(_ sourceHash: Int64, _ pairHash: Int64, in db: Database, beforeConfirming: () throws -> Void = {}) throws -> Int64? {
         let f = Self.fingerprint(sourceHash, pairHash)
         let mask = slots.count - 1
         var s = Self.slot(f, mask)
+        var written = false
         while slots[s] >= 0 {
             let e = Int(slots[s])
+            if fingerprints[e] == f && !written {
+                try beforeConfirming()
+                written = true
+            }
             // A fingerprint match is confirmed on the row (two keys may share 64 bits).
             if fingerprints[e] == f, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT source_hash, pair_hash FROM unit WHERE id = ?"),
                                                                  arguments: [ids[e]]),

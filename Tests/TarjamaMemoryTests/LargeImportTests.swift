@@ -40,6 +40,26 @@ struct LargeImportTests {
         #expect(try large.memory.exact("أعلن المكتب في بيانه رقم 77 عن موعد الاجتماع.").count == 2)
     }
 
+    /// A large import writes new units 64 to a statement: a duplicate of one still held back
+    /// (same window) or already written (an earlier window) is found and counted all the same.
+    @Test func duplicatesOfUnitsHeldBackOrWrittenAreCounted() throws {
+        var lines = (0..<200).map { "بيان رقم \($0) عن الاجتماع.\tStatement \($0) on the meeting." }
+        lines.insert(lines[5], at: 10)
+        lines.insert(lines[0], at: 150)
+        let ordinary = try TemporaryMemory(), large = try TemporaryMemory()
+        let file = try ordinary.file("pairs.tsv", lines.joined(separator: "\n") + "\n")
+        let a = try ordinary.memory.importTSV(path: file, largeFrom: .max)
+        let b = try large.memory.importTSV(path: file, largeFrom: 1)
+        #expect(a.duplicates == 2 && b.duplicates == 2 && b.added == 200)
+        #expect(try snapshot(ordinary.memory) == snapshot(large.memory))
+        #expect(try large.memory.exact("بيان رقم 5 عن الاجتماع.").first?.occurrences == 2)
+        #expect(try large.memory.exact("بيان رقم 0 عن الاجتماع.").first?.occurrences == 2)
+        let tokens = "SELECT count(*) || ' ' || sum(length(tokens)) FROM unit_tokens"
+        #expect(try large.memory.pool.read { try String.fetchOne($0, sql: tokens) }
+                == ordinary.memory.pool.read { try String.fetchOne($0, sql: tokens) })
+        #expect(try large.memory.integrityCheck() == "ok")
+    }
+
     @Test func largeImportFindsDuplicatesOfUnitsAlreadyInTheMemory() throws {
         let t = try TemporaryMemory()
         try t.memory.add([UnitDraft(source: "أعلن المكتب في بيانه رقم 5 عن موعد الاجتماع.",
