@@ -500,10 +500,17 @@ struct PostingAccumulator {
     mutating func flush(into db: Database, keep: Int = Memory.postingBudget) throws {
         guard pending else { return }
         let terms = table.terms
-        let order = table.withArena { a in
-            (0..<terms.count).filter { tails[$0].count > 0 }.sorted {
-                terms[$0].side != terms[$1].side ? terms[$0].side < terms[$1].side
-                    : table.text($0, in: a).lexicographicallyPrecedes(table.text($1, in: a))
+        // Byte order by memcmp: the generic `lexicographicallyPrecedes` had made this sort a
+        // tenth of a flush.
+        let order = terms.withUnsafeBufferPointer { terms in
+            table.withArena { a in
+                (0..<terms.count).filter { tails[$0].count > 0 }.sorted { x, y in
+                    let tx = terms[x], ty = terms[y]
+                    if tx.side != ty.side { return tx.side < ty.side }
+                    let nx = Int(tx.end - tx.start), ny = Int(ty.end - ty.start)
+                    let c = memcmp(a.baseAddress! + Int(tx.start), a.baseAddress! + Int(ty.start), min(nx, ny))
+                    return c != 0 ? c < 0 : nx < ny
+                }
             }
         }
         // A new term is inserted, a known one updated: one statement writing two b-trees that
