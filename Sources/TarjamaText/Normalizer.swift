@@ -46,6 +46,12 @@ public struct Normalizer: Sendable {
     /// value (or `dropped`, or `several` for the rare scalar that becomes more than one) in the
     /// low 32 bits, the steps that changed it above.
     private let table: [UInt64]
+    /// The same scalars as the fast path writes them: the mapped scalar's UTF-8 (one or two
+    /// bytes) in the low 16 bits, its length above (0: dropped), the steps that changed it
+    /// from bit 32, or `slow` for what the general path must settle (several scalars, a
+    /// mapping of three bytes or more, whitespace that collapses).
+    private let fast: [UInt64]
+    private static let slow: UInt64 = 1 << 63
     private static let tableEnd: UInt32 = 0x700
     private static let dropped: UInt32 = 0xFFFF_FFFF
     private static let several: UInt32 = 0xFFFF_FFFE
@@ -54,7 +60,7 @@ public struct Normalizer: Sendable {
         self.steps = steps
         let mask = steps.reduce(0) { $0 | Self.bit($1) }
         self.mask = mask
-        table = (0..<Self.tableEnd).map { v in
+        let table: [UInt64] = (0..<Self.tableEnd).map { v in
             var changed: UInt16 = 0
             let value: UInt32
             switch Self.map(Unicode.Scalar(v)!, mask, &changed) {
@@ -63,6 +69,17 @@ public struct Normalizer: Sendable {
             case .many: value = Self.several
             }
             return UInt64(changed) << 32 | UInt64(value)
+        }
+        self.table = table
+        let collapses = mask & Self.bit(.collapseWhitespace) != 0
+        fast = table.enumerated().map { v, e in
+            let value = UInt32(truncatingIfNeeded: e), changed = (e >> 32) << 32
+            let space = v == 0x20 || (v >= 0x09 && v <= 0x0D) || v == 0xA0
+            if value == Self.several || value >= 0x800 && value != Self.dropped || collapses && space { return Self.slow }
+            if value == Self.dropped { return changed }
+            if value < 0x80 { return changed | 1 << 16 | UInt64(value) }
+            let utf8 = UInt64(0xC0 | (value >> 6)) | UInt64(0x80 | (value & 0x3F)) << 8
+            return changed | 2 << 16 | utf8
         }
     }
 
@@ -156,28 +173,30 @@ public struct Normalizer: Sendable {
         let out = [UInt8](unsafeUninitializedCapacity: source.count * 3 + 4) { o, written in
             var w = 0
             table.withUnsafeBufferPointer { t in
+              fast.withUnsafeBufferPointer { f in
                 source.withUnsafeBufferPointer { b in
                     offsets.withUnsafeMutableBufferPointer { off in
                         var pendingSpace = false
                         var i = 0
                         while i < b.count {
                             // Fast path for the characters of nearly every sentence: an ASCII or
-                            // two-byte scalar that is not whitespace and that the table maps to
-                            // one scalar or drops. Decoded as `UTF8Scan.scalar` decodes it; the
-                            // general path below gives the same result for it, only slower.
+                            // two-byte scalar that `fast` maps to at most two bytes or drops.
+                            // Decoded as `UTF8Scan.scalar` decodes it; the general path below
+                            // gives the same result for it, only slower. Two bytes are always
+                            // stored (the output has room to spare) and `w` moves by the length.
                             let b0 = b[i]
                             if b0 < 0xE0 && (b0 < 0x80 || i + 1 < b.count) {
                                 let two = b0 >= 0x80
                                 let v = two ? (UInt32(b0 & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F) : UInt32(b0)
-                                let space = v == 0x20 || (v >= 0x09 && v <= 0x0D) || v == 0xA0
-                                if v < Self.tableEnd && !(collapse && space) {
-                                    let e = t[Int(v)]
-                                    let mapped = UInt32(truncatingIfNeeded: e)
-                                    if mapped != Self.several {
+                                if v < Self.tableEnd {
+                                    let e = f[Int(v)]
+                                    if e & Self.slow == 0 {
                                         bits |= UInt16(truncatingIfNeeded: e >> 32)
-                                        if mapped != Self.dropped && pendingSpace { o[w] = 0x20; w += 1; pendingSpace = false }
+                                        let n = Int(truncatingIfNeeded: (e >> 16) & 3)
+                                        if n > 0 && pendingSpace { o[w] = 0x20; w += 1; pendingSpace = false }
                                         if record { off[i] = Int32(w); if two { off[i + 1] = Int32(w) } }
-                                        if mapped != Self.dropped { Self.put(mapped, o, &w) }
+                                        o[w] = UInt8(truncatingIfNeeded: e); o[w + 1] = UInt8(truncatingIfNeeded: e >> 8)
+                                        w += n
                                         i += two ? 2 : 1
                                         continue
                                     }
@@ -217,6 +236,7 @@ public struct Normalizer: Sendable {
                         if record { off[b.count] = Int32(w) }
                     }
                 }
+              }
             }
             written = w
         }
