@@ -190,9 +190,23 @@ struct TermTable: Sendable {
     /// A term's first 16 bytes as two words (zero past its end).
     @inline(__always)
     private static func words(_ term: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        var w: (UInt64, UInt64) = (0, 0)
-        _ = withUnsafeMutableBytes(of: &w) { memcpy($0.baseAddress!, term.baseAddress!, min(16, term.count)) }
-        return w
+        // Loads that stay inside the term, overlapping where it is short (a memcpy of a
+        // variable length was a library call for every term of every unit). As memcpy into
+        // zeroed words would give them, on a little-endian machine.
+        let n = term.count
+        let p = UnsafeRawPointer(term.baseAddress!)
+        func load64(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        func load32(_ at: Int) -> UInt64 { UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+        switch n {
+        case 16...: return (load64(0), load64(8))
+        case 9..<16: return (load64(0), load64(n - 8) >> UInt64(8 * (16 - n)))
+        case 8: return (load64(0), 0)
+        case 4..<8: return (load32(0) | (load32(n - 4) >> UInt64(8 * (8 - n))) << 32, 0)
+        default:
+            var w: UInt64 = 0
+            for i in 0..<n { w |= UInt64(term[i]) << UInt64(8 * i) }
+            return (w, 0)
+        }
     }
 
     /// The index of a term, filed when it is new.

@@ -44,6 +44,14 @@ public enum UTF8Scan {
     /// The bytes of `b[range]` without leading and trailing whitespace (`CharClass.isWhitespace`).
     public static func trimmingWhitespace(_ range: Range<Int>, in b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         var lo = range.lowerBound, hi = range.upperBound
+        // Nearly every token starts with an ASCII character above space or a two-byte Arabic
+        // scalar (lead byte D8-DB) and ends with one: no whitespace to decode for.
+        if lo < hi {
+            let first = b[lo], last = b[hi - 1]
+            let plainStart = (first > 0x20 && first < 0x80) || (first >= 0xD8 && first <= 0xDB)
+            let plainEnd = (last > 0x20 && last < 0x80) || (hi - lo >= 2 && b[hi - 2] >= 0xD8 && b[hi - 2] <= 0xDB && last & 0xC0 == 0x80)
+            if plainStart && plainEnd { return range }
+        }
         while lo < hi, case let (s, n) = scalar(at: lo, in: b), CharClass.isWhitespace(s) { lo += n }
         while lo < hi, case let (s, start) = scalar(before: hi, in: b), CharClass.isWhitespace(s) { hi = max(start, lo) }
         return lo..<hi
