@@ -74,6 +74,21 @@ struct LargeImportTests {
         #expect(indexes == ["unit_pair"])
     }
 
+    /// Write-behind finds SQLite's descriptor of the memory (Linux) and starts write-out
+    /// without changing what the import stores.
+    @Test func writeBehindFindsTheMemorysFile() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([UnitDraft(source: "وحدة.", target: "A unit.")])
+        #if os(Linux)
+        let behind = try #require(WriteBehind(path: t.path))
+        behind.start()
+        #endif
+        #expect(WriteBehind(path: t.path + "-none") == nil)
+        let report = try t.memory.importTSV(path: try t.file("pairs.tsv", pairsWithRepeats(100)), largeFrom: 1)
+        #expect(report.added == 100 + 10)
+        #expect(try t.memory.integrityCheck() == "ok")
+    }
+
     @Test func bulkLoadGoesBackToWAL() throws {
         let t = try TemporaryMemory()
         _ = try t.memory.importTSV(path: try t.file("pairs.tsv", pairsWithRepeats(200)), largeFrom: 1)

@@ -106,6 +106,7 @@ extension Memory {
                 }
                 defer { if defersIndex { try? db.execute(sql: "PRAGMA cache_size = \(Memory.cacheSize)") } }
                 let postings = PostingIndexer()
+                let writeBehind = defersIndex ? WriteBehind(path: self.path) : nil
                 while let batch = try pipeline.next() {
                     // Inserted while the previous batch's terms are being added.
                     let (s, ids) = try Memory.insert(batch, user: user, keys: &keys, in: db)
@@ -118,6 +119,7 @@ extension Memory {
                     added += s.added
                     duplicates += s.duplicates
                     progress?(added + duplicates)
+                    writeBehind?.start()
                 }
                 // The last lists written and the keys (24 bytes a unit) freed before SQLite
                 // sorts the keys for the index: the three had made the import's peak memory.
