@@ -388,7 +388,7 @@ public final class Memory: Sendable {
                     pending.removeAll(keepingCapacity: true)
                 }
                 for (k, row) in batch.rows.enumerated() {
-                    if let found = keys, let id = try found.find(row.keyHash, row.pairHash, in: db, beforeConfirming: write) {
+                    if keys != nil, let id = try keys!.find(row.keyHash, row.pairHash, in: db, beforeConfirming: write) {
                         repeatedID.int(id)
                         try repeatedID.run()
                         summary.duplicates += 1

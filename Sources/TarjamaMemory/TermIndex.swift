@@ -246,8 +246,9 @@ struct TermTable: Sendable {
         return (e, true)
     }
 
-    /// Gives up the lookup slots (`index(of:)` must not be called again), keeping the terms (a batch's grouped terms are read in order,
-    /// never looked up again, and their slots, 2 MB a batch, had stayed in memory with it).
+    /// Gives up the lookup slots, keeping the terms; `index(of:)` must not be called again. A
+    /// batch's grouped terms are read in order, never looked up, and their slots (2 MB a
+    /// batch) had stayed in memory with it.
     mutating func dropLookup() {
         slots = []
     }
@@ -590,7 +591,6 @@ struct PostingAccumulator {
         bytes = kept
     }
 }
-
 
 /// A `PostingAccumulator` filled on a thread of its own, one batch behind the writer: batch k's
 /// terms are added while the writer inserts batch k + 1 (the adds, a hash lookup and a list
