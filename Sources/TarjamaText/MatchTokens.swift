@@ -257,31 +257,32 @@ extension MatchTokens {
             out[head] = code | (clitic ? 4 : 0) | (same ? 8 : 0)
             count += 1
             if !same {
-                // Packed after a one-byte length, moved on for a longer one (a long token).
-                let n = pack(original, at: count + 1)
-                if n < 255 {
-                    out[count] = UInt8(n)
-                    count += 1 + n
-                } else {
-                    memmove(out + count + 3, out + count + 1, n)
-                    out[count] = 255; out[count + 1] = UInt8(n >> 8); out[count + 2] = UInt8(n & 0xFF)
-                    count += 3 + n
-                }
+                // Packed after room for a one-byte length.
+                lengthBefore(pack(original, at: count + 1), packedAt: 1)
             }
-            // The key's length goes in the head when under 15, else after it.
+            // The key's length goes in the head when under 15, else before the key.
             let n = pack(key, at: count)
             if n < 15 {
                 out[head] |= UInt8(n) << 4
                 count += n
             } else {
                 out[head] |= 0xF0
-                let extra = n < 255 ? 1 : 3
-                memmove(out + count + extra, out + count, n)
-                if n < 255 { out[count] = UInt8(n) } else {
-                    out[count] = 255; out[count + 1] = UInt8(n >> 8); out[count + 2] = UInt8(n & 0xFF)
-                }
-                count += extra + n
+                lengthBefore(n, packedAt: 0)
             }
+        }
+
+        /// Writes the length of the `n` packed bytes that start `reserved` bytes after `count`
+        /// at `count` (one byte under 255, else 255 and two more), moving the text to follow
+        /// it where the length takes more or less room, and moves `count` past both.
+        private mutating func lengthBefore(_ n: Int, packedAt reserved: Int) {
+            let width = n < 255 ? 1 : 3
+            if width != reserved { memmove(out + count + width, out + count + reserved, n) }
+            if n < 255 {
+                out[count] = UInt8(n)
+            } else {
+                out[count] = 255; out[count + 1] = UInt8(n >> 8); out[count + 2] = UInt8(n & 0xFF)
+            }
+            count += width + n
         }
 
         /// Packs text at `out[at...]`; its packed length, cut at 65,535 bytes (no token is that
