@@ -187,38 +187,14 @@ struct TermTable: Sendable {
 
     var count: Int { terms.count }
 
-    /// A term's first 16 bytes as two words (zero past its end).
-    @inline(__always)
-    private static func words(_ term: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
-        // Loads that stay inside the term, overlapping where it is short (a memcpy of a
-        // variable length was a library call for every term of every unit). As memcpy into
-        // zeroed words would give them, on a little-endian machine.
-        let n = term.count
-        let p = UnsafeRawPointer(term.baseAddress!)
-        func load64(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        func load32(_ at: Int) -> UInt64 { UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
-        switch n {
-        case 16...: return (load64(0), load64(8))
-        case 9..<16: return (load64(0), load64(n - 8) >> UInt64(8 * (16 - n)))
-        case 8: return (load64(0), 0)
-        case 4..<8: return (load32(0) | (load32(n - 4) >> UInt64(8 * (8 - n))) << 32, 0)
-        default:
-            var w: UInt64 = 0
-            for i in 0..<n { w |= UInt64(term[i]) << UInt64(8 * i) }
-            return (w, 0)
-        }
-    }
-
     /// The index of a term, filed when it is new.
-    mutating func index(of term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> (index: Int, isNew: Bool) {
+    mutating func index(of term: UnsafeBufferPointer<UInt8>, _ key: TermKey) -> (index: Int, isNew: Bool) {
         let mask = slots.count - 1
-        var s = TermHash.slot(h, mask)
-        let (head, tail) = term.isEmpty ? (0, 0) : Self.words(term)
-        let lengthAndSide = UInt32(term.count) << 1 | UInt32(side & 1)
+        var s = TermHash.slot(key.hash, mask)
         let found: Int? = slots.withUnsafeBufferPointer { slots in
             while slots[s].entry >= 0 {
                 let slot = slots[s]
-                if slot.hash == h && slot.lengthAndSide == lengthAndSide && slot.head == head && slot.tail == tail
+                if slot.hash == key.hash && slot.lengthAndSide == key.lengthAndSide && slot.head == key.head && slot.tail == key.tail
                     && (term.count <= 16 || arena.withUnsafeBufferPointer({
                         memcmp($0.baseAddress! + Int(terms[Int(slot.entry)].start), term.baseAddress!, term.count) == 0 })) {
                     return Int(slot.entry)
@@ -229,10 +205,10 @@ struct TermTable: Sendable {
         }
         if let found { return (found, false) }
         let e = terms.count
-        slots[s] = Slot(hash: h, entry: Int32(e), lengthAndSide: lengthAndSide, head: head, tail: tail)
+        slots[s] = Slot(hash: key.hash, entry: Int32(e), lengthAndSide: key.lengthAndSide, head: key.head, tail: key.tail)
         let start = arena.count
         arena.append(contentsOf: term)
-        terms.append(Term(side: side, hash: h, start: Int32(start), end: Int32(arena.count)))
+        terms.append(Term(side: key.side, hash: key.hash, start: Int32(start), end: Int32(arena.count)))
         if terms.count * 2 > slots.count {
             let old = slots
             slots = [Slot](repeating: Slot(), count: slots.count * 2)
@@ -302,8 +278,8 @@ struct BatchPostings: Sendable {
                 for k in units.indices {
                     for side in TermIndex.source...TermIndex.target {
                         (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer { b in
-                            TermHash.forEachTerm(b, side: side) { term, hash in
-                                let (t, isNew) = table.index(of: term, side: Int32(side), hash: hash)
+                            TermHash.forEachTerm(b) { term in
+                                let (t, isNew) = table.index(of: term, TermKey(term, side: Int32(side)))
                                 if isNew { lastUnit[t] = -1 }
                                 // A term twice in one unit is one posting.
                                 if lastUnit[t] != Int32(k) {
@@ -365,28 +341,84 @@ struct BatchPostings: Sendable {
     }
 }
 
-/// The hash a term is filed under (FNV-1a over its bytes) and its first slot in a table.
-enum TermHash {
-    static let basis: UInt64 = 0xcbf29ce484222325
-    static let prime: UInt64 = 0x100000001b3
+/// What a term is looked up by: its hash, side and length, and its first 16 bytes as two
+/// words (zero past its end), computed once per term.
+struct TermKey {
+    let hash: UInt64
+    let head: UInt64
+    let tail: UInt64
+    /// The term's length, doubled, plus its side (0 or 1).
+    let lengthAndSide: UInt32
 
+    var side: Int32 { Int32(lengthAndSide & 1) }
+
+    @inline(__always)
+    init(_ term: UnsafeBufferPointer<UInt8>, side: Int32) {
+        let n = term.count
+        (head, tail) = n == 0 ? (0, 0) : Self.words(term)
+        lengthAndSide = UInt32(n) << 1 | UInt32(side & 1)
+        hash = TermHash.hash(term, head: head, tail: tail, lengthAndSide: lengthAndSide)
+    }
+
+    /// A term's first 16 bytes as two words (zero past its end).
+    @inline(__always)
+    static func words(_ term: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        // Loads that stay inside the term, overlapping where it is short (a memcpy of a
+        // variable length was a library call for every term of every unit). As memcpy into
+        // zeroed words would give them, on a little-endian machine.
+        let n = term.count
+        let p = UnsafeRawPointer(term.baseAddress!)
+        func load64(_ at: Int) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+        func load32(_ at: Int) -> UInt64 { UInt64(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: at, as: UInt32.self))) }
+        switch n {
+        case 16...: return (load64(0), load64(8))
+        case 9..<16: return (load64(0), load64(n - 8) >> UInt64(8 * (16 - n)))
+        case 8: return (load64(0), 0)
+        case 4..<8: return (load32(0) | (load32(n - 4) >> UInt64(8 * (8 - n))) << 32, 0)
+        default:
+            var w: UInt64 = 0
+            for i in 0..<n { w |= UInt64(term[i]) << UInt64(8 * i) }
+            return (w, 0)
+        }
+    }
+}
+
+/// The hash a term is filed under and its first slot in a table, and the terms of a
+/// space-separated list. In memory only (never stored).
+enum TermHash {
     @inline(__always)
     static func slot(_ h: UInt64, _ mask: Int) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & mask }
 
-    /// Each term of a space-separated list, with its hash (FNV-1a over its bytes from a basis
-    /// that includes the side) made in the same pass.
+    /// A word at a time: the term's first 16 bytes (`head`, `tail`) and length and side, then
+    /// its further bytes 8 at a time, mixed (FNV-1a, byte by byte, had been a chain of
+    /// multiplies for every byte of every term of every unit).
     @inline(__always)
-    static func forEachTerm(_ b: UnsafeBufferPointer<UInt8>, side: Int, _ body: (UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
-        let start = basis ^ UInt64(side)
-        var from = 0, h = start
-        for i in 0...b.count {
-            if i < b.count && b[i] != 0x20 {
-                h = (h ^ UInt64(b[i])) &* prime
-                continue
+    static func hash(_ term: UnsafeBufferPointer<UInt8>, head: UInt64, tail: UInt64, lengthAndSide: UInt32) -> UInt64 {
+        var h = (head &* 0x9E37_79B9_7F4A_7C15) ^ ((tail ^ UInt64(lengthAndSide) << 48) &* 0xC2B2_AE3D_27D4_EB4F)
+        let n = term.count
+        if n > 16 {
+            let p = UnsafeRawPointer(term.baseAddress!)
+            var i = 16
+            while i < n {
+                let w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: min(i, n - 8), as: UInt64.self))
+                h = (h ^ w) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                i += 8
             }
-            if i > from { body(UnsafeBufferPointer(rebasing: b[from..<i]), h) }
+        }
+        h ^= h >> 32
+        h &*= 0xD6E8_FEB8_6659_FD93
+        h ^= h >> 32
+        return h
+    }
+
+    /// Each term of a space-separated list.
+    @inline(__always)
+    static func forEachTerm(_ b: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var from = 0
+        for i in 0...b.count where i == b.count || b[i] == 0x20 {
+            if i > from { body(UnsafeBufferPointer(rebasing: b[from..<i])) }
             from = i + 1
-            h = start
         }
     }
 }
@@ -430,7 +462,7 @@ struct PostingAccumulator {
 
     mutating func add(_ id: Int64, terms: [UInt8], side: Int) {
         terms.withUnsafeBufferPointer { b in
-            TermHash.forEachTerm(b, side: side) { term, hash in append(id, to: entry(term, side: Int32(side), hash: hash)) }
+            TermHash.forEachTerm(b) { term in append(id, to: entry(term, TermKey(term, side: Int32(side)))) }
         }
     }
 
@@ -454,7 +486,8 @@ struct PostingAccumulator {
             batch.deltas.withUnsafeBufferPointer { deltas in
               ids.withUnsafeBufferPointer { ids in
                 for (t, term) in batch.table.terms.enumerated() {
-                    let e = entry(batch.table.text(t, in: a), side: term.side, hash: term.hash)
+                    let text = batch.table.text(t, in: a)
+                    let e = entry(text, TermKey(text, side: term.side))
                     let lo = Int(batch.memberStart[t]), hi = Int(batch.memberStart[t + 1])
                     if perID[t] {
                         for m in lo..<hi {
@@ -491,8 +524,8 @@ struct PostingAccumulator {
     }
 
     /// The entry of a term, made (with an empty list) when it is new.
-    private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, side: Int32, hash h: UInt64) -> Int {
-        let (e, isNew) = table.index(of: term, side: side, hash: h)
+    private mutating func entry(_ term: UnsafeBufferPointer<UInt8>, _ key: TermKey) -> Int {
+        let (e, isNew) = table.index(of: term, key)
         if isNew {
             var list: [UInt8] = []
             list.reserveCapacity(8)

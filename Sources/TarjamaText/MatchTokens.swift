@@ -76,25 +76,25 @@ public enum MatchTokens {
         // by byte checked each array's uniqueness and capacity for every byte).
         var formBound = 0, termBound = 0
         for span in l.spans {
-            let o = span.clitic.map { $0.utf8.count } ?? span.original.count
-            let k = span.clitic.map { $0.utf8.count } ?? span.key.count
+            let o = span.clitic.map { $0.utf8Count } ?? span.original.count
+            let k = span.clitic.map { $0.utf8Count } ?? span.key.count
             formBound += Encoder.bound(original: o, key: k)
             termBound += k + 1
         }
         var length = 0
         var terms: [UInt8] = []
-        let tokens = [UInt8](unsafeUninitializedCapacity: formBound) { form, formCount in
-            terms = [UInt8](unsafeUninitializedCapacity: termBound) { termBuffer, termCount in
-                var encoder = Encoder(form.baseAddress!)
-                var writer = TermWriter(termBuffer.baseAddress!)
-                l.forEach { span, original, key in
-                    encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
-                    if span.clitic == nil && span.kind != .punctuation { writer.append(key) }
-                }
-                formCount = encoder.count
-                termCount = writer.written
-                length = writer.count
+        // Written in scratch space and copied out at their size: an array made uninitialised
+        // goes through an unspecialised allocation (a type lookup per call), twice per unit.
+        let tokens = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: formBound + termBound) { scratch in
+            var encoder = Encoder(scratch.baseAddress!)
+            var writer = TermWriter(scratch.baseAddress! + formBound)
+            l.forEach { span, original, key in
+                encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
+                if span.clitic == nil && span.kind != .punctuation { writer.append(key) }
             }
+            terms = Array(UnsafeBufferPointer(start: scratch.baseAddress! + formBound, count: writer.written))
+            length = writer.count
+            return Array(UnsafeBufferPointer(start: scratch.baseAddress!, count: encoder.count))
         }
         return (l.key, terms, length, tokens)
     }
@@ -141,7 +141,7 @@ public enum MatchTokens {
                 cleaned.withUnsafeBufferPointer { b in
                     for span in spans {
                         if let c = span.clitic {
-                            c.utf8.withUnsafeBufferPointer { body(span, $0, $0) }
+                            c.withUTF8 { body(span, $0, $0) }
                         } else {
                             body(span, UnsafeBufferPointer(rebasing: b[span.original]), UnsafeBufferPointer(rebasing: k[span.key]))
                         }

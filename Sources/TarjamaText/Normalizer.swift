@@ -166,11 +166,13 @@ public struct Normalizer: Sendable {
         let collapse = has(.collapseWhitespace)
         let mask = self.mask
         var bits = changed
-        // Every entry is written below (each input byte, then the end): no zeroing first.
-        if record { offsets = [Int32](unsafeUninitializedCapacity: source.count + 1) { _, n in n = source.count + 1 } }
-        // Written through raw buffers: appending byte by byte checked the array's uniqueness and
-        // capacity for every byte. No scalar's mapping is more than three times its length.
-        let out = [UInt8](unsafeUninitializedCapacity: source.count * 3 + 4) { o, written in
+        // Every entry is written below (each input byte, then the end). Made by the specialised
+        // initialiser: an array made uninitialised goes through an unspecialised allocation.
+        if record { offsets = [Int32](repeating: 0, count: source.count + 1) }
+        // Written through raw buffers in scratch space and copied out at its size: appending
+        // byte by byte checked the array's uniqueness and capacity for every byte. No scalar's
+        // mapping is more than three times its length.
+        let out = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: source.count * 3 + 4) { o -> [UInt8] in
             var w = 0
             table.withUnsafeBufferPointer { t in
               fast.withUnsafeBufferPointer { f in
@@ -238,7 +240,7 @@ public struct Normalizer: Sendable {
                 }
               }
             }
-            written = w
+            return Array(UnsafeBufferPointer(rebasing: o[..<w]))
         }
         if collapse && (source.first.map { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A } ?? false) {
             bits |= Self.bit(.collapseWhitespace)

@@ -20,11 +20,14 @@ public enum SearchWords {
         var text = text
         // Plain ASCII (most English) in one pass: letters lowered, everything else a break.
         if let ascii = text.withUTF8({ b -> [UInt8]? in
-            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return [UInt8](unsafeUninitializedCapacity: b.count) { out, written in
+            // Written in scratch space, copied out at its size (an array made uninitialised
+            // goes through an unspecialised allocation); a non-ASCII byte leaves for the
+            // general path.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out -> [UInt8]? in
                 var w = 0
                 var gap = false
                 for c in b {
+                    guard c < 0x80 else { return nil }
                     let lower = c | 0x20
                     if (lower >= 0x61 && lower <= 0x7A) || (c >= 0x30 && c <= 0x39) {
                         if gap && w > 0 { out[w] = 0x20; w += 1 }
@@ -35,7 +38,7 @@ public enum SearchWords {
                         gap = true
                     }
                 }
-                written = w
+                return Array(UnsafeBufferPointer(rebasing: out[..<w]))
             }
         }) {
             return ascii

@@ -57,15 +57,32 @@ public struct Tokenizer: Sendable {
 
         public var text: String { String(decoding: utf8, as: UTF8.self) }
 
-        public var utf8: [UInt8] {
+        public var utf8: [UInt8] { withUTF8 { Array($0) } }
+
+        /// The clitic's UTF-8 (two or four bytes), as one little-endian word and its length.
+        @inline(__always)
+        var packed: (word: UInt32, count: Int) {
             switch self {
-            case .waw: return [0xD9, 0x88]
-            case .fa: return [0xD9, 0x81]
-            case .ba: return [0xD8, 0xA8]
-            case .kaf: return [0xD9, 0x83]
-            case .lam: return [0xD9, 0x84]
-            case .article: return [0xD8, 0xA7, 0xD9, 0x84]
+            case .waw: return (0x88D9, 2)
+            case .fa: return (0x81D9, 2)
+            case .ba: return (0xA8D8, 2)
+            case .kaf: return (0x83D9, 2)
+            case .lam: return (0x84D9, 2)
+            case .article: return (0x84D9_A7D8, 4)
             }
+        }
+
+        /// Bytes in `utf8`.
+        @inline(__always)
+        public var utf8Count: Int { packed.count }
+
+        /// Lends the clitic's UTF-8 from a word on the stack: `utf8` makes an array, and an
+        /// import reads the bytes of every clitic of every sentence.
+        @inline(__always)
+        public func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            var word = packed.word.littleEndian
+            let n = packed.count
+            return try withUnsafeBytes(of: &word) { try body(UnsafeBufferPointer(start: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)) }
         }
     }
 
