@@ -25,9 +25,11 @@ let package = Package(
                        providers: [.apt(["libicu-dev"])]),
         .target(name: "CICUShim", dependencies: ["CICU"]),
         .target(name: "TarjamaText", dependencies: ["CICUShim"]),
+        // Prefetch hints for the import's hash lookups (not expressible in Swift).
+        .target(name: "CMemoryHints"),
         .target(name: "TarjamaAlign", dependencies: ["TarjamaText"]),
         .target(name: "TarjamaMemory", dependencies: [
-            "TarjamaText", "TarjamaAlign", .product(name: "GRDB", package: "GRDB.swift"),
+            "TarjamaText", "TarjamaAlign", "CMemoryHints", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "TarjamaMatch", dependencies: ["TarjamaText", "TarjamaMemory"]),

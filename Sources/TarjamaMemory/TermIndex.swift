@@ -1,3 +1,4 @@
+import CMemoryHints
 import Foundation
 import GRDB
 
@@ -220,6 +221,19 @@ struct TermTable: Sendable {
             }
         }
         return (e, true)
+    }
+
+    /// Starts loading the slot a lookup of `hash` reads first (see `tj_prefetch`). A batch's
+    /// terms go to an import's lists through a table of every term, whose slots are mostly
+    /// cache misses; asking a few terms ahead made those adds a fifth faster (thread time
+    /// 1.49-1.76 s -> 1.22-1.38 s a million units, paired runs). Asking for a unit's own terms
+    /// first did not pay in the batch's grouping (its table is smaller and the hashing
+    /// between lookups already hides part of each miss).
+    @inline(__always)
+    func prefetch(_ hash: UInt64) {
+        slots.withUnsafeBufferPointer { slots in
+            if !slots.isEmpty { tj_prefetch(slots.baseAddress! + TermHash.slot(hash, slots.count - 1)) }
+        }
     }
 
     /// Gives up the lookup slots, keeping the terms; `index(of:)` must not be called again. A
@@ -485,7 +499,10 @@ struct PostingAccumulator {
           batch.members.withUnsafeBufferPointer { members in
             batch.deltas.withUnsafeBufferPointer { deltas in
               ids.withUnsafeBufferPointer { ids in
-                for (t, term) in batch.table.terms.enumerated() {
+                let terms = batch.table.terms
+                for (t, term) in terms.enumerated() {
+                    // The slot a few terms on is asked for now (its miss overlaps this one's work).
+                    if t + 8 < terms.count { table.prefetch(terms[t + 8].hash) }
                     let text = batch.table.text(t, in: a)
                     let e = entry(text, TermKey(text, side: term.side))
                     let lo = Int(batch.memberStart[t]), hi = Int(batch.memberStart[t + 1])
