@@ -167,19 +167,19 @@ struct TermTable: Sendable {
     }
     private(set) var arena: [UInt8] = []
     private(set) var terms: [Term] = []
-    /// Open addressing, at most half full. A slot holds what settles a lookup by itself: the
-    /// hash, side, length, and the bytes of a term of up to 16 (nearly every stem and word),
-    /// so a hit costs one cache line instead of three (slot, term, arena), and these lookups,
-    /// one per term of every unit, had been a tenth of an import's time.
+    /// Open addressing, at most half full. A slot holds what settles most lookups by itself:
+    /// the term's side, length and first 8 bytes (all of nearly every English word and most
+    /// Arabic stems; longer terms compare the rest in the arena), in 16 bytes, so four share a
+    /// cache line and a batch's table fits in the core's cache: these lookups, one per term of
+    /// every unit, are mostly cache misses (with the hash and 16 bytes of the term, slots of
+    /// 32 bytes had made a batch's table 2 MB).
     private var slots: [Slot]
 
     struct Slot {
-        var hash: UInt64 = 0
+        var head: UInt64 = 0
         var entry: Int32 = -1
         /// The term's length, doubled, plus its side (0 or 1).
         var lengthAndSide: UInt32 = 0
-        var head: UInt64 = 0
-        var tail: UInt64 = 0
     }
 
     init(capacity: Int = 2_048) {
@@ -195,9 +195,9 @@ struct TermTable: Sendable {
         let found: Int? = slots.withUnsafeBufferPointer { slots in
             while slots[s].entry >= 0 {
                 let slot = slots[s]
-                if slot.hash == key.hash && slot.lengthAndSide == key.lengthAndSide && slot.head == key.head && slot.tail == key.tail
-                    && (term.count <= 16 || arena.withUnsafeBufferPointer({
-                        memcmp($0.baseAddress! + Int(terms[Int(slot.entry)].start), term.baseAddress!, term.count) == 0 })) {
+                if slot.lengthAndSide == key.lengthAndSide && slot.head == key.head
+                    && (term.count <= 8 || arena.withUnsafeBufferPointer({
+                        memcmp($0.baseAddress! + Int(terms[Int(slot.entry)].start) + 8, term.baseAddress! + 8, term.count - 8) == 0 })) {
                     return Int(slot.entry)
                 }
                 s = (s + 1) & mask
@@ -206,7 +206,7 @@ struct TermTable: Sendable {
         }
         if let found { return (found, false) }
         let e = terms.count
-        slots[s] = Slot(hash: key.hash, entry: Int32(e), lengthAndSide: key.lengthAndSide, head: key.head, tail: key.tail)
+        slots[s] = Slot(head: key.head, entry: Int32(e), lengthAndSide: key.lengthAndSide)
         let start = arena.count
         arena.append(contentsOf: term)
         terms.append(Term(side: key.side, hash: key.hash, start: Int32(start), end: Int32(arena.count)))
@@ -215,7 +215,7 @@ struct TermTable: Sendable {
             slots = [Slot](repeating: Slot(), count: slots.count * 2)
             let mask = slots.count - 1
             for slot in old where slot.entry >= 0 {
-                var s = TermHash.slot(slot.hash, mask)
+                var s = TermHash.slot(terms[Int(slot.entry)].hash, mask)
                 while slots[s].entry >= 0 { s = (s + 1) & mask }
                 slots[s] = slot
             }
