@@ -125,6 +125,22 @@ struct ExchangeTests {
         #expect(try t.memory.importTSV(path: path).added == 7)
     }
 
+    /// The reader's buffer (1 MB) doubles for a longer line, and a last line without a
+    /// newline is read too; lines that straddle chunks come out whole.
+    @Test func tsvLinesLongerThanTheReadBufferAndALastLineWithoutNewline() throws {
+        let t = try TemporaryMemory()
+        let huge = String(repeating: "كلمة ", count: 250_000)   // 2.5 MB of source
+        var lines = (1...3_000).map { "جملة رقم \($0) من الخبر\tSentence \($0) of the story" }
+        lines.insert("\(huge)نهاية\tThe end", at: 1_500)
+        let path = try t.file("big.tsv", lines.joined(separator: "\n"))   // no newline at the end
+        var sources: [String] = []
+        _ = try TSV.read(path: path) { sources += $0.map(\.source) }
+        #expect(sources.count == 3_001)
+        #expect(sources[1_500].hasSuffix("كلمة نهاية") && sources[1_500].utf8.count == huge.utf8.count + "نهاية".utf8.count)
+        #expect(sources.last == "جملة رقم 3000 من الخبر")
+        #expect(Set(sources).count == 3_001)
+    }
+
     @Test func tsvImportAcceptsBOMAndCRLF() throws {
         let t = try TemporaryMemory()
         let path = try t.file("pairs.tsv", "\u{FEFF}أ.\tA.\r\nب.\tB.\r\n")

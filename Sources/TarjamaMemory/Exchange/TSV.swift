@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import TarjamaText
 
 /// Tab-separated pairs: `source<TAB>target` per line, further columns ignored.
@@ -21,7 +24,6 @@ public enum TSV {
         var batchText = 0
         batch.reserveCapacity(batchSize)
         var lineNumber = 0
-        var pending = [UInt8]()
         let origin = (path as NSString).lastPathComponent
         /// One line, on bytes: split at the first tab, each side trimmed, then validated and made
         /// a string once (validating, trimming and copying whole strings had been a tenth of an
@@ -57,9 +59,24 @@ public enum TSV {
                 batchText = 0
             }
         }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            pending.append(contentsOf: chunk)
-            let consumed = try pending.withUnsafeBufferPointer { b -> Int in
+        // One buffer for the whole file: a chunk is read in after the unfinished line the last
+        // one left (moved to the front), and the buffer doubles only for a line longer than
+        // itself. A fresh 1 MB `Data` per read had been a new mapping to fault in each time.
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var filled = 0
+        let fd = handle.fileDescriptor
+        while true {
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let n = buffer.withUnsafeMutableBytes { readBytes(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw MemoryError.badInput(file: path, line: lineNumber + 1,
+                                           message: "reading failed (\(String(cString: strerror(errno)))); check the file and try again")
+            }
+            if n == 0 { break }
+            filled += n
+            let consumed = try buffer.withUnsafeBufferPointer { whole -> Int in
+                let b = UnsafeBufferPointer(rebasing: whole[..<filled])
                 var start = 0
                 while let nl = firstIndex(of: 0x0A, in: b, start..<b.count) {
                     try handleLine(b, start..<nl)
@@ -67,11 +84,23 @@ public enum TSV {
                 }
                 return start
             }
-            pending.removeSubrange(..<consumed)
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { _ = memmove($0.baseAddress!, $0.baseAddress! + consumed, filled - consumed) }
+                filled -= consumed
+            }
         }
-        if !pending.isEmpty { try pending.withUnsafeBufferPointer { try handleLine($0, 0..<$0.count) } }
+        if filled > 0 { try buffer.withUnsafeBufferPointer { try handleLine($0, 0..<filled) } }
         if !batch.isEmpty { try body(batch) }
         return problems
+    }
+
+    /// `read(2)` (the name `read` is this type's own).
+    private static func readBytes(_ fd: Int32, _ p: UnsafeMutableRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        return Glibc.read(fd, p, count)
+        #else
+        return Darwin.read(fd, p, count)
+        #endif
     }
 
     /// Where `byte` first occurs in `b[range]` (memchr).
