@@ -35,7 +35,11 @@ struct Tarjama: ParsableCommand {
         // get pages of their own, given back when freed. glibc's default raises this threshold
         // to the largest buffer freed so far, and the batches then came from the threads'
         // heaps, where what they freed stayed: a million-unit import peaked at 178-205 MB,
-        // against 163 MB with this (bar 200).
+        // against 163 MB with this (bar 200). Each thread's heap keeps up to 16 MB it freed
+        // instead of giving it back at once: a batch's strings and small arrays are freed and
+        // allocated again every batch, and giving them back (glibc's default, 128 KB) had
+        // made the pages fault in anew, about 180,000 times a million units (0.3-0.5 s of
+        // system time; peak memory 161-165 MB).
         ownPagesForLargeBuffers()
         var args = Array(CommandLine.arguments.dropFirst())
         if args.first == "--memory", args.count >= 2 {
@@ -48,12 +52,14 @@ struct Tarjama: ParsableCommand {
         Self.main(args)
     }
 
-    /// `mallopt(M_MMAP_THRESHOLD, 1 MB)` where the C library has it (glibc; Swift's Glibc
-    /// module does not declare it).
+    /// `mallopt(M_MMAP_THRESHOLD, 1 MB)` and `mallopt(M_TRIM_THRESHOLD, 16 MB)` where the C
+    /// library has it (glibc; Swift's Glibc module does not declare it).
     private static func ownPagesForLargeBuffers() {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-        let mmapThreshold: Int32 = -3   // M_MMAP_THRESHOLD in <malloc.h>
+        let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3   // in <malloc.h>
         guard let symbol = dlsym(nil, "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: Mallopt.self)(mmapThreshold, 1 << 20)
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        _ = mallopt(mmapThreshold, 1 << 20)
+        _ = mallopt(trimThreshold, 16 << 20)
     }
 }
