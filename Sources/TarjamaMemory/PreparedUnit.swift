@@ -101,6 +101,26 @@ struct PreparedBatch: Sendable {
             s.map { put($0) }
         }
 
+        /// The last text put for one field, and where it went.
+        struct Last {
+            var text = ""
+            var range: Range<Int32>?
+        }
+
+        /// `put`, unless the text is the field's last one: a batch's languages, origin,
+        /// authors, properties and notes are mostly the same from unit to unit, and their rows
+        /// then share one copy (the same string compares by identity, at once).
+        mutating func put(_ s: String, sameAs last: inout Last) -> Range<Int32> {
+            if let r = last.range, last.text == s { return r }
+            let r = put(s)
+            last = Last(text: s, range: r)
+            return r
+        }
+
+        mutating func put(optional s: String?, sameAs last: inout Last) -> Range<Int32>? {
+            s.map { put($0, sameAs: &last) }
+        }
+
         mutating func stamp(_ d: Date?) -> Range<Int32>? {
             put(optional: d.flatMap { $0.databaseValue.storage.value as? String })
         }
@@ -112,19 +132,23 @@ struct PreparedBatch: Sendable {
         tokens.reserveCapacity(units.count * 240)
         var rows: [Row] = []
         rows.reserveCapacity(units.count)
+        var sourceLanguage = Arena.Last(), targetLanguage = Arena.Last(), origin = Arena.Last()
+        var createdBy = Arena.Last(), changedBy = Arena.Last(), properties = Arena.Last(), notes = Arena.Last()
         // Drafts and units are read in place (a copy of each retains a dozen strings).
         drafts.withUnsafeBufferPointer { drafts in
             units.withUnsafeBufferPointer { units in
                 for k in units.indices {
                     let start = Int32(tokens.count)
                     units[k].tokens.withUnsafeBufferPointer { tokens.append(contentsOf: $0) }
-                    rows.append(Row(sourceLanguage: arena.put(drafts[k].sourceLanguage), targetLanguage: arena.put(drafts[k].targetLanguage),
+                    rows.append(Row(sourceLanguage: arena.put(drafts[k].sourceLanguage, sameAs: &sourceLanguage),
+                                    targetLanguage: arena.put(drafts[k].targetLanguage, sameAs: &targetLanguage),
                                     source: arena.put(drafts[k].source), target: arena.put(drafts[k].target),
-                                    origin: arena.put(optional: drafts[k].origin),
+                                    origin: arena.put(optional: drafts[k].origin, sameAs: &origin),
                                     createdAt: arena.stamp(drafts[k].createdAt), changedAt: arena.stamp(drafts[k].changedAt ?? drafts[k].createdAt),
-                                    createdBy: arena.put(optional: drafts[k].createdBy),
-                                    changedBy: arena.put(optional: drafts[k].changedBy ?? drafts[k].createdBy),
-                                    properties: arena.put(units[k].properties), notes: arena.put(units[k].notes),
+                                    createdBy: arena.put(optional: drafts[k].createdBy, sameAs: &createdBy),
+                                    changedBy: arena.put(optional: drafts[k].changedBy ?? drafts[k].createdBy, sameAs: &changedBy),
+                                    properties: arena.put(units[k].properties, sameAs: &properties),
+                                    notes: arena.put(units[k].notes, sameAs: &notes),
                                     tokens: start..<Int32(tokens.count),
                                     keyHash: units[k].keyHash, pairHash: units[k].pairHash,
                                     previousHash: units[k].previousHash, nextHash: units[k].nextHash,
