@@ -35,19 +35,21 @@ struct PreparedUnit: Sendable {
     }
 
     /// Prepares a batch on all cores, in order, with its terms grouped for the index.
-    static func prepare(_ drafts: [UnitDraft]) -> PreparedBatch {
-        PreparedBatch(drafts, prepareUnits(drafts))
+    static func prepare(_ drafts: [UnitDraft], clock: StageClock? = nil) -> PreparedBatch {
+        PreparedBatch(drafts, prepareUnits(drafts, clock: clock), clock: clock)
     }
 
-    private static func prepareUnits(_ drafts: [UnitDraft]) -> [PreparedUnit] {
+    private static func prepareUnits(_ drafts: [UnitDraft], clock: StageClock?) -> [PreparedUnit] {
         let workers = drafts.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        if workers == 1 { return drafts.withUnsafeBufferPointer { d in d.indices.map { PreparedUnit(d[$0]) } } }
+        if workers == 1 { return clock.measure(.preparing) { drafts.withUnsafeBufferPointer { d in d.indices.map { PreparedUnit(d[$0]) } } } }
         let slots = Slots(count: drafts.count)
         let chunk = (drafts.count + workers - 1) / workers
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let range = (w * chunk)..<min(drafts.count, (w + 1) * chunk)
-            drafts.withUnsafeBufferPointer { d in
-                for k in range { slots.set(k, PreparedUnit(d[k])) }
+            clock.measure(.preparing) {
+                drafts.withUnsafeBufferPointer { d in
+                    for k in range { slots.set(k, PreparedUnit(d[k])) }
+                }
             }
         }
         return slots.takeValues()
@@ -126,7 +128,8 @@ struct PreparedBatch: Sendable {
         }
     }
 
-    init(_ drafts: [UnitDraft], _ units: [PreparedUnit]) {
+    init(_ drafts: [UnitDraft], _ units: [PreparedUnit], clock: StageClock? = nil) {
+        let start = StageClock.threadSeconds()
         var arena = Arena(), tokens: [UInt8] = []
         arena.bytes.reserveCapacity(units.count * 320)
         tokens.reserveCapacity(units.count * 240)
@@ -160,7 +163,8 @@ struct PreparedBatch: Sendable {
         self.rows = rows
         self.text = arena.bytes
         self.tokens = tokens
-        postings = BatchPostings(units)
+        clock?.add(.preparing, StageClock.threadSeconds() - start)
+        postings = clock.measure(.grouping) { BatchPostings(units) }
     }
 }
 
@@ -265,10 +269,13 @@ final class ImportPipeline<Outcome>: @unchecked Sendable {
 
     /// Starts `read` on a thread of its own; it hands batches to the closure it is given and
     /// returns what it wants to report.
-    init(read: @escaping (_ write: ([UnitDraft]) throws -> Void) throws -> Outcome) {
+    init(clock: StageClock? = nil, read: @escaping (_ write: ([UnitDraft]) throws -> Void) throws -> Outcome) {
         let body = UncheckedBox(read)
         let thread = Thread { [self] in
-            let preparing = PreparePipeline()
+            let preparing = PreparePipeline(clock: clock)
+            // The reader thread's own CPU time (waiting costs none): parsing, mostly.
+            let start = StageClock.threadSeconds()
+            defer { clock?.add(.reading, StageClock.threadSeconds() - start) }
             do {
                 let result = try body.value { drafts in
                     if let prepared = preparing.push(drafts) { try self.enqueue(prepared) }
@@ -339,14 +346,20 @@ struct UncheckedBox<T>: @unchecked Sendable {
 /// being prepared on the other cores.
 final class PreparePipeline: @unchecked Sendable {
     private var inFlight: (group: DispatchGroup, box: Box)?
+    private let clock: StageClock?
+
+    init(clock: StageClock? = nil) {
+        self.clock = clock
+    }
+
     private final class Box: @unchecked Sendable { var batch: PreparedBatch? }
 
     /// Hands in a batch; returns the previous batch, prepared (nil for the first).
     func push(_ drafts: [UnitDraft]) -> PreparedBatch? {
         let box = Box(), group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async {
-            box.batch = PreparedUnit.prepare(drafts)
+        DispatchQueue.global().async { [clock] in
+            box.batch = PreparedUnit.prepare(drafts, clock: clock)
             group.leave()
         }
         let previous = finish()

@@ -652,12 +652,17 @@ final class PostingIndexer: @unchecked Sendable {
     private var accumulator = PostingAccumulator()
     private let queue = DispatchQueue(label: "tarjama.posting-indexer")
     private let pending = DispatchGroup()
+    private let clock: StageClock?
+
+    init(clock: StageClock? = nil) {
+        self.clock = clock
+    }
 
     deinit { pending.wait() }
 
     /// Adds a written batch (`PostingAccumulator.add`) without waiting.
     func add(_ batch: BatchPostings, ids: [Int64]) {
-        queue.async(group: pending) { self.accumulator.add(batch, ids: ids) }
+        queue.async(group: pending) { self.clock.measure(.indexing) { self.accumulator.add(batch, ids: ids) } }
     }
 
     /// Waits until every batch handed in is added, then lends the accumulator to `body`.

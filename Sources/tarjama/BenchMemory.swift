@@ -162,6 +162,7 @@ struct ImportBench: ParsableCommand {
             // CPU seconds on all threads: steadier than the clock on a shared machine, and what
             // two cores must fit into (150,000 units/s is 13.3 s of CPU a million at most).
             results["\(format)_cpu_seconds"] = cpuSeconds() - cpuBefore
+            for (stage, seconds) in report.stageSeconds { results["\(format)_stage_\(stage)_seconds"] = seconds }
             results["peak_rss_mb"] = max(results["peak_rss_mb"] ?? 0, peak)
             if !json { printLine(format: format, results) }
         }
@@ -174,6 +175,11 @@ struct ImportBench: ParsableCommand {
         print(String(format: "import %@: %.0f units in %.1f s = %.0f units/s (bar %.0f: %.2f×), %.1f s of CPU, %@ journal, peak memory %.0f MB",
                      format.uppercased(), r["units"] ?? 0, r["\(format)_seconds"] ?? 0, rate, bar, rate / bar, r["\(format)_cpu_seconds"] ?? 0,
                      (r["\(format)_rollback_journal"] ?? 0) == 1 ? "rollback" : "wal", r["\(format)_peak_rss_mb"] ?? 0))
+        // Where the CPU time went, stage by stage (thread time; the stages overlap in time).
+        let stages = StageClock.Stage.allCases.compactMap { stage in
+            r["\(format)_stage_\(stage.rawValue)_seconds"].map { String(format: "%@ %.2f s", stage.rawValue.replacingOccurrences(of: "_", with: " "), $0) }
+        }
+        if !stages.isEmpty { print("  CPU by stage: " + stages.joined(separator: ", ")) }
     }
 
     /// This benchmark for one format, in a new process of this executable; its JSON result.

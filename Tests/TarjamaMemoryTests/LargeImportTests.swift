@@ -40,6 +40,15 @@ struct LargeImportTests {
         #expect(try large.memory.exact("أعلن المكتب في بيانه رقم 77 عن موعد الاجتماع.").count == 2)
     }
 
+    /// Every import reports the CPU time of its stages; a large one has them all.
+    @Test func importsReportCPUTimeByStage() throws {
+        let t = try TemporaryMemory()
+        let report = try t.memory.importTSV(path: try t.file("pairs.tsv", pairsWithRepeats(3_000)), largeFrom: 1)
+        #expect(Set(report.stageSeconds.keys) == Set(StageClock.Stage.allCases.map(\.rawValue)))
+        #expect(report.stageSeconds.values.allSatisfy { $0 >= 0 })
+        #expect(report.stageSeconds["preparing"]! > 0 && report.stageSeconds["inserting"]! > 0)
+    }
+
     /// A large import writes new units 64 to a statement: a duplicate of one still held back
     /// (same window) or already written (an earlier window) is found and counted all the same.
     @Test func duplicatesOfUnitsHeldBackOrWrittenAreCounted() throws {

@@ -25,6 +25,8 @@ public struct ImportReport: Sendable, Codable {
     /// How the import wrote: "wal", or "rollback" for a new memory it held alone (`BulkLoad`).
     public var journal = "wal"
     public var seconds = 0.0
+    /// CPU seconds per stage of the import (`StageClock.Stage`), summed over its threads.
+    public var stageSeconds: [String: Double] = [:]
 }
 
 extension Memory {
@@ -83,7 +85,8 @@ extension Memory {
         let defersIndex = expected >= largeFrom && expected >= existing
         // Our own idle readers would keep the memory from leaving WAL.
         if existing == 0 && defersIndex { pool.releaseMemory() }
-        let pipeline = ImportPipeline<ImportReport> { write in
+        let clock = StageClock()
+        let pipeline = ImportPipeline<ImportReport>(clock: clock) { write in
             var report = ImportReport(file: path, format: format)
             try read(&report, write)
             return report
@@ -105,16 +108,16 @@ extension Memory {
                     try db.execute(sql: "PRAGMA cache_size = -8192")
                 }
                 defer { if defersIndex { try? db.execute(sql: "PRAGMA cache_size = \(Memory.cacheSize)") } }
-                let postings = PostingIndexer()
+                let postings = PostingIndexer(clock: clock)
                 let writeBehind = defersIndex ? WriteBehind(path: self.path) : nil
                 while let batch = try pipeline.next() {
                     // Inserted while the previous batch's terms are being added.
-                    let (s, ids) = try Memory.insert(batch, user: user, keys: &keys, in: db)
+                    let (s, ids) = try clock.measure(.inserting) { try Memory.insert(batch, user: user, keys: &keys, in: db) }
                     if keys?.isFull == true {
-                        try Memory.createPairIndex(db)
+                        try clock.measure(.keyIndex) { try Memory.createPairIndex(db) }
                         keys = nil
                     }
-                    try postings.withAccumulator { try $0.flush(into: db, over: Memory.postingBudget) }
+                    try postings.withAccumulator { acc in try clock.measure(.flushing) { try acc.flush(into: db, over: Memory.postingBudget) } }
                     postings.add(batch.postings, ids: ids)
                     added += s.added
                     duplicates += s.duplicates
@@ -123,13 +126,13 @@ extension Memory {
                 }
                 // The last lists written and the keys (24 bytes a unit) freed before SQLite
                 // sorts the keys for the index: the three had made the import's peak memory.
-                try postings.withAccumulator {
-                    try $0.flush(into: db)
-                    $0 = PostingAccumulator()
+                try postings.withAccumulator { acc in
+                    try clock.measure(.flushing) { try acc.flush(into: db) }
+                    acc = PostingAccumulator()
                 }
                 if keys != nil {
                     keys = nil
-                    try Memory.createPairIndex(db)
+                    try clock.measure(.keyIndex) { try Memory.createPairIndex(db) }
                 }
                 return .commit
             } }
@@ -139,6 +142,7 @@ extension Memory {
         report.duplicates = duplicates
         report.journal = journal
         report.seconds = Date().timeIntervalSince(start)
+        report.stageSeconds = clock.totals
         return report
     }
 
