@@ -40,6 +40,38 @@ struct LargeImportTests {
         #expect(try large.memory.exact("أعلن المكتب في بيانه رقم 77 عن موعد الاجتماع.").count == 2)
     }
 
+    /// A large import writes 64 rows to a statement, binding once what they share where they
+    /// share it (units 0-127 here): units whose dates, authors, usage, properties and notes
+    /// vary (from 128 on) keep their own, as an ordinary import keeps them.
+    @Test func largeTMXImportKeepsEachUnitsOwnMetadata() throws {
+        let ordinary = try TemporaryMemory(), large = try TemporaryMemory()
+        let units = (0..<300).map { i -> String in
+            let varies = i >= 128
+            let date = varies && i % 3 == 0 ? " creationdate=\"2023011\(i % 10)T093000Z\"" : ""
+            let author = varies && i % 5 == 0 ? " creationid=\"desk\(i % 2)\"" : ""
+            let usage = i == 137 ? " usagecount=\"\(i)\"" : ""
+            let prop = i >= 192 && i % 7 == 0 ? "<prop type=\"x-domain\">d\(i % 4)</prop>" : ""
+            let note = i == 150 ? "<note>checked</note>" : ""
+            return tu("جملة رقم \(i) في الخبر.", "Sentence \(i) of the story.", extra: prop + note)
+                .replacingOccurrences(of: "<tu>", with: "<tu\(date)\(author)\(usage)>")
+        }.joined()
+        let file = try ordinary.file("units.tmx", tmx(units))
+        _ = try ordinary.memory.importTMX(path: file, largeFrom: .max)
+        let report = try large.memory.importTMX(path: file, largeFrom: 1)
+        #expect(report.added == 300)
+        func rows(_ m: Memory) throws -> [String] {
+            var out: [String] = []
+            try m.forEachUnit { u in
+                out.append("\(u.source)|\(u.createdBy ?? "-")|\(u.usageCount)|\(u.properties.sorted { $0.key < $1.key })|\(u.notes)|\(TMXWriter.date(u.createdAt).prefix(8))")
+            }
+            return out
+        }
+        let a = try rows(ordinary.memory), b = try rows(large.memory)
+        #expect(a == b)
+        #expect(b.filter { $0.contains("x-domain") }.count == 15)
+        #expect(b[150].contains("checked") && b[137].contains("|137|"))
+    }
+
     /// Every import reports the CPU time of its stages; a large one has them all.
     @Test func importsReportCPUTimeByStage() throws {
         let t = try TemporaryMemory()
