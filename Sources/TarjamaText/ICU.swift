@@ -145,7 +145,13 @@ public enum Unicode2 {
             var i = 0
             var lastMark: UInt32 = 0
             while i < b.count {
-                if b[i] < 0x80 { i += 1; lastMark = 0; continue }
+                let b0 = b[i]
+                if b0 < 0x80 { i += 1; lastMark = 0; continue }
+                // A letter ء-ي (most of any Arabic sentence) without decoding the general way.
+                if (b0 == 0xD8 || b0 == 0xD9) && i + 1 < b.count && b[i + 1] & 0xC0 == 0x80 {
+                    let v = (UInt32(b0 & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
+                    if v >= 0x0621 && v <= 0x064A { i += 2; lastMark = 0; continue }
+                }
                 let (s, n) = UTF8Scan.scalar(at: i, in: b)
                 switch s.value {
                 case 0x060C, 0x061B, 0x061F, 0x0621...0x064A, 0x0660...0x066D, 0x0671...0x0674, 0x0679...0x06D3, 0x06D5:

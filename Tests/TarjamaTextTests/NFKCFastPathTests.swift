@@ -37,4 +37,29 @@ struct NFKCFastPathTests {
         }
         #expect(accepted > 300)
     }
+
+    /// Every scalar of the Arabic block, alone, after a letter and before a mark: the fast
+    /// path (a table for U+0600-U+06FF) accepts exactly what the classes it documents accept,
+    /// and whatever it accepts, NFKC leaves as it is.
+    @Test func everyArabicBlockScalarIsClassedAsDocumented() throws {
+        func documented(_ v: UInt32) -> Int {
+            switch v {
+            case 0x060C, 0x061B, 0x061F, 0x0621...0x064A, 0x0660...0x066D, 0x0671...0x0674, 0x0679...0x06D3, 0x06D5: 0
+            case 0x064B...0x0652, 0x0670: 1
+            default: 2
+            }
+        }
+        for v in UInt32(0x0600)...0x06FF {
+            let c = String(Unicode.Scalar(v)!)
+            for (text, stable) in [(c, documented(v) < 2), ("ب" + c, documented(v) < 2),
+                                   (c + "\u{064E}", documented(v) == 0 || (documented(v) == 1 && v <= 0x064E))] {
+                let bytes = Array(text.utf8)
+                #expect(Unicode2.isStable(bytes) == stable, "U+\(String(v, radix: 16)) in \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+                if Unicode2.isStable(bytes) { #expect(Array(text.precomposedStringWithCompatibilityMapping.utf8) == bytes) }
+            }
+        }
+        // Lead bytes of the block with a broken continuation are not stable (the general path).
+        #expect(!Unicode2.isStable([0xD8, 0x41]))
+        #expect(!Unicode2.isStable([0xD9]))
+    }
 }
