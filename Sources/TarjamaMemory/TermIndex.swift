@@ -495,37 +495,61 @@ struct PostingAccumulator {
                 for u in Int(batch.unitStart[k])..<Int(batch.unitStart[k + 1]) { perID[Int(batch.unitTerms[u])] = true }
             }
         }
+        // Each batch term's entry first (new terms filed), its table slot asked for a few
+        // terms ahead (`prefetch`: the slots' cache misses overlap).
+        let terms = batch.table.terms
+        var entries = [Int](repeating: 0, count: terms.count)
         batch.table.withArena { a in
-          batch.members.withUnsafeBufferPointer { members in
-            batch.deltas.withUnsafeBufferPointer { deltas in
-              ids.withUnsafeBufferPointer { ids in
-                let terms = batch.table.terms
-                for (t, term) in terms.enumerated() {
-                    // The slot a few terms on is asked for now (its miss overlaps this one's work).
-                    if t + 8 < terms.count { table.prefetch(terms[t + 8].hash) }
-                    let text = batch.table.text(t, in: a)
-                    let e = entry(text, TermKey(text, side: term.side))
-                    let lo = Int(batch.memberStart[t]), hi = Int(batch.memberStart[t + 1])
-                    if perID[t] {
-                        for m in lo..<hi {
-                            let id = ids[Int(members[m])]
-                            if id > 0 { append(id, to: e) }
+            for (t, term) in terms.enumerated() {
+                if t + 8 < terms.count { table.prefetch(terms[t + 8].hash) }
+                let text = batch.table.text(t, in: a)
+                entries[t] = entry(text, TermKey(text, side: term.side))
+            }
+        }
+        // Then the lists, through their buffers (no entry is added here), each term's list and
+        // tail asked for ahead too.
+        var added = 0
+        var any = false
+        batch.members.withUnsafeBufferPointer { members in
+          batch.deltas.withUnsafeBufferPointer { deltas in
+            ids.withUnsafeBufferPointer { ids in
+              tails.withUnsafeMutableBufferPointer { tails in
+                lists.withUnsafeMutableBufferPointer { lists in
+                    for t in terms.indices {
+                        if t + 8 < terms.count {
+                            tj_prefetch(tails.baseAddress! + entries[t + 8])
+                            tj_prefetch(lists.baseAddress! + entries[t + 8])
                         }
-                        continue
+                        let e = entries[t]
+                        let lo = Int(batch.memberStart[t]), hi = Int(batch.memberStart[t + 1])
+                        let before = lists[e].capacity
+                        if perID[t] {
+                            for m in lo..<hi {
+                                let id = ids[Int(members[m])]
+                                // A term twice in one unit is one posting.
+                                guard id > 0, id != tails[e].last else { continue }
+                                PostingList.append(UInt64(id - tails[e].last), to: &lists[e])
+                                tails[e].last = id
+                                tails[e].count += 1
+                                any = true
+                            }
+                        } else {
+                            let first = base + Int64(members[lo])
+                            PostingList.append(UInt64(first - tails[e].last), to: &lists[e])
+                            lists[e].append(contentsOf: UnsafeBufferPointer(rebasing: deltas[Int(batch.deltaStart[t])..<Int(batch.deltaStart[t + 1])]))
+                            tails[e].last = base + Int64(members[hi - 1])
+                            tails[e].count += Int32(hi - lo)
+                            any = true
+                        }
+                        added += lists[e].capacity - before   // what the lists hold, growth included
                     }
-                    let first = base + Int64(members[lo])
-                    let before = lists[e].capacity
-                    PostingList.append(UInt64(first - tails[e].last), to: &lists[e])
-                    lists[e].append(contentsOf: UnsafeBufferPointer(rebasing: deltas[Int(batch.deltaStart[t])..<Int(batch.deltaStart[t + 1])]))
-                    bytes += lists[e].capacity - before
-                    tails[e].last = base + Int64(members[hi - 1])
-                    tails[e].count += Int32(hi - lo)
-                    pending = true
                 }
               }
             }
           }
         }
+        bytes += added
+        if any { pending = true }
     }
 
     @inline(__always)
