@@ -101,6 +101,31 @@ struct TermIndexTests {
         #expect(blocks <= TermIndex.compactAfter)
     }
 
+    /// Flushing on a budget writes the largest lists and keeps the rest gathering: the common
+    /// term gets several blocks, a rare one a single block at the end, and every list reads
+    /// back whole and ascending with its frequency.
+    @Test func budgetedFlushesWriteTheLargestListsFirst() throws {
+        let t = try TemporaryMemory()
+        var postings = PostingAccumulator()
+        try t.memory.pool.write { db in
+            for id in 1...30_000 {
+                var terms = "عام شهر\(id % 50)"
+                if id % 150 == 0 { terms += " نادر\(id)" }
+                postings.add(Int64(id), terms: terms, side: TermIndex.source)
+                try postings.flush(into: db, over: 80_000)
+            }
+            try postings.flush(into: db)
+        }
+        #expect(try t.memory.postings("عام") == Array(1...30_000).map(Int64.init))
+        #expect(try t.memory.postings("شهر7") == stride(from: 7, through: 30_000, by: 50).map(Int64.init))
+        #expect(try t.memory.postings("نادر300") == [300])
+        #expect(try t.memory.termFrequencies(["عام", "شهر0", "نادر29850"]) == ["عام": 30_000, "شهر0": 600, "نادر29850": 1])
+        let blocks = { (text: String) in try t.memory.pool.read { try Int.fetchOne($0, sql: "SELECT blocks FROM term WHERE text = ?", arguments: [text]) ?? 0 } }
+        #expect(try blocks("عام") > 1)
+        #expect(try blocks("نادر150") == 1)
+        #expect(try t.memory.integrityCheck() == "ok")
+    }
+
     /// An import larger than the in-memory budget writes several blocks per term; reading them
     /// gives one ascending list.
     @Test func flushesOnABudgetKeepListsWhole() throws {
