@@ -437,9 +437,9 @@ public final class Memory: Sendable {
     private static let insertUnitRows = "INSERT INTO unit (\(unitColumns)) VALUES "
         + Array(repeating: unitValues, count: rowsAtOnce).joined(separator: ", ")
     /// `insertUnitRows` for rows that share every value but their own (`RowValues.bindOwn`):
-    /// the shared ones are parameters 1-13, bound once for the 64 rows (an import's languages,
+    /// the shared ones are parameters 1-13, bound once for the 64 rows. An import's languages,
     /// origin, dates, authors, properties and notes are mostly the same, and binding them for
-    /// every row was a fifth of the inserts' time).
+    /// every row had been 13 of its 20 binds (5.92 -> 5.84 G instructions on 65,000 units).
     private static let insertUniformUnitRows: String = {
         // Column order as `unitColumns`: own values get their row's parameters, shared ones
         // the first 13.

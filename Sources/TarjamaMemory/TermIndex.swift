@@ -237,7 +237,7 @@ struct TermTable: Sendable {
     }
 
     /// Gives up the lookup slots, keeping the terms; `index(of:)` must not be called again. A
-    /// batch's grouped terms are read in order, never looked up, and their slots (2 MB a
+    /// batch's grouped terms are read in order, never looked up, and their slots (1 MB a
     /// batch) had stayed in memory with it.
     mutating func dropLookup() {
         slots = []
@@ -606,8 +606,8 @@ struct PostingAccumulator {
     }
 
     /// Writes every term's list as a new block, merges blocks where a term has too many, and
-    /// empties the lists. The terms stay filed with their rows, unless, added unit by unit,
-    /// they alone fill half of `keep` (a dictionary's mirror starts over with the dictionary).
+    /// empties the lists. The terms stay filed with their rows, unless they alone fill half of
+    /// `keep`.
     mutating func flush(into db: Database, keep: Int = Memory.postingBudget) throws {
         guard pending else { return }
         try write((0..<tails.count).filter { tails[$0].count > 0 }, into: db)
