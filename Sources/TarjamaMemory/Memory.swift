@@ -433,23 +433,27 @@ public final class Memory: Sendable {
         id, source_lang, target_lang, source, target, source_hash, pair_hash, origin, position, prev_hash, next_hash,
         confidence, created_at, changed_at, created_by, changed_by, usage_count, properties, notes, length
         """
-    private static let unitValues = "(" + Array(repeating: "?", count: 20).joined(separator: ", ") + ")"
+    /// One row's values in `unitColumns` order, as numbered parameters: the 13 a batch's rows
+    /// often share (`RowValues.bindShared`) from `shared` on, the row's own 7
+    /// (`RowValues.bindOwn`) from `own` on. One layout behind every unit insert, so a row is
+    /// always bound the same way: shared values, then its own.
+    private static func unitTuple(shared: Int, own: Int) -> String {
+        // Column positions in `unitColumns` of the shared and the own values, in binding order.
+        let sharedColumns = [1, 2, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18], ownColumns = [0, 3, 4, 5, 6, 8, 19]
+        return "(" + (0..<20).map { c in
+            if let k = sharedColumns.firstIndex(of: c) { return "?\(shared + k)" }
+            return "?\(own + ownColumns.firstIndex(of: c)!)"
+        }.joined(separator: ", ") + ")"
+    }
+    private static let unitValues = unitTuple(shared: 1, own: 14)
     private static let insertUnitRows = "INSERT INTO unit (\(unitColumns)) VALUES "
-        + Array(repeating: unitValues, count: rowsAtOnce).joined(separator: ", ")
+        + (0..<rowsAtOnce).map { unitTuple(shared: 1 + 20 * $0, own: 14 + 20 * $0) }.joined(separator: ", ")
     /// `insertUnitRows` for rows that share every value but their own (`RowValues.bindOwn`):
     /// the shared ones are parameters 1-13, bound once for the 64 rows. An import's languages,
     /// origin, dates, authors, properties and notes are mostly the same, and binding them for
     /// every row had been 13 of its 20 binds (5.92 -> 5.84 G instructions on 65,000 units).
-    private static let insertUniformUnitRows: String = {
-        // Column order as `unitColumns`: own values get their row's parameters, shared ones
-        // the first 13.
-        let shared: [Int: Int] = [1: 1, 2: 2, 7: 3, 9: 4, 10: 5, 11: 6, 12: 7, 13: 8, 14: 9, 15: 10, 16: 11, 17: 12, 18: 13]
-        let own = [0, 3, 4, 5, 6, 8, 19]
-        let rows = (0..<rowsAtOnce).map { r in
-            "(" + (0..<20).map { c in "?\(shared[c] ?? (14 + r * own.count + own.firstIndex(of: c)!))" }.joined(separator: ", ") + ")"
-        }
-        return "INSERT INTO unit (\(unitColumns)) VALUES " + rows.joined(separator: ", ")
-    }()
+    private static let insertUniformUnitRows = "INSERT INTO unit (\(unitColumns)) VALUES "
+        + (0..<rowsAtOnce).map { unitTuple(shared: 1, own: 14 + 7 * $0) }.joined(separator: ", ")
     private static let insertTokenRows = "INSERT INTO unit_tokens(id, length, tokens) VALUES "
         + Array(repeating: "(?, ?, ?)", count: rowsAtOnce).joined(separator: ", ")
 
@@ -462,19 +466,11 @@ public final class Memory: Sendable {
         let now: UnsafeMutableBufferPointer<UInt8>
         let author: UnsafeMutableBufferPointer<UInt8>?
 
-        /// Binds a unit's 20 values, in `unitColumns` order.
+        /// Binds a unit's 20 values (`unitTuple`: the shared ones, then its own).
         @inline(__always)
         func bindUnit(_ w: inout RowWriter, id: Int64, _ row: PreparedBatch.Row) {
-            w.int(id)
-            w.text(row.sourceLanguage, in: text, or: nil); w.text(row.targetLanguage, in: text, or: nil)
-            w.text(row.source, in: text, or: nil); w.text(row.target, in: text, or: nil)
-            w.int(row.keyHash); w.int(row.pairHash)
-            w.text(row.origin, in: text, or: nil); w.int(row.position)
-            w.int(row.previousHash); w.int(row.nextHash); w.double(row.confidence)
-            w.text(row.createdAt, in: text, or: now); w.text(row.changedAt, in: text, or: now)
-            w.text(row.createdBy, in: text, or: author); w.text(row.changedBy, in: text, or: author)
-            w.int(row.usageCount)
-            w.text(row.properties, in: text, or: nil); w.text(row.notes, in: text, or: nil); w.int(row.length)
+            bindShared(&w, row)
+            bindOwn(&w, id: id, row)
         }
 
         /// Whether two rows share the values `bindShared` binds (the same text range, the
@@ -486,7 +482,7 @@ public final class Memory: Sendable {
                 && a.changedBy == b.changedBy && a.usageCount == b.usageCount && a.properties == b.properties && a.notes == b.notes
         }
 
-        /// Binds parameters 1-13 of `insertUniformUnitRows`: the values its rows share.
+        /// Binds the 13 values rows may share (`unitTuple`), in their order.
         @inline(__always)
         func bindShared(_ w: inout RowWriter, _ row: PreparedBatch.Row) {
             w.text(row.sourceLanguage, in: text, or: nil); w.text(row.targetLanguage, in: text, or: nil)
@@ -498,7 +494,7 @@ public final class Memory: Sendable {
             w.text(row.properties, in: text, or: nil); w.text(row.notes, in: text, or: nil)
         }
 
-        /// Binds one row's own values of `insertUniformUnitRows`, after the shared ones.
+        /// Binds a row's 7 own values (`unitTuple`), in their order.
         @inline(__always)
         func bindOwn(_ w: inout RowWriter, id: Int64, _ row: PreparedBatch.Row) {
             w.int(id)
