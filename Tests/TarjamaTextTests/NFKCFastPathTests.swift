@@ -38,6 +38,35 @@ struct NFKCFastPathTests {
         #expect(accepted > 300)
     }
 
+    /// Harakat typed out of canonical order (shadda before the vowel, on أ whose hamza is a mark
+    /// of its own in NFD too), and random letters and marks: the reordering without ICU gives
+    /// Foundation's NFKC, and declines anything outside the fast path's classes.
+    @Test func marksOutOfOrderAreReorderedWithoutICU() throws {
+        for text in ["\u{0628}\u{0651}\u{064E}", "\u{0623}\u{0651}\u{064E}\u{0644}", "\u{0645}\u{0652}\u{0651}\u{064B}\u{0670}",
+                     "\u{0631}\u{0651}\u{064E} \u{0643}\u{0650} 25", "\u{0628}\u{0651}\u{064E}\u{0644}\u{0651}\u{064F}"] {
+            let bytes = Array(text.utf8)
+            #expect(!Unicode2.isStable(bytes))
+            #expect(Unicode2.orderingMarks(bytes) == Array(text.precomposedStringWithCompatibilityMapping.utf8), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(Unicode2.orderingMarks(Array("ﻻ\u{0651}\u{064E}".utf8)) == nil)
+        #expect(Unicode2.orderingMarks(Array("\u{0627}\u{0654}\u{064E}".utf8)) == nil)
+        let pool: [Unicode.Scalar] = ["\u{0627}", "\u{0623}", "\u{062F}", "\u{0644}", " ", "a"]
+            + (0x064B...0x0655).map { Unicode.Scalar($0)! } + ["\u{0670}"]
+        var rng = SystemRandomNumberGenerator()
+        var reordered = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...8, using: &rng) { text.unicodeScalars.append(pool.randomElement(using: &rng)!) }
+            let bytes = Array(text.utf8)
+            if let ordered = Unicode2.orderingMarks(bytes) {
+                if ordered != bytes { reordered += 1 }
+                #expect(Array(text.precomposedStringWithCompatibilityMapping.utf8) == ordered, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+                #expect(try Unicode2.nfkc(bytes) == ordered)
+            }
+        }
+        #expect(reordered > 100)
+    }
+
     /// Every scalar of the Arabic block, alone, after a letter and before a mark: the fast
     /// path (a table for U+0600-U+06FF) accepts exactly what the classes it documents accept,
     /// and whatever it accepts, NFKC leaves as it is.
