@@ -141,6 +141,22 @@ struct ExchangeTests {
         #expect(Set(sources).count == 3_001)
     }
 
+    /// Fields are read as C strings with a NUL put after them for the call: the line's bytes
+    /// are the same afterwards, a NUL inside a field (valid UTF-8) is kept, invalid UTF-8 is
+    /// skipped with its line number, and a field that ends the file is read too.
+    @Test func tsvFieldsWithNULsInvalidBytesAndAtTheEndOfTheFile() throws {
+        let t = try TemporaryMemory()
+        var bytes = Array("أ.\tA.\nب\u{0}ج.\tB\u{0}C.\n".utf8)
+        bytes += Array("د.\t".utf8) + [0x44, 0xFF, 0x2E] + Array("\nهـ.\tE.".utf8)
+        let path = t.dir.appendingPathComponent("fields.tsv").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var drafts: [UnitDraft] = []
+        let problems = try TSV.read(path: path) { drafts += $0 }
+        #expect(drafts.map(\.source) == ["أ.", "ب\u{0}ج.", "هـ."])
+        #expect(drafts.map(\.target) == ["A.", "B\u{0}C.", "E."])
+        #expect(problems.map(\.line) == [3])
+    }
+
     @Test func tsvImportAcceptsBOMAndCRLF() throws {
         let t = try TemporaryMemory()
         let path = try t.file("pairs.tsv", "\u{FEFF}أ.\tA.\r\nب.\tB.\r\n")
