@@ -11,7 +11,10 @@ import GRDBSQLite
 struct RowWriter {
     private let statement: OpaquePointer
     private let connection: OpaquePointer?
-    private let sql: String
+    /// GRDB's statement, asked for its SQL only for an error: `Statement.sql` trims the text
+    /// with Foundation, a million instructions for a 64-row insert, which had been paid for
+    /// every such writer made (seven a batch).
+    private let source: Statement
     private var index: Int32 = 0
 
     /// SQLite copies the bytes before the call returns (`SQLITE_TRANSIENT`, a macro Swift
@@ -24,7 +27,7 @@ struct RowWriter {
     init(_ statement: Statement, in db: Database) {
         self.statement = statement.sqliteStatement
         connection = db.sqliteConnection
-        sql = statement.sql
+        source = statement
     }
 
     mutating func text(_ s: String?) {
@@ -115,7 +118,7 @@ struct RowWriter {
         sqlite3_reset(statement)
         guard code == SQLITE_DONE, values.count == Int(columns) else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code == SQLITE_DONE ? SQLITE_ERROR : code),
-                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: source.sql)
         }
         return values
     }
@@ -127,7 +130,7 @@ struct RowWriter {
         sqlite3_reset(statement)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: sql)
+                                message: connection.map { String(cString: sqlite3_errmsg($0)) }, sql: source.sql)
         }
     }
 
