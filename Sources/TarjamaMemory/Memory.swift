@@ -341,90 +341,112 @@ public final class Memory: Sendable {
     /// it was a duplicate, so units go one by one.
     static func insert(_ batch: PreparedBatch, user: String?, keys: inout UnitKeys?,
                        in db: Database) throws -> (summary: AddSummary, ids: [Int64]) {
-        var summary = AddSummary()
         // Dates are formatted once per batch: a DateFormatter call per unit was 7% of import time.
         var now = Array((Date().databaseValue.storage.value as? String ?? "").utf8)
         var author = user.map { Array($0.utf8) }
-        var unitRow = RowWriter(try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit (\(unitColumns)) VALUES \(unitValues)"), in: db)
-        var unitRows = RowWriter(try db.cachedStatement(sql: insertUnitRows), in: db)
-        var uniformUnitRows = RowWriter(try db.cachedStatement(sql: insertUniformUnitRows), in: db)
-        var tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
-        var tokenRows = RowWriter(try db.cachedStatement(sql: insertTokenRows), in: db)
         // Unit k of the batch is given id `firstID + k` (a duplicate leaves its id unused): a
         // term's ids then keep the gaps its units had in the batch, and the posting lists copy
         // the deltas coded during preparation (`BatchPostings`).
         let firstID = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM unit") ?? 1
-        var repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
-        var repeatedID = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?"), in: db)
-        let unitsAtOnce = keys != nil
-        // New units (batch positions) whose stored tokens, and with `keys` whose rows, are not written yet.
-        var pending: [Int] = []
-        pending.reserveCapacity(rowsAtOnce)
-        var ids = [Int64](repeating: 0, count: batch.rows.count)
+        var writing = try BatchInsert(batch, unitsAtOnce: keys != nil, in: db)
         // Every text is bound in place from the batch's arenas, valid for the whole loop.
         try batch.text.withUnsafeBufferPointer { text in
           try batch.tokens.withUnsafeBufferPointer { blobs in
             try now.withUnsafeMutableBufferPointer { now in
               try withOptionalBuffer(&author) { author in
-                let values = RowValues(text: text, blobs: blobs, now: now, author: author)
-                /// Writes what `pending` holds back: whole statements when it is full, else row by row.
-                func write() throws {
-                    if pending.count == rowsAtOnce {
-                        if unitsAtOnce {
-                            let first = batch.rows[pending[0]]
-                            if pending.allSatisfy({ RowValues.sameAcrossRows(first, batch.rows[$0]) }) {
-                                values.bindShared(&uniformUnitRows, first)
-                                for k in pending { values.bindOwn(&uniformUnitRows, id: ids[k], batch.rows[k]) }
-                                try uniformUnitRows.run()
-                            } else {
-                                for k in pending { values.bindUnit(&unitRows, id: ids[k], batch.rows[k]) }
-                                try unitRows.run()
-                            }
-                        }
-                        for k in pending { values.bindTokens(&tokenRows, id: ids[k], batch.rows[k]) }
-                        try tokenRows.run()
-                    } else {
-                        for k in pending {
-                            if unitsAtOnce {
-                                values.bindUnit(&unitRow, id: ids[k], batch.rows[k])
-                                try unitRow.run()
-                            }
-                            values.bindTokens(&tokenRow, id: ids[k], batch.rows[k])
-                            try tokenRow.run()
-                        }
-                    }
-                    pending.removeAll(keepingCapacity: true)
-                }
-                for (k, row) in batch.rows.enumerated() {
-                    if keys != nil, let id = try keys!.find(row.keyHash, row.pairHash, in: db, beforeConfirming: write) {
+                try writing.insert(batch, RowValues(text: text, blobs: blobs, now: now, author: author), firstID: firstID, keys: &keys, in: db)
+              }
+            }
+          }
+        }
+        return (writing.summary, writing.ids)
+    }
+
+    /// One batch's insert: its statements and the rows it holds back, one value lent `inout`
+    /// to the loop. (As variables captured by the closures that lend the batch's buffers, they
+    /// had been checked for exclusive access at run time on every use, five checks a unit.)
+    private struct BatchInsert {
+        var unitRow, unitRows, uniformUnitRows, tokenRow, tokenRows, repeated, repeatedID: RowWriter
+        /// Units at once (64 to a statement) when `keys` finds the duplicates beforehand.
+        let unitsAtOnce: Bool
+        /// New units (batch positions) whose stored tokens, and with `keys` whose rows, are not written yet.
+        var pending: [Int] = []
+        var ids: [Int64]
+        var summary = AddSummary()
+
+        init(_ batch: PreparedBatch, unitsAtOnce: Bool, in db: Database) throws {
+            unitRow = RowWriter(try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit (\(unitColumns)) VALUES \(unitValues)"), in: db)
+            unitRows = RowWriter(try db.cachedStatement(sql: insertUnitRows), in: db)
+            uniformUnitRows = RowWriter(try db.cachedStatement(sql: insertUniformUnitRows), in: db)
+            tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
+            tokenRows = RowWriter(try db.cachedStatement(sql: insertTokenRows), in: db)
+            repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
+            repeatedID = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?"), in: db)
+            self.unitsAtOnce = unitsAtOnce
+            pending.reserveCapacity(rowsAtOnce)
+            ids = [Int64](repeating: 0, count: batch.rows.count)
+        }
+
+        mutating func insert(_ batch: PreparedBatch, _ values: RowValues, firstID: Int64, keys: inout UnitKeys?, in db: Database) throws {
+            for (k, row) in batch.rows.enumerated() {
+                // Rows held back go to the unit table before `find` reads it.
+                if keys?.mayHold(row.keyHash, row.pairHash) == true {
+                    try write(batch, values)
+                    if let id = try keys!.find(row.keyHash, row.pairHash, in: db) {
                         repeatedID.int(id)
                         try repeatedID.run()
                         summary.duplicates += 1
                         continue
                     }
-                    let id = firstID + Int64(k)
-                    if !unitsAtOnce {
-                        values.bindUnit(&unitRow, id: id, row)
-                        try unitRow.run()
-                        guard unitRow.changes == 1 else {
-                            repeated.int(row.keyHash); repeated.int(row.pairHash)
-                            try repeated.run()
-                            summary.duplicates += 1
-                            continue
-                        }
-                    }
-                    ids[k] = id
-                    keys?.add(row.keyHash, row.pairHash, id: id)
-                    summary.added += 1
-                    pending.append(k)
-                    if pending.count == rowsAtOnce { try write() }
                 }
-                try write()
-              }
+                let id = firstID + Int64(k)
+                if !unitsAtOnce {
+                    values.bindUnit(&unitRow, id: id, row)
+                    try unitRow.run()
+                    guard unitRow.changes == 1 else {
+                        repeated.int(row.keyHash); repeated.int(row.pairHash)
+                        try repeated.run()
+                        summary.duplicates += 1
+                        continue
+                    }
+                }
+                ids[k] = id
+                keys?.add(row.keyHash, row.pairHash, id: id)
+                summary.added += 1
+                pending.append(k)
+                if pending.count == rowsAtOnce { try write(batch, values) }
             }
-          }
+            try write(batch, values)
         }
-        return (summary, ids)
+
+        /// Writes what `pending` holds back: whole statements when it is full, else row by row.
+        private mutating func write(_ batch: PreparedBatch, _ values: RowValues) throws {
+            if pending.count == rowsAtOnce {
+                if unitsAtOnce {
+                    let first = batch.rows[pending[0]]
+                    if pending.allSatisfy({ RowValues.sameAcrossRows(first, batch.rows[$0]) }) {
+                        values.bindShared(&uniformUnitRows, first)
+                        for k in pending { values.bindOwn(&uniformUnitRows, id: ids[k], batch.rows[k]) }
+                        try uniformUnitRows.run()
+                    } else {
+                        for k in pending { values.bindUnit(&unitRows, id: ids[k], batch.rows[k]) }
+                        try unitRows.run()
+                    }
+                }
+                for k in pending { values.bindTokens(&tokenRows, id: ids[k], batch.rows[k]) }
+                try tokenRows.run()
+            } else {
+                for k in pending {
+                    if unitsAtOnce {
+                        values.bindUnit(&unitRow, id: ids[k], batch.rows[k])
+                        try unitRow.run()
+                    }
+                    values.bindTokens(&tokenRow, id: ids[k], batch.rows[k])
+                    try tokenRow.run()
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Rows written by one statement where an import knows them all beforehand.

@@ -13,7 +13,7 @@ import GRDB
 /// 24 bytes a unit; past `limit` units the import builds the index and goes on without it.
 /// ```swift
 /// var keys = try UnitKeys.loading(from: db)       // the memory's units, from the index
-/// if let id = try keys.find(sourceHash, pairHash, in: db) { /* a duplicate of unit id */ }
+/// if keys.mayHold(sourceHash, pairHash), let id = try keys.find(sourceHash, pairHash, in: db) { /* a duplicate of unit id */ }
 /// keys.add(sourceHash, pairHash, id: newID)
 /// ```
 struct UnitKeys {
@@ -43,20 +43,27 @@ struct UnitKeys {
         return keys
     }
 
-    /// The id of the unit with these hashes, or nil. `beforeConfirming` runs before a
-    /// fingerprint match is read back from the unit table (a caller holding rows back writes
-    /// them there first).
-    func find(_ sourceHash: Int64, _ pairHash: Int64, in db: Database, beforeConfirming: () throws -> Void = {}) throws -> Int64? {
+    /// Whether a unit with these hashes may be held: a fingerprint matches (nearly always a
+    /// duplicate; `find` confirms it on the unit's row). No database access: a caller holding
+    /// rows back writes them before `find` reads the unit table.
+    func mayHold(_ sourceHash: Int64, _ pairHash: Int64) -> Bool {
         let f = Self.fingerprint(sourceHash, pairHash)
         let mask = slots.count - 1
         var s = Self.slot(f, mask)
-        var written = false
+        while slots[s] >= 0 {
+            if fingerprints[Int(slots[s])] == f { return true }
+            s = (s + 1) & mask
+        }
+        return false
+    }
+
+    /// The id of the unit with these hashes, or nil.
+    func find(_ sourceHash: Int64, _ pairHash: Int64, in db: Database) throws -> Int64? {
+        let f = Self.fingerprint(sourceHash, pairHash)
+        let mask = slots.count - 1
+        var s = Self.slot(f, mask)
         while slots[s] >= 0 {
             let e = Int(slots[s])
-            if fingerprints[e] == f && !written {
-                try beforeConfirming()
-                written = true
-            }
             // A fingerprint match is confirmed on the row (two keys may share 64 bits).
             if fingerprints[e] == f, let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT source_hash, pair_hash FROM unit WHERE id = ?"),
                                                                  arguments: [ids[e]]),
