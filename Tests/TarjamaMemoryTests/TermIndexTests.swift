@@ -13,6 +13,23 @@ struct TermIndexTests {
         #expect(decoded == ids)
     }
 
+    /// Terms found eight bytes at a time are the list split at its spaces: runs of spaces,
+    /// spaces at either end, terms across word boundaries, multi-byte letters, tails under 8.
+    @Test func termsOfASpaceSeparatedListAsSplittingFindsThem() {
+        let pieces = ["a", "bc", "رئيس", "abcdefgh", "abcdefghi", "الاستثمارات", "7", ""]
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...9, using: &rng) {
+                text += pieces.randomElement(using: &rng)! + String(repeating: " ", count: Int.random(in: 0...3, using: &rng))
+            }
+            if Bool.random(using: &rng) { text = " " + text }
+            var found: [String] = []
+            Array(text.utf8).withUnsafeBufferPointer { b in TermHash.forEachTerm(b) { found.append(String(decoding: $0, as: UTF8.self)) } }
+            #expect(found == text.split(separator: " ").map(String.init), "\(text)")
+        }
+    }
+
     @Test func aBatchGroupsEachTermOnceWithItsUnitsInOrder() {
         let units = ["الرئيس زار بكين", "بكين بكين اليوم", "الرئيس"].map { source in
             PreparedUnit(UnitDraft(source: source, target: "x"))
