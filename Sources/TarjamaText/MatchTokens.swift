@@ -205,6 +205,14 @@ public enum MatchTokens {
                 i += 1
                 continue
             }
+            // A letter ء-ي (nearly every byte of an Arabic key) without the general decoding.
+            if (b0 == 0xD8 || b0 == 0xD9) && i + 1 < b.count {
+                let v = (UInt32(b0 & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)
+                if v >= 0x0620 && v <= 0x064A && v != 0x0640 && b[i + 1] & 0xC0 == 0x80 {
+                    out[w] = b0; out[w + 1] = b[i + 1]; w += 2; i += 2
+                    continue
+                }
+            }
             let (c, n) = UTF8Scan.scalar(at: i, in: b)
             if CharClass.isArabicLetter(c) || CharClass.digitValue(c) != nil || CharClass.isLetter(c) {
                 for j in i..<(i + n) { out[w] = b[j]; w += 1 }

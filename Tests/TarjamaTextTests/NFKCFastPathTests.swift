@@ -92,3 +92,21 @@ struct NFKCFastPathTests {
         #expect(!Unicode2.isStable([0xD9]))
     }
 }
+
+@Suite("Index terms")
+struct IndexTermTests {
+    /// Every scalar of the Arabic block between two letters: the term keeps exactly the
+    /// letters and digits (`CharClass`), whether the fast path for ء-ي or the general decoding
+    /// settles it.
+    @Test func eachArabicBlockScalarIsKeptExactlyWhenALetterOrDigit() {
+        for v in UInt32(0x0600)...0x06FF {
+            let s = Unicode.Scalar(v)!
+            let key = Array("ب\(String(s))ت".utf8)
+            let term = [UInt8](unsafeUninitializedCapacity: key.count) { out, n in
+                n = key.withUnsafeBufferPointer { MatchTokens.writeIndexTerm($0, to: out.baseAddress!, at: 0) }
+            }
+            let kept = CharClass.isArabicLetter(s) || CharClass.digitValue(s) != nil || CharClass.isLetter(s)
+            #expect(term == Array("ب\(kept ? String(s) : "")ت".utf8), "U+\(String(v, radix: 16))")
+        }
+    }
+}
