@@ -32,7 +32,7 @@ struct TermIndexTests {
 
     @Test func aBatchGroupsEachTermOnceWithItsUnitsInOrder() {
         let units = ["الرئيس زار بكين", "بكين بكين اليوم", "الرئيس"].map { source in
-            PreparedUnit(UnitDraft(source: source, target: "x"))
+            withUnsafePointer(to: UnitDraft(source: source, target: "x")) { PreparedUnit($0) }
         }
         let batch = BatchPostings(units)
         var groups: [String: [Int32]] = [:]
