@@ -12,8 +12,8 @@ struct RowWriter {
     private let statement: OpaquePointer
     private let connection: OpaquePointer?
     /// GRDB's statement, asked for its SQL only for an error: `Statement.sql` trims the text
-    /// with Foundation, a million instructions for a 64-row insert, which had been paid for
-    /// every such writer made (seven a batch).
+    /// with Foundation, a million instructions for a 64-row insert, which had been paid each
+    /// time an import made a writer (seven a batch, three of them for 64-row statements).
     private let source: Statement
     private var index: Int32 = 0
 
