@@ -9,12 +9,14 @@ struct PreparedUnit: Sendable {
     let pairHash: Int64
     let previousHash: Int64?
     let nextHash: Int64?
-    /// Index terms (UTF-8, space-separated: `MatchTokens.terms`).
-    let terms: [UInt8]
-    /// The target's words for target concordance (`SearchWords`), space-separated.
-    let targetWords: [UInt8]
+    /// Index terms (UTF-8, space-separated: `MatchTokens.terms`), the target's words for target
+    /// concordance (`SearchWords`, space-separated) and the stored tokens, as ranges of the
+    /// batch's bytes (`PreparedUnits`): three arrays a unit, made and freed, had been a tenth
+    /// of preparing it.
+    private(set) var terms: Range<Int32>
+    private(set) var targetWords: Range<Int32>
+    private(set) var tokens: Range<Int32>
     let length: Int
-    let tokens: [UInt8]
     let properties: String
     let notes: String
 
@@ -23,22 +25,30 @@ struct PreparedUnit: Sendable {
     /// from its address and never written: a `borrowing` parameter still got a whole copy from
     /// the buffer's subscript or the pointer's `pointee` getter (0.7% of an import's
     /// instructions). Threads preparing one batch read distinct drafts.
-    init(_ draft: UnsafePointer<UnitDraft>) {
-        self.init(fields: &UnsafeMutablePointer(mutating: draft).pointee)
+    init(_ draft: UnsafePointer<UnitDraft>, appendingTo bytes: inout [UInt8]) {
+        self.init(fields: &UnsafeMutablePointer(mutating: draft).pointee, appendingTo: &bytes)
     }
 
-    private init(fields d: inout UnitDraft) {
-        let stored = MatchTokens.storedForm(d.source)
+    private init(fields d: inout UnitDraft, appendingTo bytes: inout [UInt8]) {
+        let stored = MatchTokens.storedForm(d.source, appendingTo: &bytes)
         keyHash = SegmentKey.hash(utf8: stored.key)
         pairHash = SegmentKey.pairHash(source: d.source, target: d.target)
         previousHash = d.previousSource.map(SegmentKey.keyHash) ?? d.previousHash
         nextHash = d.nextSource.map(SegmentKey.keyHash) ?? d.nextHash
-        terms = stored.terms
-        targetWords = SearchWords.joined(d.target)
+        terms = Int32(stored.terms.lowerBound)..<Int32(stored.terms.upperBound)
+        let words = SearchWords.joined(d.target, appendingTo: &bytes)
+        targetWords = Int32(words.lowerBound)..<Int32(words.upperBound)
         length = stored.length
-        tokens = stored.tokens
+        tokens = Int32(stored.tokens.lowerBound)..<Int32(stored.tokens.upperBound)
         properties = JSONText.object(d.properties)
         notes = JSONText.array(d.notes)
+    }
+
+    /// The ranges moved by `offset` (a thread's bytes appended after another's).
+    mutating func shift(by offset: Int32) {
+        terms = (terms.lowerBound + offset)..<(terms.upperBound + offset)
+        targetWords = (targetWords.lowerBound + offset)..<(targetWords.upperBound + offset)
+        tokens = (tokens.lowerBound + offset)..<(tokens.upperBound + offset)
     }
 
     /// Prepares a batch on all cores, in order, with its terms grouped for the index.
@@ -46,20 +56,43 @@ struct PreparedUnit: Sendable {
         PreparedBatch(drafts, prepareUnits(drafts, clock: clock), clock: clock)
     }
 
-    private static func prepareUnits(_ drafts: [UnitDraft], clock: StageClock?) -> [PreparedUnit] {
+    private static func prepareUnits(_ drafts: [UnitDraft], clock: StageClock?) -> PreparedUnits {
         let workers = drafts.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        if workers == 1 { return clock.measure(.preparing) { drafts.withUnsafeBufferPointer { d in d.indices.map { PreparedUnit(d.baseAddress! + $0) } } } }
-        let slots = Slots(count: drafts.count)
-        let chunk = (drafts.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        let chunk = (drafts.count + workers - 1) / max(workers, 1)
+        let slots = Slots<PreparedUnit>(count: drafts.count), parts = Slots<[UInt8]>(count: workers)
+        // Each thread's units into bytes of its own, joined afterwards.
+        @Sendable func prepare(_ w: Int) {
             let range = (w * chunk)..<min(drafts.count, (w + 1) * chunk)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(range.count * 400)
             clock.measure(.preparing) {
                 drafts.withUnsafeBufferPointer { d in
-                    for k in range { slots.set(k, PreparedUnit(d.baseAddress! + k)) }
+                    for k in range { slots.set(k, PreparedUnit(d.baseAddress! + k, appendingTo: &bytes)) }
                 }
             }
+            parts.set(w, bytes)
         }
-        return slots.takeValues()
+        if workers == 1 { prepare(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: prepare) }
+        var units = slots.takeValues()
+        let pieces = parts.takeValues()
+        var bytes = pieces.first ?? []
+        for w in pieces.indices.dropFirst() {
+            let offset = Int32(bytes.count)
+            for k in (w * chunk)..<min(drafts.count, (w + 1) * chunk) { units[k].shift(by: offset) }
+            bytes.append(contentsOf: pieces[w])
+        }
+        return PreparedUnits(units: units, bytes: bytes)
+    }
+}
+
+/// A batch's prepared units and the bytes their terms, target words and stored tokens are
+/// ranges of.
+struct PreparedUnits: Sendable {
+    let units: [PreparedUnit]
+    let bytes: [UInt8]
+
+    func bytes(_ r: Range<Int32>, in b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: b[Int(r.lowerBound)..<Int(r.upperBound)])
     }
 }
 
@@ -135,7 +168,8 @@ struct PreparedBatch: Sendable {
         }
     }
 
-    init(_ drafts: [UnitDraft], _ units: [PreparedUnit], clock: StageClock? = nil) {
+    init(_ drafts: [UnitDraft], _ prepared: PreparedUnits, clock: StageClock? = nil) {
+        let units = prepared.units
         let start = StageClock.threadSeconds()
         var arena = Arena(), tokens: [UInt8] = []
         arena.bytes.reserveCapacity(units.count * 320)
@@ -146,10 +180,11 @@ struct PreparedBatch: Sendable {
         var createdBy = Arena.Last(), changedBy = Arena.Last(), properties = Arena.Last(), notes = Arena.Last()
         // Drafts and units are read in place (a copy of each retains a dozen strings).
         drafts.withUnsafeBufferPointer { drafts in
+          prepared.bytes.withUnsafeBufferPointer { bytes in
             units.withUnsafeBufferPointer { units in
                 for k in units.indices {
                     let start = Int32(tokens.count)
-                    units[k].tokens.withUnsafeBufferPointer { tokens.append(contentsOf: $0) }
+                    tokens.append(contentsOf: prepared.bytes(units[k].tokens, in: bytes))
                     rows.append(Row(sourceLanguage: arena.put(drafts[k].sourceLanguage, sameAs: &sourceLanguage),
                                     targetLanguage: arena.put(drafts[k].targetLanguage, sameAs: &targetLanguage),
                                     source: arena.put(drafts[k].source), target: arena.put(drafts[k].target),
@@ -166,12 +201,13 @@ struct PreparedBatch: Sendable {
                                     usageCount: Int64(drafts[k].usageCount), length: Int64(units[k].length)))
                 }
             }
+          }
         }
         self.rows = rows
         self.text = arena.bytes
         self.tokens = tokens
         clock?.add(.preparing, StageClock.threadSeconds() - start)
-        postings = clock.measure(.grouping) { BatchPostings(units) }
+        postings = clock.measure(.grouping) { BatchPostings(prepared) }
     }
 }
 
@@ -222,8 +258,8 @@ enum JSONText {
 ///
 /// Raw memory allocated once: `Array.withUnsafeMutableBufferPointer` empties the array while its
 /// closure runs, so two threads writing through it at once lost values and crashed.
-final class Slots: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<PreparedUnit?>
+final class Slots<Value>: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<Value?>
     private let count: Int
 
     init(count: Int) {
@@ -237,7 +273,7 @@ final class Slots: @unchecked Sendable {
         storage.deallocate()
     }
 
-    func set(_ k: Int, _ value: PreparedUnit) {
+    func set(_ k: Int, _ value: Value) {
         precondition(k >= 0 && k < count)
         storage[k] = value
     }
@@ -245,7 +281,7 @@ final class Slots: @unchecked Sendable {
     /// The values, moved out (copying a prepared unit retains a dozen strings, and the copies
     /// were released again when the slots went: 5% of preparing a batch). Call once; the slots
     /// hold nil afterwards.
-    func takeValues() -> [PreparedUnit] {
+    func takeValues() -> [Value] {
         (0..<count).map { k in
             let value = (storage + k).move()!
             (storage + k).initialize(to: nil)

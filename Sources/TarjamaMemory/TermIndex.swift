@@ -273,7 +273,8 @@ struct BatchPostings: Sendable {
     private(set) var unitStart: [Int32] = []
     private(set) var unitTerms: [Int32] = []
 
-    init(_ units: [PreparedUnit]) {
+    init(_ prepared: PreparedUnits) {
+        let units = prepared.units
         var table = TermTable(capacity: units.count * 4)
         // At most one occurrence per term of a list: its spaces plus one. Buffers of that size
         // are written in place (appending checked each array's uniqueness and capacity for
@@ -289,9 +290,11 @@ struct BatchPostings: Sendable {
           occurrenceTerm.withUnsafeMutableBufferPointer { occurrence in
             // In place: iterating the units copied each (a dozen retains).
             units.withUnsafeBufferPointer { units in
+              prepared.bytes.withUnsafeBufferPointer { bytes in
                 for k in units.indices {
                     for side in TermIndex.source...TermIndex.target {
-                        (side == TermIndex.source ? units[k].terms : units[k].targetWords).withUnsafeBufferPointer { b in
+                        do {
+                            let b = prepared.bytes(side == TermIndex.source ? units[k].terms : units[k].targetWords, in: bytes)
                             TermHash.forEachTerm(b) { term in
                                 let (t, isNew) = table.index(of: term, TermKey(term, side: Int32(side)))
                                 if isNew { lastUnit[t] = -1 }
@@ -306,6 +309,7 @@ struct BatchPostings: Sendable {
                     }
                     unitStart[k + 1] = Int32(n)
                 }
+              }
             }
           }
         }

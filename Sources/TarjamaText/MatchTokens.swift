@@ -71,6 +71,14 @@ public enum MatchTokens {
     /// `keyAndTokens`, `terms` and `encode` in turn (a million-unit import spent half its
     /// preparation making and freeing the strings in between).
     public static func storedForm(_ text: String) -> (key: [UInt8], terms: [UInt8], length: Int, tokens: [UInt8]) {
+        var bytes: [UInt8] = []
+        let form = storedForm(text, appendingTo: &bytes)
+        return (form.key, Array(bytes[form.terms]), form.length, Array(bytes[form.tokens]))
+    }
+
+    /// `storedForm`, its terms and tokens appended to `bytes` and given as ranges of it: an
+    /// import prepares a batch's units into one array per thread instead of two arrays a unit.
+    public static func storedForm(_ text: String, appendingTo bytes: inout [UInt8]) -> (key: [UInt8], terms: Range<Int>, length: Int, tokens: Range<Int>) {
         let l = Layout(text)
         // Both outputs are written in place into buffers of their largest size (appending byte
         // by byte checked each array's uniqueness and capacity for every byte).
@@ -82,19 +90,20 @@ public enum MatchTokens {
             termBound += k + 1
         }
         var length = 0
-        var terms: [UInt8] = []
-        // Written in scratch space and copied out at their size: an array made uninitialised
-        // goes through an unspecialised allocation (a type lookup per call), twice per unit.
-        let tokens = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: formBound + termBound) { scratch in
+        var terms = 0..<0, tokens = 0..<0
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: formBound + termBound) { scratch in
             var encoder = Encoder(scratch.baseAddress!)
             var writer = TermWriter(scratch.baseAddress! + formBound)
             l.forEach { span, original, key in
                 encoder.append(kind: span.kind, clitic: span.clitic != nil, original: original, key: key)
                 if span.clitic == nil && span.kind != .punctuation { writer.append(key) }
             }
-            terms = Array(UnsafeBufferPointer(start: scratch.baseAddress! + formBound, count: writer.written))
+            let start = bytes.count
+            bytes.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress! + formBound, count: writer.written))
+            terms = start..<bytes.count
+            bytes.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: encoder.count))
+            tokens = terms.upperBound..<bytes.count
             length = writer.count
-            return Array(UnsafeBufferPointer(start: scratch.baseAddress!, count: encoder.count))
         }
         return (l.key, terms, length, tokens)
     }

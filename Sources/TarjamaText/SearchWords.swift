@@ -17,17 +17,25 @@ public enum SearchWords {
 
     /// The words joined by single spaces, as UTF-8 (the form an index takes them in).
     public static func joined(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        _ = joined(text, appendingTo: &out)
+        return out
+    }
+
+    /// `joined`, appended to `bytes` and given as the range it took (an import prepares a
+    /// batch's units into one array per thread).
+    public static func joined(_ text: String, appendingTo bytes: inout [UInt8]) -> Range<Int> {
+        let start = bytes.count
         var text = text
         // Plain ASCII (most English) in one pass: letters lowered, everything else a break.
-        if let ascii = text.withUTF8({ b -> [UInt8]? in
-            // Written in scratch space, copied out at its size (an array made uninitialised
-            // goes through an unspecialised allocation); a non-ASCII byte leaves for the
-            // general path.
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out -> [UInt8]? in
+        let ascii = text.withUTF8 { b -> Bool in
+            // Written in scratch space, then appended at its size; a non-ASCII byte leaves for
+            // the general path.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: b.count) { out -> Bool in
                 var w = 0
                 var gap = false
                 for c in b {
-                    guard c < 0x80 else { return nil }
+                    guard c < 0x80 else { return false }
                     let lower = c | 0x20
                     if (lower >= 0x61 && lower <= 0x7A) || (c >= 0x30 && c <= 0x39) {
                         if gap && w > 0 { out[w] = 0x20; w += 1 }
@@ -38,18 +46,17 @@ public enum SearchWords {
                         gap = true
                     }
                 }
-                return Array(UnsafeBufferPointer(rebasing: out[..<w]))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: out[..<w]))
+                return true
             }
-        }) {
-            return ascii
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count)
-        forEachWord(text) { w in
-            if !out.isEmpty { out.append(0x20) }
-            out.append(contentsOf: w)
+        if !ascii {
+            forEachWord(text) { w in
+                if bytes.count > start { bytes.append(0x20) }
+                bytes.append(contentsOf: w)
+            }
         }
-        return out
+        return start..<bytes.count
     }
 
     /// Whether the words of `phrase` occur one after another among the words of `text`.

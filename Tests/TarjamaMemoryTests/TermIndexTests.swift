@@ -31,10 +31,11 @@ struct TermIndexTests {
     }
 
     @Test func aBatchGroupsEachTermOnceWithItsUnitsInOrder() {
+        var bytes: [UInt8] = []
         let units = ["الرئيس زار بكين", "بكين بكين اليوم", "الرئيس"].map { source in
-            withUnsafePointer(to: UnitDraft(source: source, target: "x")) { PreparedUnit($0) }
+            withUnsafePointer(to: UnitDraft(source: source, target: "x")) { PreparedUnit($0, appendingTo: &bytes) }
         }
-        let batch = BatchPostings(units)
+        let batch = BatchPostings(PreparedUnits(units: units, bytes: bytes))
         var groups: [String: [Int32]] = [:]
         for t in 0..<batch.table.count {
             let text = batch.table.withArena { String(decoding: batch.table.text(t, in: $0), as: UTF8.self) }
