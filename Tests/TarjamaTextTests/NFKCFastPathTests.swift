@@ -20,15 +20,22 @@ struct NFKCFastPathTests {
         }
     }
 
+    /// 3,000 texts of 1-8 scalars drawn from `pool`.
+    static func randomTexts(from pool: [Unicode.Scalar]) -> [String] {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<3_000).map { _ in
+            var text = ""
+            for _ in 0..<Int.random(in: 1...8, using: &rng) { text.unicodeScalars.append(pool.randomElement(using: &rng)!) }
+            return text
+        }
+    }
+
     /// Random letters and marks: whatever the fast path accepts, NFKC leaves as it is.
     @Test func acceptedTextIsAlwaysNFKC() throws {
         let pool: [Unicode.Scalar] = ["\u{0627}", "\u{062F}", "\u{0644}", "\u{0648}", "\u{064A}", " ", "a", "1"]
             + (0x064B...0x0655).map { Unicode.Scalar($0)! } + ["\u{0670}"]
-        var rng = SystemRandomNumberGenerator()
         var accepted = 0
-        for _ in 0..<3_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 1...8, using: &rng) { text.unicodeScalars.append(pool.randomElement(using: &rng)!) }
+        for text in Self.randomTexts(from: pool) {
             let bytes = Array(text.utf8)
             if Unicode2.isStable(bytes) {
                 accepted += 1
@@ -52,11 +59,8 @@ struct NFKCFastPathTests {
         #expect(Unicode2.orderingMarks(Array("\u{0627}\u{0654}\u{064E}".utf8)) == nil)
         let pool: [Unicode.Scalar] = ["\u{0627}", "\u{0623}", "\u{062F}", "\u{0644}", " ", "a"]
             + (0x064B...0x0655).map { Unicode.Scalar($0)! } + ["\u{0670}"]
-        var rng = SystemRandomNumberGenerator()
         var reordered = 0
-        for _ in 0..<3_000 {
-            var text = ""
-            for _ in 0..<Int.random(in: 1...8, using: &rng) { text.unicodeScalars.append(pool.randomElement(using: &rng)!) }
+        for text in Self.randomTexts(from: pool) {
             let bytes = Array(text.utf8)
             if let ordered = Unicode2.orderingMarks(bytes) {
                 if ordered != bytes { reordered += 1 }
