@@ -58,16 +58,16 @@ struct PreparedUnit: Sendable {
 
     private static func prepareUnits(_ drafts: [UnitDraft], clock: StageClock?) -> PreparedUnits {
         let workers = drafts.count < 256 ? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let chunk = (drafts.count + workers - 1) / max(workers, 1)
-        let slots = Slots<PreparedUnit>(count: drafts.count), parts = Slots<[UInt8]>(count: workers)
+        let count = drafts.count
+        let slots = Slots<PreparedUnit>(count: count), parts = Slots<[UInt8]>(count: workers)
         // Each thread's units into bytes of its own, joined afterwards.
         @Sendable func prepare(_ w: Int) {
-            let range = (w * chunk)..<min(drafts.count, (w + 1) * chunk)
+            let mine = share(w, of: count, workers: workers)
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(range.count * 400)
+            bytes.reserveCapacity(mine.count * 400)
             clock.measure(.preparing) {
                 drafts.withUnsafeBufferPointer { d in
-                    for k in range { slots.set(k, PreparedUnit(d.baseAddress! + k, appendingTo: &bytes)) }
+                    for k in mine { slots.set(k, PreparedUnit(d.baseAddress! + k, appendingTo: &bytes)) }
                 }
             }
             parts.set(w, bytes)
@@ -78,10 +78,17 @@ struct PreparedUnit: Sendable {
         var bytes = pieces.first ?? []
         for w in pieces.indices.dropFirst() {
             let offset = Int32(bytes.count)
-            for k in (w * chunk)..<min(drafts.count, (w + 1) * chunk) { units[k].shift(by: offset) }
+            for k in share(w, of: count, workers: workers) { units[k].shift(by: offset) }
             bytes.append(contentsOf: pieces[w])
         }
         return PreparedUnits(units: units, bytes: bytes)
+    }
+
+    /// Worker `w`'s drafts of `count`, in chunks of equal size: empty for the last workers when
+    /// there are more workers than chunks (300 drafts on 64 cores: chunks of 5, 60 workers).
+    static func share(_ w: Int, of count: Int, workers: Int) -> Range<Int> {
+        let chunk = (count + workers - 1) / max(workers, 1)
+        return min(count, w * chunk)..<min(count, (w + 1) * chunk)
     }
 }
 

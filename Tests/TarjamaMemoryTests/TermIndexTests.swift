@@ -30,6 +30,15 @@ struct TermIndexTests {
         }
     }
 
+    /// Drafts shared among workers cover the batch once, in order, even with more workers than
+    /// chunks (a batch of 300 on 64 cores had asked for the range 305..<300 and stopped).
+    @Test func draftsAreSharedAmongWorkersWhateverTheirNumber() {
+        for (count, workers) in [(300, 64), (8_000, 2), (257, 2), (0, 4), (1, 1), (1_000, 7)] {
+            let shares = (0..<workers).map { PreparedUnit.share($0, of: count, workers: workers) }
+            #expect(shares.flatMap { Array($0) } == Array(0..<count), "\(count) on \(workers)")
+        }
+    }
+
     @Test func aBatchGroupsEachTermOnceWithItsUnitsInOrder() {
         var bytes: [UInt8] = []
         let units = ["الرئيس زار بكين", "بكين بكين اليوم", "الرئيس"].map { source in
