@@ -98,7 +98,8 @@ struct PreparedUnits: Sendable {
     let units: [PreparedUnit]
     let bytes: [UInt8]
 
-    func bytes(_ r: Range<Int32>, in b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    /// A unit's range of `bytes`, lent as `b`.
+    func slice(_ r: Range<Int32>, of b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(rebasing: b[Int(r.lowerBound)..<Int(r.upperBound)])
     }
 }
@@ -191,7 +192,7 @@ struct PreparedBatch: Sendable {
             units.withUnsafeBufferPointer { units in
                 for k in units.indices {
                     let start = Int32(tokens.count)
-                    tokens.append(contentsOf: prepared.bytes(units[k].tokens, in: bytes))
+                    tokens.append(contentsOf: prepared.slice(units[k].tokens, of: bytes))
                     rows.append(Row(sourceLanguage: arena.put(drafts[k].sourceLanguage, sameAs: &sourceLanguage),
                                     targetLanguage: arena.put(drafts[k].targetLanguage, sameAs: &targetLanguage),
                                     source: arena.put(drafts[k].source), target: arena.put(drafts[k].target),

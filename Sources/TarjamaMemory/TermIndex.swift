@@ -294,7 +294,7 @@ struct BatchPostings: Sendable {
                 for k in units.indices {
                     for side in TermIndex.source...TermIndex.target {
                         do {
-                            let b = prepared.bytes(side == TermIndex.source ? units[k].terms : units[k].targetWords, in: bytes)
+                            let b = prepared.slice(side == TermIndex.source ? units[k].terms : units[k].targetWords, of: bytes)
                             TermHash.forEachTerm(b) { term in
                                 let (t, isNew) = table.index(of: term, TermKey(term, side: Int32(side)))
                                 if isNew { lastUnit[t] = -1 }
@@ -493,6 +493,9 @@ struct PostingAccumulator {
 
     var isEmpty: Bool { !pending }
 
+    /// Bytes the terms alone keep (their text and bookkeeping), whatever the lists hold.
+    private var termBytes: Int { table.withArena { $0.count } + table.count * 64 }
+
     /// Adds unit `id` to the list of each term in `terms` (space-separated); ids must come in
     /// ascending order.
     mutating func add(_ id: Int64, terms: String, side: Int) {
@@ -611,8 +614,7 @@ struct PostingAccumulator {
     /// end. When the terms alone fill half the budget, everything is written (`flush`).
     mutating func flush(into db: Database, over budget: Int) throws {
         guard pending, bytes > budget else { return }
-        let kept = table.withArena { $0.count } + table.count * 64
-        if kept * 2 > budget {
+        if termBytes * 2 > budget {
             try flush(into: db, keep: budget)
             return
         }
@@ -637,8 +639,7 @@ struct PostingAccumulator {
         guard pending else { return }
         try write((0..<tails.count).filter { tails[$0].count > 0 }, into: db)
         pending = false
-        let kept = table.withArena { $0.count } + table.count * 64
-        if kept * 2 > keep {
+        if termBytes * 2 > keep {
             self = PostingAccumulator()
         }
     }
