@@ -8,9 +8,11 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tarjama", targets: ["tarjama"]),
+        .executable(name: "tarjama-dev", targets: ["tarjama-dev"]),
         .library(name: "TarjamaText", targets: ["TarjamaText"]),
         .library(name: "TarjamaAlign", targets: ["TarjamaAlign"]),
         .library(name: "TarjamaMemory", targets: ["TarjamaMemory"]),
+        .library(name: "TarjamaSQLite", targets: ["TarjamaSQLite"]),
         .library(name: "TarjamaMatch", targets: ["TarjamaMatch"]),
         .library(name: "TarjamaPretranslate", targets: ["TarjamaPretranslate"]),
     ],
@@ -28,21 +30,43 @@ let package = Package(
         // Prefetch hints for the import's hash lookups (not expressible in Swift).
         .target(name: "CMemoryHints"),
         .target(name: "TarjamaAlign", dependencies: ["TarjamaText"]),
-        .target(name: "TarjamaMemory", dependencies: [
-            "TarjamaText", "TarjamaAlign", "CMemoryHints", .product(name: "GRDB", package: "GRDB.swift"),
+        // The store-neutral memory: units, preparation, posting codec, exchange formats, and the
+        // protocols a store implements (`MatchSource`, `MemoryStore`).
+        .target(name: "TarjamaMemory", dependencies: ["TarjamaText", "TarjamaAlign", "CMemoryHints"]),
+        // The SQLite store: one file per memory, GRDB behind `MemoryStore`.
+        .target(name: "TarjamaSQLite", dependencies: [
+            "TarjamaMemory", "TarjamaText", "TarjamaAlign", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .target(name: "TarjamaMatch", dependencies: ["TarjamaText", "TarjamaMemory"]),
         .target(name: "TarjamaPretranslate", dependencies: ["TarjamaText", "TarjamaMemory", "TarjamaMatch"]),
-        .executableTarget(name: "tarjama", dependencies: [
+        // Gold-set evaluation and the exhaustive reference scan: developers' measurements,
+        // not part of what a translator runs.
+        .target(name: "TarjamaEvaluation", dependencies: [
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaMatch", "TarjamaPretranslate",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // What both executables share: the --memory option, errors, progress, JSON lines.
+        .target(name: "TarjamaCommandSupport", dependencies: [
+            "TarjamaText", "TarjamaMemory", "TarjamaSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tarjama", dependencies: [
+            "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
+            "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "tarjama-dev", dependencies: [
+            "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
+            "TarjamaEvaluation", "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"]),
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
-        .testTarget(name: "TarjamaMemoryTests", dependencies: ["TarjamaMemory", "TarjamaAlign", "TarjamaText", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch"]),
-        .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory"]),
+        // A store held in dictionaries, for running the matcher's and pre-translator's tests on
+        // a second store beside SQLite.
+        .target(name: "TarjamaTestStore", dependencies: ["TarjamaMemory", "TarjamaText", "TarjamaAlign"], path: "Tests/TarjamaTestStore"),
+        .testTarget(name: "TarjamaSQLiteTests", dependencies: ["TarjamaMemory", "TarjamaSQLite", "TarjamaAlign", "TarjamaText", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch", "TarjamaSQLite", "TarjamaTestStore"]),
+        .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory", "TarjamaSQLite", "TarjamaTestStore"]),
+        .testTarget(name: "TarjamaEvaluationTests", dependencies: ["TarjamaEvaluation", "TarjamaAlign", "TarjamaMatch", "TarjamaPretranslate", "TarjamaSQLite"]),
+        .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama"]),
     ],
     swiftLanguageModes: [.v6]
 )

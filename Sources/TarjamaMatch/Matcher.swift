@@ -58,21 +58,35 @@ public struct MatchOptions: Sendable {
 /// matches by the memory's term index (the query's rarest stems, within a length window),
 /// then exact scoring of that bounded candidate set.
 ///
-/// Not thread-safe (it caches term frequencies): one per thread; the memory may be shared.
+/// It caches term frequencies and the unit count while the store's generation stays the same,
+/// so a long-lived matcher sees every write as soon as it commits. Not thread-safe (the cache):
+/// one per thread or task; the store may be shared.
 /// ```swift
-/// let matcher = Matcher(memory: try Memory(path: "Memories/default.tmdb", readOnly: true))
+/// let matcher = Matcher(store: try SQLiteMemory(path: "Memories/default.tmdb", readOnly: true))
 /// for m in try matcher.lookup("قال الرئيس الروسي إن العلاقات ممتازة.") { print(m.score, m.target) }
 /// ```
 public final class Matcher {
-    public let memory: Memory
+    public let store: any MatchSource
     private var frequencies: [String: Int] = [:]
     private var unitCount: Int?
+    /// The store's generation the cache was filled at.
+    private var generation: Int64?
 
-    /// Milliseconds spent per phase over all lookups (for `tarjama bench lookup`).
+    /// Milliseconds spent per phase over all lookups (for `tarjama-dev bench lookup`).
     public private(set) var phaseMilliseconds: [String: Double] = [:]
 
-    public init(memory: Memory) {
-        self.memory = memory
+    public init(store: any MatchSource) {
+        self.store = store
+    }
+
+    /// Empties the cache when the store has changed since it was filled.
+    private func followStore() throws {
+        let now = try store.generation()
+        if now != generation {
+            frequencies.removeAll(keepingCapacity: true)
+            unitCount = nil
+            generation = now
+        }
     }
 
     @inline(__always)
@@ -85,10 +99,11 @@ public final class Matcher {
     public func lookup(_ text: String, context: MatchContext = MatchContext(), options: MatchOptions = MatchOptions()) throws -> [Match] {
         let scorer = Scorer(query: text)
         guard !scorer.query.isEmpty else { return [] }
+        try followStore()
         var seen = Set<Int64>()
         var matches: [Match] = []
 
-        for unit in try timed("exact", { try memory.exact(text) }) {
+        for unit in try timed("exact", { try store.exact(text) }) {
             seen.insert(unit.id!)
             matches.append(try match(unit, scorer, context))
         }
@@ -123,7 +138,7 @@ public final class Matcher {
         let kept = scored.prefix(keep)
         // Only the kept few are decoded into tokens.
         let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens.decode()) })
-        for unit in try timed("read units", { try memory.units(ids: kept.map(\.id)) }) {
+        for unit in try timed("read units", { try store.units(ids: kept.map(\.id)) }) {
             var m = try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) }
             m.writtenSimilarity = scorer.writtenSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
             matches.append(m)
@@ -153,9 +168,9 @@ public final class Matcher {
         let unique = Array(Set(terms))
         let missing = unique.filter { frequencies[$0] == nil }
         if !missing.isEmpty {
-            for (t, n) in try memory.termFrequencies(missing) { frequencies[t] = n }
+            for (t, n) in try store.termFrequencies(missing, side: .source) { frequencies[t] = n }
         }
-        if unitCount == nil { unitCount = try memory.unitCount() }
+        if unitCount == nil { unitCount = try store.unitCount() }
         let total = Double(max(unitCount ?? 1, 1))
         let present = unique.filter { (frequencies[$0] ?? 0) > 0 }.sorted { (frequencies[$0]!, $0) < (frequencies[$1]!, $1) }
         var budget = Self.postingBudget
@@ -166,7 +181,7 @@ public final class Matcher {
             let idf = log(1 + total / Double(df))
             if df > budget && k >= 2 { continue }
             budget -= df
-            let ids = try timed("postings") { try memory.postings(t) }
+            let ids = try timed("postings") { try store.postings(t, side: .source) }
             timed("weights") { for id in ids { weight[id, default: 0] += idf } }
         }
         let best = timed("top") { Self.top(weight, limit * 2) }
@@ -177,7 +192,7 @@ public final class Matcher {
         while found.count < limit && start < best.count {
             let chunk = Array(best[start..<min(best.count, start + limit - found.count + 16)])
             let rank = Dictionary(uniqueKeysWithValues: chunk.enumerated().map { ($1, $0) })
-            found += try timed("candidate tokens") { try memory.candidateTokens(ids: chunk, lengths: lengths) }
+            found += try timed("candidate tokens") { try store.storedTokens(ids: chunk, lengths: lengths) }
                 .sorted { rank[$0.id]! < rank[$1.id]! }
             start += chunk.count
         }
@@ -214,7 +229,7 @@ public final class Matcher {
     private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, tokens: [MatchToken]? = nil) throws -> Match {
         let stored = tokens ?? MatchTokens.tokens(unit.source)
         var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target, storedSource: unit.source)
-        let translations = try memory.translationCount(sourceHash: unit.sourceHash)
+        let translations = try store.translationCount(sourceHash: unit.sourceHash)
         if translations > 1 {
             breakdown.penalties.append(Penalty(.multipleTranslations, points: 1, detail: "\(translations) translations of this source"))
         }

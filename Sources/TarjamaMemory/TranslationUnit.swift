@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TarjamaText
 
 /// A source sentence and its translation, with where it came from and how it has been used.
@@ -7,9 +6,7 @@ import TarjamaText
 /// `source` and `target` are kept exactly as written; `sourceHash` is the 64-bit hash of the
 /// matching key (`Normalizer.matchingKey`) for exact lookup. The key itself is not stored: it
 /// is derived when needed (a copy of every source was a sixth of an import's writing).
-public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "unit"
-
+public struct TranslationUnit: Codable, Sendable, Equatable {
     public var id: Int64?
     public var sourceLanguage: String
     public var targetLanguage: String
@@ -37,7 +34,7 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
     public var properties: [String: String]
     public var notes: [String]
 
-    enum CodingKeys: String, CodingKey, ColumnExpression {
+    enum CodingKeys: String, CodingKey {
         case id, source, target, occurrences, origin, position, confidence, properties, notes
         case sourceLanguage = "source_lang", targetLanguage = "target_lang"
         case sourceHash = "source_hash", pairHash = "pair_hash", previousHash = "prev_hash", nextHash = "next_hash"
@@ -45,7 +42,17 @@ public struct TranslationUnit: Codable, Sendable, Equatable, FetchableRecord, Pe
         case usageCount = "usage_count"
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    public init(id: Int64?, sourceLanguage: String, targetLanguage: String, source: String, target: String,
+                sourceHash: Int64, pairHash: Int64, occurrences: Int, origin: String?, position: Int?,
+                previousHash: Int64?, nextHash: Int64?, confidence: Double?, createdAt: Date, changedAt: Date,
+                createdBy: String?, changedBy: String?, usageCount: Int, properties: [String: String], notes: [String]) {
+        self.id = id; self.sourceLanguage = sourceLanguage; self.targetLanguage = targetLanguage
+        self.source = source; self.target = target; self.sourceHash = sourceHash; self.pairHash = pairHash
+        self.occurrences = occurrences; self.origin = origin; self.position = position
+        self.previousHash = previousHash; self.nextHash = nextHash; self.confidence = confidence
+        self.createdAt = createdAt; self.changedAt = changedAt; self.createdBy = createdBy; self.changedBy = changedBy
+        self.usageCount = usageCount; self.properties = properties; self.notes = notes
+    }
 
     /// The source's matching key.
     public var sourceKey: String { SegmentKey.key(source) }

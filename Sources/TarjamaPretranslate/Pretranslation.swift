@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TarjamaMatch
 import TarjamaMemory
 import TarjamaText
@@ -60,7 +61,7 @@ public struct PretranslateOptions: Sendable {
     public var minimum: Int
     /// Candidates kept per segment (the best as target, the rest as alternatives).
     public var alternatives: Int
-    /// Worker threads (articles run in parallel, one read-only memory connection each).
+    /// Worker threads (articles run in parallel, each with its own matcher on the shared store).
     public var workers: Int
 
     public init(minimum: Int = 75, alternatives: Int = 3, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
@@ -76,39 +77,37 @@ public struct PretranslateOptions: Sendable {
 /// depends on which worker finished first.
 ///
 /// ```swift
-/// let p = Pretranslator(memoryPath: "Memories/default.tmdb")
+/// let p = Pretranslator(store: try SQLiteMemory(path: "Memories/default.tmdb", readOnly: true))
 /// let batch = try p.run(paths: ["Samples/new-articles/xi-visit.txt"])
 /// print(batch.analysis.total.segments)
 /// ```
 public struct Pretranslator: Sendable {
-    public let memoryPath: String
+    public let store: any MatchSource
     public let options: PretranslateOptions
 
-    public init(memoryPath: String, options: PretranslateOptions = PretranslateOptions()) {
-        self.memoryPath = memoryPath
+    public init(store: any MatchSource, options: PretranslateOptions = PretranslateOptions()) {
+        self.store = store
         self.options = options
     }
 
     public func run(paths: [String], progress: (@Sendable (Int) -> Void)? = nil) throws -> Batch {
-        _ = try Memory(path: memoryPath, readOnly: true)   // fail early, with the memory's own message
-        let results = Results(count: paths.count)
-        let next = Counter()
-        let done = Counter()
+        let results = Mutex([PretranslatedArticle?](repeating: nil, count: paths.count))
+        let next = Mutex(0), done = Mutex(0)
         let workers = min(options.workers, max(paths.count, 1))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             var worker: Worker?
             var workerError: String?
-            do { worker = try Worker(memoryPath: memoryPath, options: options) } catch { workerError = "\(error)" }
+            do { worker = try Worker(store: store, options: options) } catch { workerError = "\(error)" }
             while true {
-                let k = next.increment() - 1
+                let k = next.withLock { k in defer { k += 1 }; return k }
                 guard k < paths.count else { break }
                 var article = PretranslatedArticle(path: paths[k])
                 if let worker { worker.pretranslate(&article) } else { article.error = workerError }
-                results.set(k, article)
-                progress?(done.increment())
+                results.withLock { $0[k] = article }
+                progress?(done.withLock { n in n += 1; return n })
             }
         }
-        var articles = results.all
+        var articles = results.withLock { $0.map { $0! } }
         Self.markRepetitions(&articles)
         return Batch(articles: articles, minimum: options.minimum)
     }
@@ -129,16 +128,16 @@ public struct Pretranslator: Sendable {
     }
 }
 
-/// One worker's tools: a segmenter (ICU iterators are per thread) and a matcher on its own
-/// read-only connection.
+/// One worker's tools: a segmenter (ICU iterators are per thread) and a matcher (its cache of
+/// term statistics is per thread) on the shared store.
 final class Worker {
     let segmenter: Segmenter
     let matcher: Matcher
     let options: PretranslateOptions
 
-    init(memoryPath: String, options: PretranslateOptions) throws {
+    init(store: any MatchSource, options: PretranslateOptions) throws {
         segmenter = try Segmenter(language: .ar)
-        matcher = Matcher(memory: try Memory(path: memoryPath, readOnly: true))
+        matcher = Matcher(store: store)
         self.options = options
     }
 
@@ -198,19 +197,4 @@ public enum ArticleReader {
         }
         return text
     }
-}
-
-/// Results written by index from several threads.
-final class Results: @unchecked Sendable {
-    private var items: [PretranslatedArticle?]
-    private let lock = NSLock()
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-    func set(_ k: Int, _ a: PretranslatedArticle) { lock.lock(); items[k] = a; lock.unlock() }
-    var all: [PretranslatedArticle] { lock.lock(); defer { lock.unlock() }; return items.map { $0! } }
-}
-
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TarjamaCommandSupport
 import TarjamaAlign
 import TarjamaMemory
 import TarjamaText
@@ -42,9 +43,9 @@ struct AlignCommand: ParsableCommand {
     }
 
     func run() throws {
-        let memory: Memory? = (store || !noLexicon) && (store || FileManager.default.fileExists(atPath: options.path))
+        let memory: (any MemoryStore)? = (store || !noLexicon) && (store || FileManager.default.fileExists(atPath: options.path))
             ? try options.open() : nil
-        let lexicon: Memory? = noLexicon ? nil : try memory.flatMap { try $0.hasLexicon() ? $0 : nil }
+        let lexicon: (any MemoryStore)? = noLexicon ? nil : try memory.flatMap { try $0.hasLexicon() ? $0 : nil }
         let aligner = try DocumentAligner(aligner: Aligner(lexicon: lexicon))
         var pairs: [(origin: String, ar: String, en: String)] = []
         if let batch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TarjamaCommandSupport
 import TarjamaAlign
 import TarjamaMemory
 import TarjamaText

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TarjamaMatch
+import TarjamaCommandSupport
 import TarjamaMemory
 
 struct LookupCommand: ParsableCommand {
@@ -36,7 +37,7 @@ struct LookupCommand: ParsableCommand {
     }
 
     func run() throws {
-        let matcher = Matcher(memory: try options.open(readOnly: true))
+        let matcher = Matcher(store: try options.open(readOnly: true))
         let queries: [String]
         if !text.isEmpty {
             queries = [text.joined(separator: " ")]
@@ -70,78 +71,3 @@ struct LookupCommand: ParsableCommand {
         }
     }
 }
-
-/// ANSI colours for a terminal; plain text otherwise.
-struct Paint {
-    let enabled: Bool
-
-    func bold(_ s: String) -> String { enabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
-    func red(_ s: String) -> String { enabled ? "\u{1B}[31;9m\(s)\u{1B}[0m" : s }
-    func green(_ s: String) -> String { enabled ? "\u{1B}[32;1m\(s)\u{1B}[0m" : s }
-    func highlight(_ s: String) -> String { enabled ? "\u{1B}[43;30m\(s)\u{1B}[0m" : "[\(s)]" }
-
-    func mark(_ phrase: String, in text: String) -> String {
-        Highlight.pieces(of: text, phrase: phrase).map { $0.hit ? highlight($0.text) : $0.text }.joined()
-    }
-
-    /// The stored source as the translator reads it, with what the query changes marked:
-    /// {-stored-}{+query+} when plain, strike/green when coloured.
-    func diff(_ spans: [DiffSpan]) -> String {
-        var out = ""
-        for s in spans {
-            if !out.isEmpty && !s.joinsPrevious { out += " " }
-            switch s.op {
-            case .equal: out += s.stored ?? ""
-            case .delete: out += enabled ? red(s.stored ?? "") : "{-\(s.stored ?? "")-}"
-            case .insert: out += enabled ? green(s.query ?? "") : "{+\(s.query ?? "")+}"
-            case .substitute:
-                out += enabled ? red(s.stored ?? "") + green(s.query ?? "") : "{-\(s.stored ?? "")-}{+\(s.query ?? "")+}"
-            }
-        }
-        return out
-    }
-}
-
-struct ConcordanceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "concordance",
-        abstract: "Find units whose source (or target) contains a word or phrase.",
-        discussion: """
-        Arabic is matched on normalised text, so an unvoweled query finds voweled units and أ/إ/ا \
-        spellings find each other, and a word with a proclitic contains the phrase (والرئيس contains \
-        الرئيس). English is matched without case or accents; the words must follow each other. The \
-        most recently added units come first; the hit is highlighted.
-
-        Examples:
-          tarjama concordance "الرئيس الصيني"
-          tarjama concordance --side target "video call"
-        """)
-
-    @OptionGroup var options: MemoryOptions
-    @Option(help: "Search the source or the target side.") var side: Memory.Side = .source
-    @Option(help: "Most units to show.") var limit = 20
-    @Flag(help: "One JSON object per unit.") var json = false
-    @Argument(help: "Word or phrase.") var words: [String]
-
-    func run() throws {
-        let phrase = words.joined(separator: " ")
-        let memory = try options.open(readOnly: true)
-        let key = side == .source ? SegmentKey.key(phrase) : phrase.lowercased()
-        let units = try memory.concordance(phrase: key, side: side, limit: limit)
-        let paint = Paint(enabled: !json && isatty(STDOUT_FILENO) == 1)
-        let out = JSONLines()
-        if units.isEmpty && !json { print("no unit contains “\(phrase)” on the \(side.rawValue) side") }
-        for u in units {
-            if json {
-                struct Line: Encodable { let id: Int64; let source: String; let target: String; let origin: String? }
-                print(try out.line(Line(id: u.id!, source: u.source, target: u.target, origin: u.origin)))
-                continue
-            }
-            let hitSource = side == .source ? paint.mark(phrase, in: u.source) : u.source
-            let hitTarget = side == .target ? paint.mark(phrase, in: u.target) : u.target
-            print("[\(u.id!)] \(hitSource)\n      \(hitTarget)")
-        }
-    }
-}
-
-extension Memory.Side: ExpressibleByArgument {}

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import TarjamaCommandSupport
 import TarjamaMemory
+import TarjamaSQLite
 
 struct MemoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +16,9 @@ struct MemoryCommand: ParsableCommand {
           tarjama memory delete-unit 42
         """,
         subcommands: [Create.self, List.self, Stats.self, Check.self, DeleteUnit.self])
+
+    /// `tarjama memory --memory PATH stats` (`MemoryOptions`).
+    @OptionGroup var memoryOptions: MemoryOptions
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an empty memory (or upgrade an existing one).")
@@ -46,7 +51,7 @@ struct MemoryCommand: ParsableCommand {
             if files.isEmpty && !json { print("no memories in \(folder)/ — create one with: tarjama memory create") }
             for name in files {
                 let path = (folder as NSString).appendingPathComponent(name)
-                let stats = try Memory(path: path, readOnly: true).stats()
+                let stats = try SQLiteMemory(path: path, readOnly: true).stats()
                 if json {
                     print(try JSONLines().line(stats))
                 } else {
@@ -78,7 +83,7 @@ struct MemoryCommand: ParsableCommand {
         @OptionGroup var options: MemoryOptions
 
         func run() throws {
-            let result = try options.open(readOnly: true).integrityCheck()
+            let result = try options.open(readOnly: true).check()
             print(result)
             if result != "ok" { throw ExitCode(1) }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TarjamaCommandSupport
 import TarjamaPretranslate
 
 struct PretranslateCommand: ParsableCommand {
@@ -44,7 +45,7 @@ struct PretranslateCommand: ParsableCommand {
         }
         let memory = try options.open(readOnly: true)
         let bar = ProgressBar(total: paths.count, label: "articles")
-        let batch = try Pretranslator(memoryPath: memory.path, options: PretranslateOptions(minimum: min, workers: jobs))
+        let batch = try Pretranslator(store: memory, options: PretranslateOptions(minimum: min, workers: jobs))
             .run(paths: paths) { done in bar.update(done) }
 
         // Output names are unique even when two folders hold the same file name.
@@ -66,7 +67,7 @@ struct PretranslateCommand: ParsableCommand {
             print(try JSONLines().line(analysis))
         } else {
             print("Pre-translated \(batch.articles.count - analysis.failed.count) of \(batch.articles.count) articles "
-                  + "against \(memory.path) (fuzzy threshold \(min)%)\n")
+                  + "against \(memory.location) (fuzzy threshold \(min)%)\n")
             print(analysis.table())
             print("\nwrote \(format.map(\.rawValue).joined(separator: ", ")) per article, report.json and report.html to \(out)/")
         }

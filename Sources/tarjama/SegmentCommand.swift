@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TarjamaCommandSupport
 import TarjamaText
 
 struct SegmentCommand: ParsableCommand {

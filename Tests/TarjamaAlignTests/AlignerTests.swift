@@ -124,37 +124,4 @@ struct AlignmentPieceTests {
         #expect(Bead(goldLine: "3:4") == nil)
     }
 
-    @Test func scoreCountsStrictAndLaxHits() {
-        let gold = [Bead(source: [0], target: [0]), Bead(source: [1], target: [1, 2])]
-        let test = [Bead(source: [0], target: [0]), Bead(source: [1], target: [1]), Bead(source: [], target: [2])]
-        let s = AlignmentScore.score([(gold, test)])
-        #expect(abs(s.strictPrecision - 1.0 / 3.0) < 1e-9)
-        #expect(abs(s.laxRecall - 1.0) < 1e-9)
-    }
 }
-
-@Suite("Alignment on gold sets", .enabled(if: FileManager.default.fileExists(atPath: alignData + "/ar-en-ntrex40"), "../shared/data/align absent: skipped"))
-struct AlignmentEvaluationTests {
-    @Test func ntrexStrictF1IsAtLeast090WithoutLexicon() throws {
-        #expect(try AlignmentEvaluation.run(directory: alignData + "/ar-en-ntrex40", aligner: Aligner()).score.strictF1 >= 0.90)
-    }
-
-    /// The lexicon is learned from the shared 33k pairs minus every pair that shares a sentence
-    /// with the 40 evaluated documents.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: parallelPairs), "ar-en-33k.tsv absent: skipped"))
-    func ntrexStrictF1IsAtLeast093WithLexicon() throws {
-        let set = alignData + "/ar-en-ntrex40"
-        let (pairs, _) = try AlignmentEvaluation.heldOutPairs(tsv: parallelPairs, excluding: set)
-        let (lexicon, _) = LexiconTrainer().train(pairs)
-        #expect(try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon)).score.strictF1 >= 0.93)
-    }
-
-    @Test func textBergStrictF1IsAtLeast085() throws {
-        #expect(try AlignmentEvaluation.run(directory: alignData + "/textberg-dev", aligner: Aligner()).score.strictF1 >= 0.85)
-    }
-}
-
-let parallelPairs = URL(fileURLWithPath: alignData).deletingLastPathComponent().appendingPathComponent("parallel/ar-en-33k.tsv").path
-
-let alignData = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("shared/data/align").path

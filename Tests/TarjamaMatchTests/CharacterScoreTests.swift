@@ -89,18 +89,18 @@ struct ConcordanceTests {
         let f = try Fixture([("وقال والرئيسُ الروسي إن المحادثات جرت.", "And the Russian president said the talks took place."),
                              ("زار الرئيس الصيني موسكو.", "The Chinese president visited Moscow."),
                              ("قال الرئيسان إن الروسي حضر.", "The two presidents said the Russian attended.")])
-        let found = try f.memory.concordance(phrase: "الرئيس الروسي", side: .source, limit: 5)
+        let found = try Concordance(store: f.memory).search("الرئيس الروسي", side: .source, limit: 5)
         #expect(found.map(\.target) == ["And the Russian president said the talks took place."])
         let marked = Highlight.pieces(of: found[0].source, phrase: "الرئيس الروسي").filter(\.hit).map(\.text)
         #expect(marked == ["الرئيسُ الروسي"])
     }
 
     @Test func aPhraseMustStartAndEndOnWordBoundaries() {
-        #expect(Memory.key("قال الرئيس الروسي", containsPhrase: "الرئيس"))
-        #expect(Memory.key("قال والرئيس.", containsPhrase: "الرئيس"))
-        #expect(!Memory.key("قال الرئيسان", containsPhrase: "الرئيس"))
-        #expect(!Memory.key("قال مالرئيس", containsPhrase: "الرئيس"))
-        #expect(!Memory.key("", containsPhrase: "الرئيس"))
+        #expect(Concordance.key("قال الرئيس الروسي", containsPhrase: "الرئيس"))
+        #expect(Concordance.key("قال والرئيس.", containsPhrase: "الرئيس"))
+        #expect(!Concordance.key("قال الرئيسان", containsPhrase: "الرئيس"))
+        #expect(!Concordance.key("قال مالرئيس", containsPhrase: "الرئيس"))
+        #expect(!Concordance.key("", containsPhrase: "الرئيس"))
     }
 }
 
@@ -148,9 +148,9 @@ struct TargetConcordanceTests {
         let f = try Fixture([("عقد الرئيسان اتصالاً مرئياً.", "The presidents held a video-call."),
                              ("التقيا في المقهى.", "They met at the Café Riche."),
                              ("مكالمة بالفيديو.", "A call by video.")])
-        #expect(try f.memory.concordance(phrase: "video call", side: .target, limit: 5).map(\.target) == ["The presidents held a video-call."])
-        #expect(try f.memory.concordance(phrase: "cafe riche", side: .target, limit: 5).count == 1)
-        #expect(try f.memory.concordance(phrase: "riche cafe", side: .target, limit: 5).isEmpty)
-        #expect(try f.memory.concordance(phrase: "…", side: .target, limit: 5).isEmpty)
+        #expect(try Concordance(store: f.memory).search("video call", side: .target, limit: 5).map(\.target) == ["The presidents held a video-call."])
+        #expect(try Concordance(store: f.memory).search("cafe riche", side: .target, limit: 5).count == 1)
+        #expect(try Concordance(store: f.memory).search("riche cafe", side: .target, limit: 5).isEmpty)
+        #expect(try Concordance(store: f.memory).search("…", side: .target, limit: 5).isEmpty)
     }
 }

@@ -1,21 +1,22 @@
 import Foundation
 import Testing
 import TarjamaMemory
+@testable import TarjamaSQLite
 import TarjamaText
 @testable import TarjamaMatch
 
 /// A memory in a temporary folder holding a few pairs written for these tests.
 final class Fixture {
     let dir: URL
-    let memory: Memory
+    let memory: SQLiteMemory
     let matcher: Matcher
 
     init(_ pairs: [(String, String)] = Fixture.pairs, drafts: [UnitDraft] = []) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-match-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        memory = try Memory(path: dir.appendingPathComponent("m.tmdb").path)
+        memory = try SQLiteMemory(path: dir.appendingPathComponent("m.tmdb").path)
         try memory.add(pairs.map { UnitDraft(source: $0.0, target: $0.1) } + drafts)
-        matcher = Matcher(memory: memory)
+        matcher = Matcher(store: memory)
     }
 
     deinit { try? FileManager.default.removeItem(at: dir) }
@@ -118,23 +119,11 @@ struct MatcherTests {
         #expect(m.breakdown.penalties.map(\.reason) == [.lowConfidence])
     }
 
-    @Test func indexedTopHitEqualsTheExhaustiveScan() throws {
-        let f = try Fixture()
-        let scan = try ReferenceScan(memory: f.memory)
-        for q in ["أجرى الرئيس الصيني اتصالا مع نظيره الروسي.", "وأكد الكرملين أن المباحثات جرت في أجواء ودية.",
-                  "ارتفع حجم التبادل بين البلدين بنسبة 5٪."] {
-            let best = try #require(scan.best(q))
-            let top = try #require(try f.matcher.lookup(q, options: MatchOptions(minimum: 50)).first)
-            #expect(top.breakdown.intrinsicScore == best.score)
-            #expect(best.units.contains(top.unitID))
-        }
-    }
-
     @Test func deletedUnitsAreNoLongerOffered() throws {
         let f = try Fixture()
         let m = try #require(try f.matcher.lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").first)
         try f.memory.deleteUnit(id: m.unitID)
-        #expect(try Matcher(memory: f.memory).lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").isEmpty)
+        #expect(try Matcher(store: f.memory).lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").isEmpty)
     }
 }
 
@@ -177,7 +166,7 @@ struct MatchPieceTests {
 
     @Test func concordanceFindsVoweledSourceAndCaseFoldedTarget() throws {
         let f = try Fixture([("زار الرَّئِيسُ بكين.", "The President visited Beijing.")])
-        #expect(try f.memory.concordance(phrase: SegmentKey.key("الرئيس"), side: .source, limit: 5).count == 1)
-        #expect(try f.memory.concordance(phrase: "visited beijing", side: .target, limit: 5).count == 1)
+        #expect(try Concordance(store: f.memory).search(SegmentKey.key("الرئيس"), side: .source, limit: 5).count == 1)
+        #expect(try Concordance(store: f.memory).search("visited beijing", side: .target, limit: 5).count == 1)
     }
 }

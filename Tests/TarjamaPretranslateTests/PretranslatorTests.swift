@@ -2,18 +2,19 @@ import Foundation
 import FoundationXML
 import Testing
 import TarjamaMemory
+@testable import TarjamaSQLite
 import TarjamaMatch
 @testable import TarjamaPretranslate
 
 /// A memory and article files in a temporary folder, written for these tests.
 final class Desk {
     let dir: URL
-    let memory: Memory
+    let memory: SQLiteMemory
 
     init() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-pt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        memory = try Memory(path: dir.appendingPathComponent("m.tmdb").path)
+        memory = try SQLiteMemory(path: dir.appendingPathComponent("m.tmdb").path)
         try memory.add([
             UnitDraft(source: "ارتفع حجم التبادل التجاري بين البلدين بنسبة 25٪ في عام 2022.",
                       target: "Trade between the two countries rose by 25% in 2022."),
@@ -40,7 +41,7 @@ struct PretranslatorTests {
 
     @Test func segmentsGetExactFuzzyAndNoMatchBands() throws {
         let desk = try Desk()
-        let batch = try Pretranslator(memoryPath: desk.memory.path, options: PretranslateOptions(minimum: 75, workers: 2))
+        let batch = try Pretranslator(store: desk.memory, options: PretranslateOptions(minimum: 75, workers: 2))
             .run(paths: [try desk.article("a.txt", text)])
         let a = try #require(batch.articles.first)
         #expect(a.error == nil)
@@ -54,7 +55,7 @@ struct PretranslatorTests {
     @Test func aSegmentSeenEarlierInTheBatchIsARepetition() throws {
         let desk = try Desk()
         let repeated = "سجلت درجات الحرارة انخفاضا كبيرا في العاصمة."
-        let batch = try Pretranslator(memoryPath: desk.memory.path)
+        let batch = try Pretranslator(store: desk.memory)
             .run(paths: [try desk.article("a.txt", repeated), try desk.article("b.txt", repeated)])
         #expect(batch.articles.map { $0.segments.map(\.band) } == [[.noMatch], [.repetition]])
         #expect(batch.analysis.total.segments(.repetition) == 1)
@@ -63,14 +64,14 @@ struct PretranslatorTests {
     @Test func outputFollowsTheGivenOrderWhateverTheWorkers() throws {
         let desk = try Desk()
         let paths = try (0..<8).map { try desk.article("a\($0).txt", "تراجعت أسعار النفط \($0) في الأسواق العالمية اليوم.") }
-        let batch = try Pretranslator(memoryPath: desk.memory.path, options: PretranslateOptions(workers: 4)).run(paths: paths)
+        let batch = try Pretranslator(store: desk.memory, options: PretranslateOptions(workers: 4)).run(paths: paths)
         #expect(batch.articles.map(\.path) == paths)
     }
 
     @Test func aMissingOrNonArabicFileIsReportedAndTheBatchGoesOn() throws {
         let desk = try Desk()
         let english = try desk.article("en.txt", "Oil prices fell on world markets today.")
-        let batch = try Pretranslator(memoryPath: desk.memory.path)
+        let batch = try Pretranslator(store: desk.memory)
             .run(paths: [desk.dir.appendingPathComponent("missing.txt").path, english, try desk.article("a.txt", text)])
         #expect(batch.articles[0].error?.contains("cannot read") == true)
         #expect(batch.articles[1].error?.contains("is not Arabic") == true)
@@ -80,7 +81,7 @@ struct PretranslatorTests {
 
     @Test func xliffIsWellFormedWithStatesAndAlternatives() throws {
         let desk = try Desk()
-        let batch = try Pretranslator(memoryPath: desk.memory.path).run(paths: [try desk.article("a.txt", text)])
+        let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", text)])
         let xliff = XLIFFWriter.document(batch.articles[0])
         let collector = ElementCollector()
         let parser = XMLParser(data: Data(xliff.utf8))
@@ -96,7 +97,7 @@ struct PretranslatorTests {
 
     @Test func reportCountsEveryBandAndRendersHTMLWithoutScripts() throws {
         let desk = try Desk()
-        let batch = try Pretranslator(memoryPath: desk.memory.path).run(paths: [try desk.article("a.txt", text)])
+        let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", text)])
         let html = batch.analysis.html()
         #expect(html.contains("<table>"))
         #expect(!html.contains("<script"))
@@ -136,7 +137,7 @@ let translateToolkit = python(["-c", "import translate.storage.xliff"])?.status 
 struct XLIFFOutsideReaderTests {
     @Test func translateToolkitReadsUnitsLanguagesStatesAndAlternatives() throws {
         let desk = try Desk()
-        let batch = try Pretranslator(memoryPath: desk.memory.path).run(paths: [try desk.article("a.txt", PretranslatorTests().text)])
+        let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", PretranslatorTests().text)])
         let path = desk.dir.appendingPathComponent("a.xlf").path
         try XLIFFWriter.document(batch.articles[0]).write(toFile: path, atomically: true, encoding: .utf8)
         let result = try #require(python([packageRoot.appendingPathComponent("scripts/ttk-read.py").path, path]))
@@ -153,28 +154,3 @@ struct XLIFFOutsideReaderTests {
     }
 }
 
-let sharedData = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data").path
-
-@Suite("Bands against brute force", .enabled(if: FileManager.default.fileExists(atPath: sharedData + "/parallel/ar-en-33k.tsv"), "../shared/data absent: skipped"))
-struct BandCheckTests {
-    /// A memory of 8,000 of the real pairs (the full 33k check is `tarjama eval pretranslate`,
-    /// too slow for a debug test), three NTREX articles pre-translated, and the segments the
-    /// matcher did not find exactly (then some it did) compared with an exhaustive scan.
-    @Test func ntrexBandsEqualTheExhaustiveScansOnASample() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-bands-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let memory = try Memory(path: dir.appendingPathComponent("m.tmdb").path)
-        let lines = try String(contentsOfFile: sharedData + "/parallel/ar-en-33k.tsv", encoding: .utf8).split(separator: "\n")
-        let part = dir.appendingPathComponent("part.tsv")
-        try lines.prefix(8_000).joined(separator: "\n").write(to: part, atomically: true, encoding: .utf8)
-        _ = try memory.importTSV(path: part.path)
-        let docs = try FileManager.default.contentsOfDirectory(atPath: sharedData + "/docs").filter { $0.hasPrefix("ntrex-") }.sorted()
-        let paths = docs.prefix(3).map { sharedData + "/docs/" + $0 + "/ar.txt" }
-        let batch = try Pretranslator(memoryPath: memory.path, options: PretranslateOptions(minimum: 50)).run(paths: Array(paths))
-        #expect(batch.analysis.failed.isEmpty)
-        let check = BandCheck.run(batch, scan: try ReferenceScan(memory: memory), minimum: 50, sample: 12)
-        #expect(check.checked == 12)
-        #expect(check.agree == check.checked, "\(check.disagreements)")
-    }
-}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import TarjamaMemory
+import TarjamaSQLite
+
+/// `--memory PATH`, shared by every command that reads or writes a memory.
+///
+/// Declared on the root command, on `memory` and on each command that uses it: argument-parser
+/// gives every declaration the value wherever it was written, so `tarjama --memory M lookup`,
+/// `tarjama lookup --memory M` and `tarjama memory --memory M stats` are the same.
+public struct MemoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Memory file.", discussion: "Default: $TARJAMA_MEMORY, else Memories/default.tmdb.", valueName: "path"))
+    public var memory: String?
+
+    public init() {}
+
+    /// The memory named by --memory, else $TARJAMA_MEMORY, else `Memories/default.tmdb`.
+    public var path: String {
+        memory ?? ProcessInfo.processInfo.environment["TARJAMA_MEMORY"] ?? "Memories/default.tmdb"
+    }
+
+    /// Opens the memory (creating it unless `readOnly` or not `create`), saying on standard
+    /// error why it waits or upgrades.
+    public func open(readOnly: Bool = false, create: Bool = true) throws -> any MemoryStore {
+        try openSQLite(readOnly: readOnly, create: create)
+    }
+
+    /// `open`, for the commands that need the SQLite file itself (its schema version, its size).
+    public func openSQLite(readOnly: Bool = false, create: Bool = true) throws -> SQLiteMemory {
+        if SQLiteMemory.isBeingBulkLoaded(path) {
+            warn("\(path) is being filled by an import into a new memory; waiting until it ends…")
+        }
+        if !readOnly, let version = SQLiteMemory.schemaVersion(ofFileAt: path), version < SQLiteMemory.schemaVersion {
+            warn("upgrading \(path) from schema v\(version) to v\(SQLiteMemory.schemaVersion) (once; indexes and stored tokens are rebuilt: about half a minute a million units)…")
+        }
+        do {
+            return try SQLiteMemory(path: path, readOnly: readOnly, create: create)
+        } catch let e as MemoryError {
+            throw UserError(e.description)
+        }
+    }
+}
+
+/// Writes text to a file, or to standard output when `path` is nil or `-`.
+public final class OutputSink {
+    private let handle: FileHandle
+    private var buffer = Data()
+
+    public init(path: String?) throws {
+        if let path, path != "-" {
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                  let h = FileHandle(forWritingAtPath: path) else {
+                throw UserError("cannot write '\(path)': check that its folder exists and is writable.")
+            }
+            handle = h
+        } else {
+            handle = FileHandle.standardOutput
+        }
+    }
+
+    public func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
+    public func flush() {
+        handle.write(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

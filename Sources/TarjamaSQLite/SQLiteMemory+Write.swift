@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import TarjamaMemory
+import TarjamaText
+
+extension SQLiteMemory {
+    /// Writes prepared batches in one transaction (`MemoryStore.write`): each batch's units
+    /// and stored tokens on this thread, its terms added to the posting lists on another one
+    /// batch behind (`PostingIndexer`), the lists written when they pass their budget and at
+    /// the end, and the memory's generation bumped before the commit.
+    ///
+    /// A large write (at least `BulkLoad.minimumUnits` expected, and at least as many as the
+    /// memory holds) runs without the unique index on unit keys, finding duplicates in
+    /// `UnitKeys`, and builds the index from sorted keys at its end; into an empty memory that
+    /// no other connection has open it also leaves WAL for a rollback journal (`BulkLoad`).
+    public func write(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
+        let largeFrom = request.largeFrom ?? BulkLoad.minimumUnits
+        let expected = request.expectedUnits
+        // Only a write that may be large needs the memory's size (a count reads the whole index).
+        let existing = expected >= largeFrom ? try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 } : 0
+        let defersIndex = expected >= largeFrom && expected >= existing
+        // Our own idle readers would keep the memory from leaving WAL.
+        if existing == 0 && defersIndex { pool.releaseMemory() }
+        let clock = request.clock
+        var outcome = WriteOutcome(method: "wal")
+        try pool.writeWithoutTransaction { db in
+            let bulk = existing == 0 && defersIndex ? BulkLoad.begin(db) : nil
+            defer { bulk?.end(db) }
+            if bulk != nil { outcome.method = "rollback" }
+            try Self.sortingInFiles(if: defersIndex, db) { try db.inTransaction {
+                var keys: UnitKeys?
+                if defersIndex {
+                    keys = try UnitKeys.loading(from: db, capacity: max(min(expected, UnitKeys.limit), existing * 2))
+                    try db.execute(sql: "DROP INDEX unit_pair")
+                    // Appends need few pages in SQLite's cache once the index is gone; the
+                    // memory goes to the keys instead.
+                    try db.execute(sql: "PRAGMA cache_size = -8192")
+                }
+                defer { if defersIndex { try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)") } }
+                let postings = PostingIndexer(clock: clock)
+                let writeBehind = defersIndex ? WriteBehind(path: self.path) : nil
+                var sink = try TermIndexWriter(db)
+                while let batch = try next() {
+                    // Inserted while the previous batch's terms are being added.
+                    let (s, ids) = try clock.measure(.inserting) { try Self.insert(batch, user: request.user, keys: &keys, in: db) }
+                    if keys?.isFull == true {
+                        try clock.measure(.keyIndex) { try Self.createPairIndex(db) }
+                        keys = nil
+                    }
+                    try postings.withAccumulator { acc in
+                        try clock.measure(.flushing) { try acc.flush(into: &sink, over: PostingAccumulator.budget) }
+                    }
+                    postings.add(batch.postings, ids: ids)
+                    outcome.summary += s
+                    request.progress?(outcome.summary.added + outcome.summary.duplicates)
+                    writeBehind?.start()
+                }
+                // The last lists written and the keys (24 bytes a unit) freed before SQLite
+                // sorts the keys for the index: the three together would make the peak memory.
+                try postings.withAccumulator { acc in
+                    try clock.measure(.flushing) { try acc.flush(into: &sink) }
+                    acc = PostingAccumulator()
+                }
+                if keys != nil {
+                    keys = nil
+                    try clock.measure(.keyIndex) { try Self.createPairIndex(db) }
+                }
+                if outcome.summary.added > 0 { try Self.bumpGeneration(db) }
+                return .commit
+            } }
+        }
+        return outcome
+    }
+
+    /// Adds units in one transaction (`MemoryStore.add`), without the import's threads.
+    @discardableResult
+    public func add(_ drafts: [UnitDraft], user: String? = nil) throws -> AddSummary {
+        let batch = PreparedUnit.prepare(drafts)
+        return try pool.write { db in
+            var keys: UnitKeys?
+            let (summary, ids) = try Self.insert(batch, user: user, keys: &keys, in: db)
+            var postings = PostingAccumulator()
+            postings.add(batch.postings, ids: ids)
+            var sink = try TermIndexWriter(db)
+            try postings.flush(into: &sink)
+            if summary.added > 0 { try Self.bumpGeneration(db) }
+            return summary
+        }
+    }
+
+    /// Deletes one unit by id, with its stored tokens and index entries; false when there is none.
+    @discardableResult
+    public func deleteUnit(id: Int64) throws -> Bool {
+        try pool.write { db in
+            guard let unit = try Self.fetchUnits(db, sql: "SELECT \(UnitTable.selectList) FROM unit WHERE id = ?", arguments: [id]).first else { return false }
+            try TermIndex.remove(id, terms: Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)),
+                                 side: .source, in: db)
+            try TermIndex.remove(id, terms: Set(SearchWords.words(unit.target)), side: .target, in: db)
+            try db.execute(sql: "DELETE FROM unit_tokens WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
+            try Self.bumpGeneration(db)
+            return true
+        }
+    }
+
+    /// Counts a unit as used (pre-translation or a translator took it). Matching does not read
+    /// usage counts, so the generation stays.
+    public func recordUse(id: Int64) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE unit SET usage_count = usage_count + 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Raises the memory's generation inside the write's transaction, so readers in any
+    /// process see the new number with the rows it stands for.
+    static func bumpGeneration(_ db: Database) throws {
+        try db.execute(sql: "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import Synchronization
+import TarjamaAlign
+import TarjamaMemory
+import TarjamaText
+
+/// A `MemoryStore` held in dictionaries: a second store beside SQLite, so tests can show that
+/// matching and pre-translation depend on the store protocols only.
+///
+/// Writes follow the protocol's contract: a write is all or nothing (it works on a copy of the
+/// state and swaps it in at the end), ids ascend in batch order, duplicates (same source and
+/// target) raise the stored unit's occurrence count, and every write that adds or removes
+/// units raises the generation.
+public final class DictionaryStore: MemoryStore {
+    struct State {
+        var units: [Int64: TranslationUnit] = [:]
+        /// Each unit's length (index terms) and stored match tokens.
+        var tokens: [Int64: (length: Int, bytes: [UInt8])] = [:]
+        /// Posting lists by side and term, ascending.
+        var postings: [UnitSide: [String: [Int64]]] = [.source: [:], .target: [:]]
+        var nextID: Int64 = 1
+        var generation: Int64 = 0
+        var lexicon = Lexicon()
+    }
+
+    private let state = Mutex(State())
+    public let location = "dictionaries"
+
+    public init() {}
+
+    // MARK: MatchSource
+
+    public func generation() throws -> Int64 { state.withLock { $0.generation } }
+
+    public func unitCount() throws -> Int { state.withLock { $0.units.count } }
+
+    public func units(sourceHash: Int64) throws -> [TranslationUnit] {
+        state.withLock { s in
+            s.units.values.filter { $0.sourceHash == sourceHash }
+                .sorted { $0.occurrences != $1.occurrences ? $0.occurrences > $1.occurrences : $0.id! < $1.id! }
+        }
+    }
+
+    public func translationCount(sourceHash: Int64) throws -> Int {
+        state.withLock { s in s.units.values.filter { $0.sourceHash == sourceHash }.count }
+    }
+
+    public func termFrequencies(_ terms: [String], side: UnitSide) throws -> [String: Int] {
+        state.withLock { s in
+            Dictionary(terms.map { ($0, s.postings[side]![$0]?.count ?? 0) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    public func postings(_ term: String, side: UnitSide) throws -> [Int64] {
+        state.withLock { $0.postings[side]![term] ?? [] }
+    }
+
+    public func storedTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: StoredTokens)] {
+        state.withLock { s in
+            ids.compactMap { id in
+                guard let t = s.tokens[id], lengths.contains(t.length), let stored = StoredTokens(bytes: t.bytes) else { return nil }
+                return (id, stored)
+            }
+        }
+    }
+
+    public func units(ids: [Int64], lengths: ClosedRange<Int>) throws -> [TranslationUnit] {
+        state.withLock { s in
+            ids.compactMap { id in s.tokens[id].flatMap { lengths.contains($0.length) ? s.units[id] : nil } }
+        }
+    }
+
+    // MARK: Writing
+
+    public func write(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
+        var copy = state.withLock { $0 }
+        var outcome = WriteOutcome(method: "dictionary")
+        let now = Date()
+        while let batch = try next() {
+            for (k, row) in batch.rows.enumerated() {
+                let text = { (r: Range<Int32>) in batch.string(r) }
+                let source = text(row.source), target = text(row.target)
+                if let same = copy.units.values.first(where: { $0.sourceHash == row.keyHash && $0.pairHash == row.pairHash }) {
+                    copy.units[same.id!]!.occurrences += 1
+                    outcome.summary.duplicates += 1
+                    continue
+                }
+                let id = copy.nextID
+                copy.nextID += 1
+                let created = row.createdAt.flatMap { StorageDate.date(text($0)) } ?? now
+                copy.units[id] = TranslationUnit(
+                    id: id, sourceLanguage: text(row.sourceLanguage), targetLanguage: text(row.targetLanguage),
+                    source: source, target: target, sourceHash: row.keyHash, pairHash: row.pairHash, occurrences: 1,
+                    origin: row.origin.map(text), position: row.position.map(Int.init),
+                    previousHash: row.previousHash, nextHash: row.nextHash, confidence: row.confidence,
+                    createdAt: created, changedAt: row.changedAt.flatMap { StorageDate.date(text($0)) } ?? created,
+                    createdBy: row.createdBy.map(text) ?? request.user, changedBy: row.changedBy.map(text) ?? request.user,
+                    usageCount: Int(row.usageCount),
+                    properties: (try? JSONDecoder().decode([String: String].self, from: Data(text(row.properties).utf8))) ?? [:],
+                    notes: (try? JSONDecoder().decode([String].self, from: Data(text(row.notes).utf8))) ?? [])
+                copy.tokens[id] = (Int(row.length), Array(batch.tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
+                for (side, term) in batch.postings.terms(ofUnit: k) where copy.postings[side]![term]?.last != id {
+                    copy.postings[side]![term, default: []].append(id)
+                }
+                outcome.summary.added += 1
+            }
+            request.progress?(outcome.summary.added + outcome.summary.duplicates)
+        }
+        if outcome.summary.added > 0 { copy.generation += 1 }
+        let done = copy
+        state.withLock { $0 = done }
+        return outcome
+    }
+
+    public func unit(id: Int64) throws -> TranslationUnit? { state.withLock { $0.units[id] } }
+
+    public func deleteUnit(id: Int64) throws -> Bool {
+        state.withLock { s in
+            guard s.units.removeValue(forKey: id) != nil else { return false }
+            s.tokens[id] = nil
+            for side in UnitSide.allCases {
+                for (term, ids) in s.postings[side]! where ids.contains(id) {
+                    let rest = ids.filter { $0 != id }
+                    s.postings[side]![term] = rest.isEmpty ? nil : rest
+                }
+            }
+            s.generation += 1
+            return true
+        }
+    }
+
+    public func recordUse(id: Int64) throws {
+        state.withLock { $0.units[id]?.usageCount += 1 }
+    }
+
+    public func forEachUnit(batchSize: Int, _ body: (TranslationUnit) throws -> Void) throws {
+        for unit in state.withLock({ $0.units.values.sorted { $0.id! < $1.id! } }) { try body(unit) }
+    }
+
+    public func stats() throws -> MemoryStats {
+        state.withLock { s in
+            let units = Array(s.units.values)
+            let confidences = units.compactMap(\.confidence)
+            let pairs = Dictionary(grouping: units, by: { "\($0.sourceLanguage)→\($0.targetLanguage)" })
+            return MemoryStats(
+                path: location, schemaVersion: 0, units: units.count, occurrences: units.reduce(0) { $0 + $1.occurrences },
+                distinctSources: Set(units.map(\.sourceHash)).count, origins: Set(units.compactMap(\.origin)).count,
+                meanConfidence: confidences.isEmpty ? nil : confidences.reduce(0, +) / Double(confidences.count),
+                firstCreated: units.map(\.createdAt).min(), lastChanged: units.map(\.changedAt).max(),
+                languagePairs: pairs.sorted { $0.value.count > $1.value.count }.map { "\($0.key): \($0.value.count)" },
+                fileBytes: 0)
+        }
+    }
+
+    public func check() throws -> String { "ok" }
+
+    // MARK: Lexicon
+
+    public func hasLexicon() throws -> Bool { state.withLock { !$0.lexicon.table.isEmpty } }
+
+    public func saveLexicon(_ lexicon: Lexicon) throws { state.withLock { $0.lexicon = lexicon } }
+
+    public func lexicon(for words: Set<String>) -> Lexicon { state.withLock { $0.lexicon.lexicon(for: words) } }
+}
