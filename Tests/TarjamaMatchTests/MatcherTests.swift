@@ -1,20 +1,23 @@
 import Foundation
 import Testing
 import TarjamaMemory
+import TarjamaTestStore
 @testable import TarjamaSQLite
 import TarjamaText
 @testable import TarjamaMatch
 
 /// A memory in a temporary folder holding a few pairs written for these tests.
+/// `kind` says which store holds them: every matcher test runs on SQLite and on the
+/// dictionary store, which share nothing but the store protocols.
 final class Fixture {
     let dir: URL
-    let memory: SQLiteMemory
+    let memory: any MemoryStore
     let matcher: Matcher
 
-    init(_ pairs: [(String, String)] = Fixture.pairs, drafts: [UnitDraft] = []) throws {
+    init(_ pairs: [(String, String)] = Fixture.pairs, drafts: [UnitDraft] = [], _ kind: StoreKind = .sqlite) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-match-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        memory = try SQLiteMemory(path: dir.appendingPathComponent("m.tmdb").path)
+        memory = try kind.make(in: dir) { try SQLiteMemory(path: $0) }
         try memory.add(pairs.map { UnitDraft(source: $0.0, target: $0.1) } + drafts)
         matcher = Matcher(store: memory)
     }
@@ -35,8 +38,8 @@ final class Fixture {
 
 @Suite("Fuzzy matching")
 struct MatcherTests {
-    @Test func identicalSentenceIsAnExactMatchOf100() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func identicalSentenceIsAnExactMatchOf100(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("تراجعت أسعار النفط في الأسواق العالمية اليوم.").first)
         #expect(m.score == 100)
         #expect(m.kind == .exact)
@@ -44,16 +47,16 @@ struct MatcherTests {
         #expect(m.breakdown.penalties.isEmpty)
     }
 
-    @Test func voweledCopyScores100BeforeAOnePointDiacriticsPenalty() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func voweledCopyScores100BeforeAOnePointDiacriticsPenalty(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("تَرَاجَعَتْ أسعارُ النفطِ في الأسواقِ العالميةِ اليومَ.").first)
         #expect(m.breakdown.characterScore == 100)
         #expect(m.breakdown.penalties.map(\.reason) == [.diacritics])
         #expect(m.score == 99)
     }
 
-    @Test func alefFormsAndArabicIndicDigitsAreFoldedInsideTheScore() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func alefFormsAndArabicIndicDigitsAreFoldedInsideTheScore(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("ارتفع حجم التبادل التجاري بين البلدين بنسبة ٢٥٪ في عام ٢٠٢٢.").first)
         #expect(m.breakdown.characterScore == 100)
         #expect(m.breakdown.penalties.map(\.reason) == [.digitForms])
@@ -62,8 +65,8 @@ struct MatcherTests {
         #expect(alef.breakdown.penalties.map(\.reason).contains(.letterForms))
     }
 
-    @Test func changedNumbersAreSubstitutedIntoTheTarget() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func changedNumbersAreSubstitutedIntoTheTarget(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("ارتفع حجم التبادل التجاري بين البلدين بنسبة 30٪ في عام 2023.").first)
         #expect(m.target == "Trade between the two countries rose by 30% in 2023.")
         #expect(m.storedTarget == "Trade between the two countries rose by 25% in 2022.")
@@ -73,31 +76,31 @@ struct MatcherTests {
         #expect(m.kind == .fuzzy)
     }
 
-    @Test func aProcliticCostsLessThanAWord() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func aProcliticCostsLessThanAWord(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let clitic = try #require(try f.matcher.lookup("وتراجعت أسعار النفط في الأسواق العالمية اليوم.").first)
         let word = try #require(try f.matcher.lookup("ارتفعت أسعار النفط في الأسواق العالمية اليوم.").first)
         #expect(clitic.score > word.score)
         #expect(clitic.score >= 95)
     }
 
-    @Test func aChangedWordGivesAFuzzyMatchWithTheWordMarked() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func aChangedWordGivesAFuzzyMatchWithTheWordMarked(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").first)
         #expect(m.kind == .fuzzy)
         #expect((75...94).contains(m.score))
         #expect(m.diff.contains { $0.op == .substitute && $0.stored == "نفط" && $0.query == "ذهب" })
     }
 
-    @Test func unrelatedSentenceFindsNothingAboveTheMinimum() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func unrelatedSentenceFindsNothingAboveTheMinimum(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         #expect(try f.matcher.lookup("سجلت درجات الحرارة انخفاضا كبيرا في العاصمة.", options: MatchOptions(minimum: 50)).isEmpty)
     }
 
-    @Test func sameNeighbourMakesAContextMatchOf101() throws {
+    @Test(arguments: StoreKind.allCases) func sameNeighbourMakesAContextMatchOf101(_ kind: StoreKind) throws {
         let f = try Fixture([], drafts: [UnitDraft(source: "وأكد الكرملين أن المحادثات جرت في أجواء ودية.",
                                                    target: "The Kremlin said the talks were friendly.",
-                                                   previousSource: "أجرى الرئيس اتصالا.")])
+                                                   previousSource: "أجرى الرئيس اتصالا.")], kind)
         let m = try #require(try f.matcher.lookup("وأكد الكرملين أن المحادثات جرت في أجواء ودية.",
                                                   context: MatchContext(previousSource: "أجرى الرئيس اتصالا.")).first)
         #expect(m.score == 101)
@@ -105,25 +108,52 @@ struct MatcherTests {
         #expect(m.band == .context)
     }
 
-    @Test func severalTranslationsOfOneSourceCostAPoint() throws {
-        let f = try Fixture([("تراجعت أسعار النفط.", "Oil prices fell."), ("تراجعت أسعار النفط.", "Oil prices dropped.")])
+    @Test(arguments: StoreKind.allCases) func severalTranslationsOfOneSourceCostAPoint(_ kind: StoreKind) throws {
+        let f = try Fixture([("تراجعت أسعار النفط.", "Oil prices fell."), ("تراجعت أسعار النفط.", "Oil prices dropped.")], kind)
         let matches = try f.matcher.lookup("تراجعت أسعار النفط.")
         #expect(matches.count == 2)
         #expect(matches.allSatisfy { $0.score == 99 && $0.breakdown.penalties.map(\.reason) == [.multipleTranslations] })
     }
 
-    @Test func lowAlignmentConfidenceCostsPoints() throws {
-        let f = try Fixture([], drafts: [UnitDraft(source: "تراجعت أسعار النفط.", target: "Oil prices fell.", confidence: 0.4)])
+    @Test(arguments: StoreKind.allCases) func lowAlignmentConfidenceCostsPoints(_ kind: StoreKind) throws {
+        let f = try Fixture([], drafts: [UnitDraft(source: "تراجعت أسعار النفط.", target: "Oil prices fell.", confidence: 0.4)], kind)
         let m = try #require(try f.matcher.lookup("تراجعت أسعار النفط.").first)
         #expect(m.score == 97)
         #expect(m.breakdown.penalties.map(\.reason) == [.lowConfidence])
     }
 
-    @Test func deletedUnitsAreNoLongerOffered() throws {
-        let f = try Fixture()
+    @Test(arguments: StoreKind.allCases) func deletedUnitsAreNoLongerOffered(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").first)
         try f.memory.deleteUnit(id: m.unitID)
-        #expect(try Matcher(store: f.memory).lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").isEmpty)
+        #expect(try f.matcher.lookup("تراجعت أسعار الذهب في الأسواق العالمية اليوم.").isEmpty)
+    }
+
+    /// A long-running matcher (a server's) caches term frequencies and the unit count; a write
+    /// raises the store's generation, so the next lookup sees the new units at once.
+    @Test(arguments: StoreKind.allCases) func aMatcherMadeBeforeAnImportFindsTheImportedUnits(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
+        let query = "وصل وفد من رجال الأعمال الصينيين إلى موسكو لبحث صفقات الطاقة."
+        #expect(try f.matcher.lookup(query).isEmpty)
+        let before = try f.memory.generation()
+        let tsv = f.dir.appendingPathComponent("new.tsv")
+        try ("وصل وفد من رجال الأعمال الصينيين إلى موسكو لبحث صفقات الغاز.\tA delegation of Chinese businessmen arrived in Moscow to discuss gas deals.\n"
+             + "ارتفعت أسعار النفط في الأسواق العالمية اليوم.\tOil prices rose on world markets today.\n").write(to: tsv, atomically: true, encoding: .utf8)
+        let report = try f.memory.importTSV(path: tsv.path)
+        #expect(report.added == 2)
+        #expect(try f.memory.generation() != before)
+        let m = try #require(try f.matcher.lookup(query).first)
+        #expect(m.storedTarget == "A delegation of Chinese businessmen arrived in Moscow to discuss gas deals.")
+        #expect(m.score >= 85)
+    }
+
+    /// A write that adds nothing (only duplicates) leaves the generation, so caches stay warm.
+    @Test(arguments: StoreKind.allCases) func aWriteOfDuplicatesOnlyKeepsTheGeneration(_ kind: StoreKind) throws {
+        let f = try Fixture(Fixture.pairs, kind)
+        let before = try f.memory.generation()
+        let summary = try f.memory.add(Fixture.pairs.prefix(2).map { UnitDraft(source: $0.0, target: $0.1) })
+        #expect(summary == AddSummary(added: 0, duplicates: 2))
+        #expect(try f.memory.generation() == before)
     }
 }
 
@@ -164,8 +194,8 @@ struct MatchPieceTests {
         #expect(pieces.filter(\.hit).map(\.text) == ["الرَّئِيسُ"])
     }
 
-    @Test func concordanceFindsVoweledSourceAndCaseFoldedTarget() throws {
-        let f = try Fixture([("زار الرَّئِيسُ بكين.", "The President visited Beijing.")])
+    @Test(arguments: StoreKind.allCases) func concordanceFindsVoweledSourceAndCaseFoldedTarget(_ kind: StoreKind) throws {
+        let f = try Fixture([("زار الرَّئِيسُ بكين.", "The President visited Beijing.")], kind)
         #expect(try Concordance(store: f.memory).search(SegmentKey.key("الرئيس"), side: .source, limit: 5).count == 1)
         #expect(try Concordance(store: f.memory).search("visited beijing", side: .target, limit: 5).count == 1)
     }

@@ -4,17 +4,19 @@ import Testing
 import TarjamaMemory
 @testable import TarjamaSQLite
 import TarjamaMatch
+import TarjamaTestStore
 @testable import TarjamaPretranslate
 
 /// A memory and article files in a temporary folder, written for these tests.
+/// `kind` says which store: every pre-translation test runs on SQLite and on the dictionary store.
 final class Desk {
     let dir: URL
-    let memory: SQLiteMemory
+    let memory: any MemoryStore
 
-    init() throws {
+    init(_ kind: StoreKind = .sqlite) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-pt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        memory = try SQLiteMemory(path: dir.appendingPathComponent("m.tmdb").path)
+        memory = try kind.make(in: dir) { try SQLiteMemory(path: $0) }
         try memory.add([
             UnitDraft(source: "ارتفع حجم التبادل التجاري بين البلدين بنسبة 25٪ في عام 2022.",
                       target: "Trade between the two countries rose by 25% in 2022."),
@@ -39,8 +41,8 @@ struct PretranslatorTests {
         شارك هذه المقالة
         """
 
-    @Test func segmentsGetExactFuzzyAndNoMatchBands() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func segmentsGetExactFuzzyAndNoMatchBands(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let batch = try Pretranslator(store: desk.memory, options: PretranslateOptions(minimum: 75, workers: 2))
             .run(paths: [try desk.article("a.txt", text)])
         let a = try #require(batch.articles.first)
@@ -52,8 +54,8 @@ struct PretranslatorTests {
         #expect(batch.analysis.total.words(.noMatch) == 7)
     }
 
-    @Test func aSegmentSeenEarlierInTheBatchIsARepetition() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func aSegmentSeenEarlierInTheBatchIsARepetition(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let repeated = "سجلت درجات الحرارة انخفاضا كبيرا في العاصمة."
         let batch = try Pretranslator(store: desk.memory)
             .run(paths: [try desk.article("a.txt", repeated), try desk.article("b.txt", repeated)])
@@ -61,15 +63,15 @@ struct PretranslatorTests {
         #expect(batch.analysis.total.segments(.repetition) == 1)
     }
 
-    @Test func outputFollowsTheGivenOrderWhateverTheWorkers() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func outputFollowsTheGivenOrderWhateverTheWorkers(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let paths = try (0..<8).map { try desk.article("a\($0).txt", "تراجعت أسعار النفط \($0) في الأسواق العالمية اليوم.") }
         let batch = try Pretranslator(store: desk.memory, options: PretranslateOptions(workers: 4)).run(paths: paths)
         #expect(batch.articles.map(\.path) == paths)
     }
 
-    @Test func aMissingOrNonArabicFileIsReportedAndTheBatchGoesOn() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func aMissingOrNonArabicFileIsReportedAndTheBatchGoesOn(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let english = try desk.article("en.txt", "Oil prices fell on world markets today.")
         let batch = try Pretranslator(store: desk.memory)
             .run(paths: [desk.dir.appendingPathComponent("missing.txt").path, english, try desk.article("a.txt", text)])
@@ -79,8 +81,8 @@ struct PretranslatorTests {
         #expect(batch.analysis.failed.count == 2)
     }
 
-    @Test func xliffIsWellFormedWithStatesAndAlternatives() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func xliffIsWellFormedWithStatesAndAlternatives(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", text)])
         let xliff = XLIFFWriter.document(batch.articles[0])
         let collector = ElementCollector()
@@ -95,8 +97,8 @@ struct PretranslatorTests {
         #expect(collector.attributes("trans-unit").last?["translate"] == "no")
     }
 
-    @Test func reportCountsEveryBandAndRendersHTMLWithoutScripts() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func reportCountsEveryBandAndRendersHTMLWithoutScripts(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", text)])
         let html = batch.analysis.html()
         #expect(html.contains("<table>"))
@@ -135,8 +137,8 @@ let translateToolkit = python(["-c", "import translate.storage.xliff"])?.status 
 
 @Suite("XLIFF read by translate-toolkit", .enabled(if: translateToolkit, "translate-toolkit absent (pip install translate-toolkit): skipped"))
 struct XLIFFOutsideReaderTests {
-    @Test func translateToolkitReadsUnitsLanguagesStatesAndAlternatives() throws {
-        let desk = try Desk()
+    @Test(arguments: StoreKind.allCases) func translateToolkitReadsUnitsLanguagesStatesAndAlternatives(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
         let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", PretranslatorTests().text)])
         let path = desk.dir.appendingPathComponent("a.xlf").path
         try XLIFFWriter.document(batch.articles[0]).write(toFile: path, atomically: true, encoding: .utf8)
