@@ -1,1 +1,170 @@
+import Foundation
 import Testing
+
+/// Runs the `tarjama` binary built beside the tests, in a temporary folder, and gives its exit
+/// status, standard output and standard error.
+struct CLI {
+    static let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("tarjama").path
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    let dir: URL
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    var memory: String { dir.appendingPathComponent("desk.tmdb").path }
+
+    func sample(_ path: String) -> String { Self.packageRoot.appendingPathComponent(path).path }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.binary)
+        p.arguments = arguments
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["TARJAMA_MEMORY"] = nil
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    /// Each line of `text` parsed as a JSON object.
+    static func objects(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "not a JSON object: \(line)")
+        }
+    }
+
+    /// The seed article and its translation aligned into `memory`.
+    func alignSample() throws {
+        let r = try run(["align", "--store", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
+        #expect(r.status == 0, "\(r.err)")
+    }
+}
+
+@Suite("Command line")
+struct CLITests {
+    @Test func helpListsTheTranslatorsCommandsAndNoDeveloperOnes() throws {
+        let r = try CLI().run(["--help"])
+        #expect(r.status == 0)
+        for command in ["segment", "align", "memory", "lookup", "concordance", "pretranslate", "import", "export", "lexicon"] {
+            #expect(r.out.contains("  \(command)"), "missing \(command)")
+        }
+        #expect(!r.out.contains("  bench"))
+        #expect(!r.out.contains("  eval"))
+    }
+
+    @Test func memoryMayBeNamedBeforeTheCommandAfterItOrBetweenMemoryAndItsSubcommand() throws {
+        let cli = try CLI()
+        try cli.alignSample()
+        for arguments in [["--memory", cli.memory, "memory", "stats", "--json"], ["memory", "--memory", cli.memory, "stats", "--json"],
+                          ["memory", "stats", "--memory", cli.memory, "--json"]] {
+            let r = try cli.run(arguments)
+            #expect(r.status == 0, "\(arguments): \(r.err)")
+            let stats = try #require(try CLI.objects(r.out).first)
+            #expect(stats["units"] as? Int == 19, "\(arguments)")
+            #expect(stats["path"] as? String == cli.memory)
+        }
+        let env = try cli.run(["memory", "stats", "--json"], environment: ["TARJAMA_MEMORY": cli.memory])
+        #expect(try CLI.objects(env.out).first?["units"] as? Int == 19)
+    }
+
+    @Test func lookupJSONGivesTheQueryAndScoredMatchesWithTheSubstitutedTarget() throws {
+        let cli = try CLI()
+        try cli.alignSample()
+        let query = "وبحسب أرقام الجمارك الصينية، ارتفع حجم التبادل التجاري بين البلدين بنسبة 29٪ خلال الأشهر الأحد عشر الأولى من عام ٢٠٢٣، ليبلغ نحو 218 مليار دولار."
+        let r = try cli.run(["lookup", "--memory", cli.memory, "--json", query])
+        #expect(r.status == 0, "\(r.err)")
+        let line = try #require(try CLI.objects(r.out).first)
+        #expect(line["query"] as? String == query)
+        let best = try #require((line["matches"] as? [[String: Any]])?.first)
+        #expect((best["score"] as? Int ?? 0) >= 95)
+        #expect((best["target"] as? String)?.contains("218 billion") == true)
+        #expect(best["unitID"] is Int)
+        #expect(best["band"] is String)
+    }
+
+    @Test func concordanceFindsAPhraseOnEitherSide() throws {
+        let cli = try CLI()
+        try cli.alignSample()
+        let source = try cli.run(["concordance", "--memory", cli.memory, "--json", "شي جين بينغ"])
+        #expect(source.status == 0, "\(source.err)")
+        let units = try CLI.objects(source.out)
+        #expect(!units.isEmpty)
+        #expect(units.allSatisfy { $0["id"] is Int && $0["source"] is String && $0["target"] is String })
+        let target = try cli.run(["concordance", "--memory", cli.memory, "--side", "target", "--json", "video call"])
+        #expect(try CLI.objects(target.out).contains { ($0["target"] as? String)?.lowercased().contains("video call") == true })
+    }
+
+    @Test func importThenExportRoundTripsAndReportsAsJSON() throws {
+        let cli = try CLI()
+        let tsv = try cli.file("pairs.tsv", "وصل الوفد إلى موسكو.\tThe delegation arrived in Moscow.\nغادر الوفد بكين.\tThe delegation left Beijing.\nسطر بلا ترجمة\n")
+        let r = try cli.run(["import", "--memory", cli.memory, "--json", tsv])
+        #expect(r.status == 0, "\(r.err)")
+        let report = try #require(try CLI.objects(r.out).first)
+        #expect(report["added"] as? Int == 2)
+        #expect(report["skippedCount"] as? Int == 1)
+        let tmx = cli.dir.appendingPathComponent("out.tmx").path
+        #expect(try cli.run(["export", "--memory", cli.memory, "--format", "tmx", "--out", tmx]).status == 0)
+        let text = try String(contentsOfFile: tmx, encoding: .utf8)
+        #expect(text.contains("<seg>The delegation left Beijing.</seg>"))
+    }
+
+    @Test func pretranslateWritesOutputsAndAJSONAnalysis() throws {
+        let cli = try CLI()
+        try cli.alignSample()
+        let out = cli.dir.appendingPathComponent("out").path
+        let r = try cli.run(["pretranslate", "--memory", cli.memory, "--json", "--format", "xliff", "--out", out, cli.sample("Samples/new-articles")])
+        #expect(r.status == 0, "\(r.err)")
+        let analysis = try #require(try CLI.objects(r.out).first)
+        #expect(analysis["total"] != nil)
+        let files = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(files.contains("report.json"))
+        #expect(files.contains { $0.hasSuffix(".xlf") })
+    }
+
+    @Test func aMissingMemorySaysHowToCreateIt() throws {
+        let cli = try CLI()
+        let r = try cli.run(["lookup", "--memory", cli.dir.appendingPathComponent("none.tmdb").path, "وصل الوفد."])
+        #expect(r.status != 0)
+        #expect(r.err.contains("does not exist"))
+        #expect(r.err.contains("tarjama memory create"))
+    }
+
+    @Test func badOptionValuesAreRefusedWithTheRange() throws {
+        let cli = try CLI()
+        let r = try cli.run(["lookup", "--memory", cli.memory, "--min", "200", "وصل الوفد."])
+        #expect(r.status == 64)
+        #expect(r.err.contains("--min must be between 0 and 101"))
+        let c = try cli.run(["concordance", "--memory", cli.memory, "--limit", "0", "الوفد"])
+        #expect(c.status == 64)
+        #expect(c.err.contains("--limit must be at least 1"))
+    }
+
+    @Test func segmentJSONMarksBoilerplateAndKinds() throws {
+        let cli = try CLI()
+        let r = try cli.run(["segment", "--json", cli.sample("Samples/putin-xi/ar.txt")])
+        #expect(r.status == 0, "\(r.err)")
+        let segments = try CLI.objects(r.out)
+        #expect(segments.first?["kind"] as? String == "headline")
+        #expect(segments.contains { $0["kind"] as? String == "boilerplate" })
+        #expect(segments.allSatisfy { $0["text"] is String && $0["index"] is Int })
+    }
+}
