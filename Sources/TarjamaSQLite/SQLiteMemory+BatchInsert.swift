@@ -146,7 +146,7 @@ extension SQLiteMemory {
     /// `insertUnitRows` for rows that share every value but their own (`RowValues.bindOwn`):
     /// the shared ones are parameters 1-13, bound once for the 64 rows. An import's languages,
     /// origin, dates, authors, properties and notes are mostly the same, and binding them for
-    /// every row had been 13 of its 20 binds (5.92 -> 5.84 G instructions on 65,000 units).
+    /// every row would be 13 of its 20 binds.
     private static let insertUniformUnitRows = "INSERT INTO unit (\(UnitTable.insertList)) VALUES "
         + (0..<rowsAtOnce).map { unitTuple(shared: 1, own: 14 + 7 * $0) }.joined(separator: ", ")
     private static let insertTokenRows = "INSERT INTO unit_tokens(id, length, tokens) VALUES "

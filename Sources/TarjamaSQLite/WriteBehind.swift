@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Starts the kernel writing a file's dirty pages to disk while a large import goes on, so that
 /// the commit's sync finds little left to write.
@@ -10,15 +11,14 @@ import Foundation
 /// (the commit still syncs). It needs a descriptor of the file: SQLite's own, found under
 /// `/proc/self/fd` (one of our own, once closed, would drop SQLite's locks on the file). Where
 /// any of this is missing, `start` does nothing.
-final class WriteBehind: @unchecked Sendable {
+final class WriteBehind: Sendable {
     private typealias SyncFileRange = @convention(c) (Int32, Int64, Int64, UInt32) -> Int32
     private static let writeFlag: UInt32 = 2   // SYNC_FILE_RANGE_WRITE
     private static let syncFileRange: SyncFileRange? = dlsym(nil, "sync_file_range").map { unsafeBitCast($0, to: SyncFileRange.self) }
 
     private let descriptors: [Int32]
     private let queue = DispatchQueue(label: "tarjama.write-behind")
-    private var running = false
-    private let lock = NSLock()
+    private let running = Mutex(false)
 
     /// The descriptors this process holds on `path` (nil when there are none or no way to use them).
     init?(path: String) {
@@ -37,13 +37,14 @@ final class WriteBehind: @unchecked Sendable {
     /// Starts writing the file's dirty pages out, off the caller's thread (the call may wait
     /// while the disk's queue is full); does nothing while the last start is still running.
     func start() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !running else { return }
-        running = true
+        let idle = running.withLock { running in
+            defer { running = true }
+            return !running
+        }
+        guard idle else { return }
         queue.async { [self] in
             for fd in descriptors { _ = Self.syncFileRange?(fd, 0, 0, Self.writeFlag) }
-            lock.lock(); running = false; lock.unlock()
+            running.withLock { $0 = false }
         }
     }
 }

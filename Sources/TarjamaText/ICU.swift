@@ -57,13 +57,6 @@ public final class BreakIterator {
 
     deinit { tj_breaker_close(handle) }
 
-    /// Boundary byte offsets after position 0, ending with `utf8.count`, with ICU's rule status
-    /// for the piece that ends at each one (for word breaks: 0 none, 100s number, 200s letter…).
-    public func boundariesWithStatus(_ utf8: UnsafeBufferPointer<UInt8>) -> [(offset: Int, status: Int32)] {
-        let needed = fill(utf8)
-        return (0..<needed).map { (Int(out[$0]), status[$0]) }
-    }
-
     /// Boundary byte offsets after position 0, ending with `utf8.count`.
     public func boundaries(_ utf8: UnsafeBufferPointer<UInt8>) -> [Int] {
         let needed = fill(utf8)

@@ -109,9 +109,6 @@ public struct Normalizer: Sendable {
         .foldDigits, .foldPunctuation, .foldCase, .collapseWhitespace,
     ])
 
-    /// Every step, including the optional hamza-carrier folding.
-    public static let aggressive = Normalizer(steps: Step.allCases)
-
     /// Light clean-up that keeps every letter: for text shown to people or written to files.
     public static let display = Normalizer(steps: [.removeInvisible, .collapseWhitespace])
 

@@ -71,10 +71,9 @@ package struct TermTable: Sendable {
 
     /// Starts loading the slot a lookup of `hash` reads first (see `tj_prefetch`). A batch's
     /// terms go to an import's lists through a table of every term, whose slots are mostly
-    /// cache misses; asking a few terms ahead made those adds a fifth faster (thread time
-    /// 1.49-1.76 s -> 1.22-1.38 s a million units, paired runs). Asking for a unit's own terms
-    /// first did not pay in the batch's grouping (its table is smaller and the hashing
-    /// between lookups already hides part of each miss).
+    /// cache misses; asking a few terms ahead overlaps them (PERFORMANCE.md). The batch's own
+    /// grouping does not ask: its table is smaller and the hashing between lookups already
+    /// hides part of each miss.
     @inline(__always)
     package func prefetch(_ hash: UInt64) {
         slots.withUnsafeBufferPointer { slots in

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,7 +10,7 @@ import Glibc
 /// An import runs its stages on several threads at once, so the process's CPU time alone
 /// does not tell where it goes; these do, in every import's report
 /// (`tarjama import --json`, `tarjama bench import`). A few clock reads per batch.
-public final class StageClock: @unchecked Sendable {
+public final class StageClock: Sendable {
     public enum Stage: String, CaseIterable, Sendable {
         /// Parsing the file into drafts (the reader thread).
         case reading
@@ -27,8 +28,7 @@ public final class StageClock: @unchecked Sendable {
         case keyIndex = "key_index"
     }
 
-    private var seconds = [Double](repeating: 0, count: Stage.allCases.count)
-    private let lock = NSLock()
+    private let seconds = Mutex([Double](repeating: 0, count: Stage.allCases.count))
 
     public init() {}
 
@@ -41,15 +41,12 @@ public final class StageClock: @unchecked Sendable {
     }
 
     package func add(_ stage: Stage, _ s: Double) {
-        lock.lock()
-        seconds[Stage.allCases.firstIndex(of: stage)!] += s
-        lock.unlock()
+        seconds.withLock { $0[Stage.allCases.firstIndex(of: stage)!] += s }
     }
 
     /// Seconds per stage, by the stages' names.
     public var totals: [String: Double] {
-        lock.lock(); defer { lock.unlock() }
-        return Dictionary(uniqueKeysWithValues: zip(Stage.allCases.map(\.rawValue), seconds))
+        seconds.withLock { Dictionary(uniqueKeysWithValues: zip(Stage.allCases.map(\.rawValue), $0)) }
     }
 
     /// CPU time of the calling thread.

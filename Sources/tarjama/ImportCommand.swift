@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import TarjamaCommandSupport
+import TarjamaMemory
+import TarjamaSQLite
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import translation units from TMX or TSV files, or folders of them.",
+        discussion: """
+        TMX (1.1-1.4, from any tool; UTF-8 or UTF-16): Arabic variants become sources and English \
+        variants targets whatever the file's srclang (xml:lang or lang, any case or region: ar, \
+        AR, ar-SA, ar_EG). Inline codes become placeholders ({1} {/1} {2/}); prop and note are \
+        kept; several English variants give several units. External entities are never fetched \
+        and declared entities never expanded. TSV: source<TAB>target per line.
+
+        Each file is one transaction: a malformed or truncated file imports nothing and is \
+        reported with its line, and the other files go on (exit code 1). Exact duplicates are \
+        counted, not stored twice. Skipped and repaired units are listed with line numbers.
+
+        Examples:
+          tarjama import tico19.tmx
+          tarjama import pairs.tsv
+          tarjama import --memory Memories/news.tmdb exports/
+        """)
+
+    @OptionGroup var options: MemoryOptions
+    @Option(help: "Source language (the TMX variant taken as source; the language of TSV sources).") var sourceLang = "ar"
+    @Option(help: "Target language.") var targetLang = "en"
+    @Flag(help: "Print one JSON report per file.") var json = false
+    @Argument(help: "TMX or TSV files, or folders holding them.") var paths: [String]
+
+    func run() throws {
+        let memory = try options.open()
+        let files = try expandInputs(paths, suffixes: [".tmx", ".tsv"], verb: "import")
+        var failed = false
+        for file in files {
+            let bar = ProgressBar(total: 0, label: "units")
+            let report: ImportReport
+            do {
+                report = try memory.importFile(path: file, sourceLanguage: sourceLang, targetLanguage: targetLang) { bar.update($0) }
+                bar.finish()
+            } catch let e as MemoryError {
+                bar.finish()
+                warn("tarjama: \(e.description)")
+                if json { print(try JSONLines().line(["file": file, "error": e.description])) }
+                failed = true
+                continue
+            }
+            if json {
+                print(try JSONLines().line(report))
+                continue
+            }
+            var line = String(format: "%@: %d added, %d duplicates, %d skipped", file, report.added, report.duplicates, report.skippedCount)
+            if report.repairedCount > 0 { line += ", \(report.repairedCount) repaired" }
+            if report.ignoredEntityDeclarations > 0 { line += ", \(report.ignoredEntityDeclarations) entity declarations ignored" }
+            print(line + String(format: " (%.1f s, %.0f units/s)", report.seconds, Double(report.added + report.duplicates) / max(report.seconds, 1e-6)))
+            let problems = (report.skipped.map { ("skipped", $0) } + report.repaired.map { ("repaired", $0) }).sorted { $0.1.line < $1.1.line }
+            for (kind, p) in problems.prefix(20) { warn("  \(file):\(p.line): \(kind): \(p.message)") }
+            if report.skippedCount + report.repairedCount > 20 {
+                warn("  … \(report.skippedCount + report.repairedCount - 20) more (use --json for the first 1,000 of each)")
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
