@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TarjamaMemory
 import TarjamaText
 
@@ -59,47 +60,53 @@ public struct MatchOptions: Sendable {
 /// then exact scoring of that bounded candidate set.
 ///
 /// It caches term frequencies and the unit count while the store's generation stays the same,
-/// so a long-lived matcher sees every write as soon as it commits. Not thread-safe (the cache):
-/// one per thread or task; the store may be shared.
+/// so a long-lived matcher sees every write as soon as it commits. Safe to share between
+/// threads and tasks (the cache is behind a lock held only to read or merge it); async callers
+/// use `lookup(…) async`, which keeps the store's blocking reads off the cooperative pool.
 /// ```swift
 /// let matcher = Matcher(store: try SQLiteMemory(path: "Memories/default.tmdb", readOnly: true))
 /// for m in try matcher.lookup("قال الرئيس الروسي إن العلاقات ممتازة.") { print(m.score, m.target) }
 /// ```
-public final class Matcher {
+public final class Matcher: Sendable {
     public let store: any MatchSource
-    private var frequencies: [String: Int] = [:]
-    private var unitCount: Int?
-    /// The store's generation the cache was filled at.
-    private var generation: Int64?
+
+    /// Statistics read from the store at one generation.
+    private struct Cache {
+        var generation: Int64?
+        var frequencies: [String: Int] = [:]
+        var unitCount: Int?
+    }
+    private let cache = Mutex(Cache())
+    private let phases = Mutex([String: Double]())
 
     /// Milliseconds spent per phase over all lookups (for `tarjama-dev bench lookup`).
-    public private(set) var phaseMilliseconds: [String: Double] = [:]
+    public var phaseMilliseconds: [String: Double] { phases.withLock { $0 } }
 
     public init(store: any MatchSource) {
         self.store = store
     }
 
-    /// Empties the cache when the store has changed since it was filled.
-    private func followStore() throws {
+    /// The store's generation, the cache emptied when it was filled at another one.
+    private func followStore() throws -> Int64 {
         let now = try store.generation()
-        if now != generation {
-            frequencies.removeAll(keepingCapacity: true)
-            unitCount = nil
-            generation = now
-        }
+        cache.withLock { if $0.generation != now { $0 = Cache(generation: now) } }
+        return now
     }
 
     @inline(__always)
     private func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
-        defer { phaseMilliseconds[phase, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 }
+        defer {
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            phases.withLock { $0[phase, default: 0] += ms }
+        }
         return try body()
     }
 
     public func lookup(_ text: String, context: MatchContext = MatchContext(), options: MatchOptions = MatchOptions()) throws -> [Match] {
         let scorer = Scorer(query: text)
         guard !scorer.query.isEmpty else { return [] }
-        try followStore()
+        let generation = try followStore()
         var seen = Set<Int64>()
         var matches: [Match] = []
 
@@ -116,7 +123,8 @@ public final class Matcher {
         let lengths = max(0, Int((Double(length) * ratio).rounded(.down)) - 1)...(Int((Double(length) / ratio).rounded(.up)) + 1)
         // Candidates are scored on their stored tokens; whole units are read only for the best.
         var scored: [(score: Double, id: Int64, tokens: StoredTokens)] = []
-        let found = try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates)
+        let found = try candidates(terms.split(separator: " ").map(String.init), lengths: lengths, limit: options.candidates,
+                                   generation: generation)
         timed("quick score") {
             for (id, tokens) in found where !seen.contains(id) {
                 if let s = scorer.quickScore(tokens, minimum: options.minimum) { scored.append((s, id, tokens)) }
@@ -164,13 +172,22 @@ public final class Matcher {
     /// to the units that hold it, and stops before the lists add up to more than a budget, so a
     /// query costs about the same whatever the memory's size. Words too common for the budget
     /// ("في", "من") are skipped: they cannot tell candidates apart.
-    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int) throws -> [(id: Int64, tokens: StoredTokens)] {
+    private func candidates(_ terms: [String], lengths: ClosedRange<Int>, limit: Int,
+                            generation: Int64) throws -> [(id: Int64, tokens: StoredTokens)] {
         let unique = Array(Set(terms))
-        let missing = unique.filter { frequencies[$0] == nil }
-        if !missing.isEmpty {
-            for (t, n) in try store.termFrequencies(missing, side: .source) { frequencies[t] = n }
+        var (frequencies, unitCount) = cache.withLock { c in
+            (Dictionary(uniqueKeysWithValues: unique.compactMap { t in c.frequencies[t].map { (t, $0) } }), c.unitCount)
         }
+        let missing = unique.filter { frequencies[$0] == nil }
+        let fetched = missing.isEmpty ? [:] : try store.termFrequencies(missing, side: .source)
+        frequencies.merge(fetched) { a, _ in a }
         if unitCount == nil { unitCount = try store.unitCount() }
+        // What was read goes into the cache only if the store has not moved on meanwhile.
+        cache.withLock { c in
+            guard c.generation == generation else { return }
+            c.frequencies.merge(fetched) { a, _ in a }
+            c.unitCount = unitCount
+        }
         let total = Double(max(unitCount ?? 1, 1))
         let present = unique.filter { (frequencies[$0] ?? 0) > 0 }.sorted { (frequencies[$0]!, $0) < (frequencies[$1]!, $1) }
         var budget = Self.postingBudget
@@ -254,5 +271,19 @@ public final class Matcher {
         if let n = context.nextSource, let h = unit.nextHash, SegmentKey.keyHash(n) == h { return true }
         if let o = context.origin, let u = unit.origin, o == u { return true }
         return false
+    }
+}
+
+extension Matcher {
+    /// `lookup` for async callers (a server's handlers): the store's reads block, so the lookup
+    /// runs on a thread of Dispatch's pool and the caller's task waits without holding a thread
+    /// of the cooperative pool.
+    public func lookup(_ text: String, context: MatchContext = MatchContext(),
+                       options: MatchOptions = MatchOptions()) async throws -> [Match] {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try self.lookup(text, context: context, options: options) })
+            }
+        }
     }
 }

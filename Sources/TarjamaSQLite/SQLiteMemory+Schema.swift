@@ -3,7 +3,20 @@ import GRDB
 import TarjamaMemory
 import TarjamaText
 
+/// The memory's schema, one migration per version.
+///
+/// Migrations are frozen: each runs only SQL written for its own version and never calls
+/// application code (a tokeniser or an index writer changes; a migration must mean tomorrow
+/// what it meant when it shipped). Data derived from the units (lengths, stored match tokens,
+/// the term index) is marked stale by the migrations that change its form, and rebuilt by the
+/// current code in one versioned step, `reindex`, after the migrator has run.
 extension SQLiteMemory {
+    /// What a migration that changes derived data's form runs: the reindex step is due.
+    private static let staleDerivedData = "INSERT OR REPLACE INTO meta(key, value) VALUES ('derived', '0')"
+
+    /// The form of the derived data this build writes (`reindex` rebuilds older forms).
+    static let derivedVersion = 1
+
     static let migrator: DatabaseMigrator = {
         var m = DatabaseMigrator()
         m.registerMigration("v1: units, exact-lookup hashes, FTS5 index on source keys") { db in
@@ -51,14 +64,7 @@ extension SQLiteMemory {
                                                                 tokenize='unicode61 remove_diacritics 2');
                 CREATE INDEX unit_length ON unit(length);
                 """)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, source, target FROM unit")
-            while let row = try rows.next() {
-                let (terms, length) = MatchTokens.terms(row["source"] as String)
-                let id: Int64 = row["id"]
-                try db.execute(sql: "UPDATE unit SET length = ? WHERE id = ?", arguments: [length, id])
-                try db.execute(sql: "INSERT INTO unit_terms(rowid, terms) VALUES (?, ?)", arguments: [id, terms])
-                try db.execute(sql: "INSERT INTO unit_target_fts(rowid, target) VALUES (?, ?)", arguments: [id, row["target"] as String])
-            }
+            try db.execute(sql: staleDerivedData)
         }
         m.registerMigration("v3: learned word lexicon as a table, read per document") { db in
             // The aligner needs the translations of one article's words, not all of them: a keyed
@@ -74,12 +80,7 @@ extension SQLiteMemory {
             // of its own (id, length, tokens) keeps what lookups read about a quarter of the unit
             // table's size, so it stays in the page cache of a million-unit memory.
             try db.execute(sql: "CREATE TABLE unit_tokens(id INTEGER PRIMARY KEY, length INTEGER NOT NULL, tokens BLOB NOT NULL)")
-            let insert = try db.makeStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)")
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, source FROM unit")
-            while let row = try rows.next() {
-                let tokens = MatchTokens.tokens(row[1] as String)
-                try insert.execute(arguments: [row[0] as Int64, MatchTokens.terms(tokens).length, Data(MatchTokens.encode(tokens))])
-            }
+            try db.execute(sql: staleDerivedData)
         }
         m.registerMigration("v5: drop indexes no query uses; source concordance on the term index") { db in
             // Lookups filter lengths on candidates fetched by id, and nothing searches by origin:
@@ -108,18 +109,15 @@ extension SQLiteMemory {
         m.registerMigration("v8: term index in tables of our own") { db in
             // FTS5 re-tokenised every unit's terms and merged segments throughout an import (a
             // third of the writer's time); `TermIndex` writes each term's ids once per import.
-            try db.execute(sql: TermIndex.schema)
-            // Terms come from the sources, not the stored tokens: those are in the form of the
-            // memory's version (v11 changed it), which this step must not assume.
-            var postings = PostingAccumulator()
-            var sink = try TermIndexWriter(db)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, source FROM unit ORDER BY id")
-            while let row = try rows.next() {
-                postings.add(row[0], terms: MatchTokens.terms(row[1] as String).terms, side: .source)
-                try postings.flush(into: &sink, over: PostingAccumulator.budget)
-            }
-            try postings.flush(into: &sink)
-            try db.execute(sql: "DROP TABLE unit_terms_vocab; DROP TABLE unit_terms")
+            try db.execute(sql: """
+                CREATE TABLE term (id INTEGER PRIMARY KEY, side INTEGER NOT NULL, text TEXT NOT NULL,
+                                   units INTEGER NOT NULL, blocks INTEGER NOT NULL, next_block INTEGER NOT NULL,
+                                   UNIQUE(side, text));
+                CREATE TABLE posting (term INTEGER NOT NULL, block INTEGER NOT NULL, ids BLOB NOT NULL,
+                                      PRIMARY KEY(term, block)) WITHOUT ROWID;
+                DROP TABLE unit_terms_vocab; DROP TABLE unit_terms;
+                """)
+            try db.execute(sql: staleDerivedData)
         }
         m.registerMigration("v9: one unique index on (source hash, pair hash)") { db in
             // Exact lookup needs the source hash and duplicate detection the pair hash: one index
@@ -164,36 +162,21 @@ extension SQLiteMemory {
         m.registerMigration("v10: target words in the term index") { db in
             // FTS5's target index re-tokenised every target inside the writer (a fifth of a
             // million-unit import); its words now come prepared (`SearchWords`) into the term index.
-            var postings = PostingAccumulator()
-            var sink = try TermIndexWriter(db)
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, target FROM unit ORDER BY id")
-            while let row = try rows.next() {
-                postings.add(row[0], terms: SearchWords.joined(row[1]), side: .target)
-                try postings.flush(into: &sink, over: PostingAccumulator.budget)
-            }
-            try postings.flush(into: &sink)
             try db.execute(sql: "DROP TABLE unit_target_fts")
+            try db.execute(sql: staleDerivedData)
         }
         m.registerMigration("v11: stored tokens with packed Arabic text") { db in
             // One byte per Arabic letter instead of two halves the table lookups read and
-            // imports write; the new form is made again from each source.
-            let update = try db.makeStatement(sql: "UPDATE unit_tokens SET tokens = ? WHERE id = ?")
-            var last: Int64 = 0
-            while true {
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT unit.id, unit.source FROM unit JOIN unit_tokens USING (id) WHERE unit.id > ? ORDER BY unit.id LIMIT 10000
-                    """, arguments: [last])
-                guard let end = rows.last else { break }
-                for row in rows {
-                    try update.execute(arguments: [Data(MatchTokens.storedForm(row[1]).tokens), row[0] as Int64])
-                }
-                last = end[0]
-            }
+            // imports write; the new form is made again from each source by the reindex.
+            try db.execute(sql: staleDerivedData)
         }
         m.registerMigration("v12: a generation number that every write raises") { db in
             // Long-running readers (a server's matchers) cache term frequencies and the unit
             // count; the generation tells them when another connection's write made them stale.
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0')")
+            // A memory that reached v11 before migrations stopped rebuilding derived data has
+            // them whole (no 'derived' row yet); one that ran v2-v11 just now has the row at 0.
+            try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('derived', '1')")
         }
         return m
     }()

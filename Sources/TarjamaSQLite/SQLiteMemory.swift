@@ -81,9 +81,14 @@ public final class SQLiteMemory: MemoryStore {
                     usleep(50_000)
                 }
             }
+            // Derived data in an older form is rebuilt once, by whichever process gets here
+            // first (the check is repeated inside the write).
+            if try pool.read(Self.derivedDataIsStale) {
+                try pool.write { db in if try Self.derivedDataIsStale(db) { try Self.reindex(db) } }
+            }
         } else {
             let applied = try pool.read { try Self.migrator.appliedMigrations($0) }
-            if applied.count < Self.migrator.migrations.count {
+            if try applied.count < Self.migrator.migrations.count || pool.read(Self.derivedDataIsStale) {
                 throw MemoryError.outdated(path)
             }
         }

@@ -22,14 +22,6 @@ enum TermIndex {
     /// Blocks a term may have before its newest ones are merged.
     static let compactAfter = 16
 
-    static let schema = """
-        CREATE TABLE term (id INTEGER PRIMARY KEY, side INTEGER NOT NULL, text TEXT NOT NULL,
-                           units INTEGER NOT NULL, blocks INTEGER NOT NULL, next_block INTEGER NOT NULL,
-                           UNIQUE(side, text));
-        CREATE TABLE posting (term INTEGER NOT NULL, block INTEGER NOT NULL, ids BLOB NOT NULL,
-                              PRIMARY KEY(term, block)) WITHOUT ROWID;
-        """
-
     /// The ids of the units holding `term`, ascending.
     static func postings(_ term: String, side: UnitSide, in db: Database) throws -> [Int64] {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: """

@@ -290,3 +290,41 @@ struct MemoryMigrationTests {
         #expect(try memory.postings("moscow", side: .target) == [1])
     }
 }
+
+@Suite("Derived data rebuilt by the reindex step")
+struct ReindexTests {
+    /// Everything derived from the units, in a form that compares whole: lengths, stored
+    /// tokens, and each term's side, frequency and posting list.
+    func derived(_ memory: SQLiteMemory) throws -> [String] {
+        try memory.pool.read { db in
+            let lengths = try Row.fetchAll(db, sql: "SELECT id, length FROM unit ORDER BY id").map { "\($0[0] as Int64):\($0[1] as Int)" }
+            let tokens = try Row.fetchAll(db, sql: "SELECT id, length, hex(tokens) FROM unit_tokens ORDER BY id")
+                .map { "\($0[0] as Int64):\($0[1] as Int):\($0[2] as String)" }
+            let terms = try Row.fetchAll(db, sql: "SELECT side, text, units FROM term ORDER BY side, text").map { row in
+                let side: UnitSide = (row[0] as Int) == 0 ? .source : .target
+                let text: String = row[1]
+                return "\(side):\(text):\(row[2] as Int):\(try TermIndex.postings(text, side: side, in: db))"
+            }
+            return lengths + tokens + terms
+        }
+    }
+
+    @Test func aMemoryMarkedStaleIsRebuiltOnOpeningExactlyAsItsImportWroteIt() throws {
+        let t = try TemporaryMemory()
+        try t.memory.add([
+            UnitDraft(source: "وصل الوفد إلى موسكو.", target: "The delegation arrived in Moscow."),
+            UnitDraft(source: "والتقى الرئيسان في بكين يوم ٢٥ آذار.", target: "The two presidents met in Beijing on 25 March."),
+            UnitDraft(source: "ارتفعت الأسعار بنسبة 3٪.", target: "Prices rose by 3%."),
+        ])
+        try t.memory.deleteUnit(id: 2)
+        try t.memory.add([UnitDraft(source: "غادر الوفد موسكو.", target: "The delegation left Moscow.")])
+        let before = try derived(t.memory)
+        let generation = try t.memory.generation()
+        try t.memory.pool.write { try $0.execute(sql: "UPDATE meta SET value = '0' WHERE key = 'derived'") }
+        #expect(throws: MemoryError.outdated(t.path)) { try SQLiteMemory(path: t.path, readOnly: true) }
+        let reopened = try SQLiteMemory(path: t.path)
+        #expect(try derived(reopened) == before)
+        #expect(try reopened.generation() != generation)
+        #expect(try SQLiteMemory(path: t.path, readOnly: true).exact("غادر الوفد موسكو.").count == 1)
+    }
+}
