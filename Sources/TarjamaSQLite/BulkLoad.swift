@@ -32,7 +32,9 @@ extension SQLiteMemory {
 }
 
 /// A large import into an empty memory that no other connection has open, written through a
-/// rollback journal instead of WAL.
+/// rollback journal instead of WAL, by a `DatabaseQueue` opened while the memory's pool is
+/// closed (`SQLiteMemory.withPoolClosed`): GRDB's pools are WAL-only, its queues take any
+/// journal mode.
 ///
 /// In WAL every page is written twice, to the log and then into the file, and the log grows to
 /// the size of the whole import (a million units: 570 MB twice, and as much disk space again);
@@ -44,9 +46,21 @@ struct BulkLoad {
     /// Imports expected to be smaller run as usual.
     static let minimumUnits = 50_000
 
-    /// Leaves WAL if no other connection has the memory open (nil otherwise: the import then
-    /// runs in WAL as usual).
-    static func begin(_ db: Database) -> BulkLoad? {
+    /// A queue on `path` in rollback-journal mode, or nil when another connection has the
+    /// memory open (the import then runs through the pool in WAL as usual).
+    static func open(path: String, configuration: Configuration) throws -> DatabaseQueue? {
+        var config = configuration
+        config.label = "tarjama-bulk-load"
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        guard try queue.writeWithoutTransaction({ begin($0) }) != nil else {
+            try queue.close()
+            return nil
+        }
+        return queue
+    }
+
+    /// Leaves WAL if no other connection has the memory open (nil otherwise).
+    private static func begin(_ db: Database) -> BulkLoad? {
         // No waiting: a connection elsewhere means the memory is in use, and stays in WAL.
         try? db.execute(sql: "PRAGMA busy_timeout = 0")
         defer { try? db.execute(sql: "PRAGMA busy_timeout = \(SQLiteMemory.busyTimeoutMilliseconds)") }
@@ -60,8 +74,9 @@ struct BulkLoad {
         FileManager.default.fileExists(atPath: path + "-journal")
     }
 
-    /// Back to WAL (if that fails, the memory's next opening sets it).
-    func end(_ db: Database) {
-        _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+    /// Back to WAL and closed (if the switch fails, the pool's next opening sets it).
+    static func end(_ queue: DatabaseQueue) {
+        _ = try? queue.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+        try? queue.close()
     }
 }

@@ -12,21 +12,32 @@ extension SQLiteMemory {
     /// A large write (at least `BulkLoad.minimumUnits` expected, and at least as many as the
     /// memory holds) runs without the unique index on unit keys, finding duplicates in
     /// `UnitKeys`, and builds the index from sorted keys at its end; into an empty memory that
-    /// no other connection has open it also leaves WAL for a rollback journal (`BulkLoad`).
+    /// no other connection has open it goes through a rollback journal instead of WAL
+    /// (`BulkLoad`), with this memory's pool closed meanwhile.
     public func write(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
         let largeFrom = request.largeFrom ?? BulkLoad.minimumUnits
         let expected = request.expectedUnits
         // Only a write that may be large needs the memory's size (a count reads the whole index).
         let existing = expected >= largeFrom ? try pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM unit") ?? 0 } : 0
         let defersIndex = expected >= largeFrom && expected >= existing
-        // Our own idle readers would keep the memory from leaving WAL.
-        if existing == 0 && defersIndex { pool.releaseMemory() }
+        if existing == 0 && defersIndex {
+            let bulk: AddSummary?? = try withPoolClosed {
+                guard let queue = try BulkLoad.open(path: path, configuration: configuration) else { return nil }
+                defer { BulkLoad.end(queue) }
+                return try writeBatches(through: queue, defersIndex: true, expected: expected, existing: 0, request, next)
+            }
+            if let summary = bulk ?? nil { return WriteOutcome(summary: summary, method: "rollback") }
+        }
+        let summary = try writeBatches(through: pool, defersIndex: defersIndex, expected: expected, existing: existing, request, next)
+        return WriteOutcome(summary: summary, method: "wal")
+    }
+
+    /// The write's transaction on `writer`, the pool or a bulk load's queue.
+    private func writeBatches(through writer: some DatabaseWriter, defersIndex: Bool, expected: Int, existing: Int,
+                              _ request: WriteRequest, _ next: () throws -> PreparedBatch?) throws -> AddSummary {
         let clock = request.clock
-        var outcome = WriteOutcome(method: "wal")
-        try pool.writeWithoutTransaction { db in
-            let bulk = existing == 0 && defersIndex ? BulkLoad.begin(db) : nil
-            defer { bulk?.end(db) }
-            if bulk != nil { outcome.method = "rollback" }
+        var summary = AddSummary()
+        try writer.writeWithoutTransaction { db in
             try Self.sortingInFiles(if: defersIndex, db) { try db.inTransaction {
                 var keys: UnitKeys?
                 if defersIndex {
@@ -51,8 +62,8 @@ extension SQLiteMemory {
                         try clock.measure(.flushing) { try acc.flush(into: &sink, over: PostingAccumulator.budget) }
                     }
                     postings.add(batch.postings, ids: ids)
-                    outcome.summary += s
-                    request.progress?(outcome.summary.added + outcome.summary.duplicates)
+                    summary += s
+                    request.progress?(summary.added + summary.duplicates)
                     writeBehind?.start()
                 }
                 // The last lists written and the keys (24 bytes a unit) freed before SQLite
@@ -65,11 +76,11 @@ extension SQLiteMemory {
                     keys = nil
                     try clock.measure(.keyIndex) { try Self.createPairIndex(db) }
                 }
-                if outcome.summary.added > 0 { try Self.bumpGeneration(db) }
+                if summary.added > 0 { try Self.bumpGeneration(db) }
                 return .commit
             } }
         }
-        return outcome
+        return summary
     }
 
     /// Adds units in one transaction (`MemoryStore.add`), without the import's threads.

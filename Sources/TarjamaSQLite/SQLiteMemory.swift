@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
+import Synchronization
 import TarjamaMemory
 import TarjamaText
-
 
 /// A translation memory in one SQLite file (WAL mode), schema managed by a versioned migrator.
 ///
@@ -17,7 +17,11 @@ import TarjamaText
 public final class SQLiteMemory: MemoryStore {
     public let path: String
     public var location: String { path }
-    let pool: DatabasePool
+    /// The pool, closed and opened again around a bulk load (`BulkLoad`), which writes through
+    /// a `DatabaseQueue` of its own: a pool is WAL-only by GRDB's contract.
+    private let connections: Mutex<DatabasePool>
+    let configuration: Configuration
+    var pool: DatabasePool { connections.withLock { $0 } }
 
     /// SQLite's page cache per connection (`PRAGMA cache_size`: negative means KiB), 32 MB.
     static let cacheSize = -32768
@@ -66,7 +70,9 @@ public final class SQLiteMemory: MemoryStore {
             // /var/tmp, more bytes than the memory file itself during an import.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        pool = try Self.openPool(path: path, configuration: config)
+        configuration = config
+        let pool = try Self.openPool(path: path, configuration: config)
+        connections = Mutex(pool)
         if !readOnly {
             // Two processes opening a new or older memory at once may both start the same
             // migration; each migration is one transaction, so the loser's fails and rolls
@@ -94,11 +100,25 @@ public final class SQLiteMemory: MemoryStore {
         }
     }
 
+    /// Runs `body` with the pool closed (no connection of this process on the file) and opens
+    /// it again afterwards, whatever `body` did. Other threads asking for the pool wait.
+    func withPoolClosed<R: Sendable>(_ body: () throws -> R) throws -> R {
+        try connections.withLock { pool in
+            try pool.close()
+            defer {
+                // Opened again even after a failure; if that fails too, the closed pool stays
+                // and every later call reports it.
+                if let reopened = try? Self.openPool(path: path, configuration: configuration) { pool = reopened }
+            }
+            return try body()
+        }
+    }
+
     /// Opens the pool, waiting while another process holds the lock it needs: switching a new
     /// file to WAL takes an exclusive lock that SQLite's busy timeout does not wait for, so two
     /// imports creating one memory at once failed with "database is locked". While another
     /// process bulk-loads the memory (`BulkLoad`), it waits until that ends.
-    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+    static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
         let deadline = Date().addingTimeInterval(30)
         while true {
             do {
