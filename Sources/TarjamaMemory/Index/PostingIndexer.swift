@@ -1,13 +1,15 @@
 import Foundation
+import Synchronization
 
 /// A `PostingAccumulator` filled on a thread of its own, one batch behind the writer: batch k's
 /// terms are added while the writer inserts batch k + 1 (the adds, a hash lookup and a list
 /// append per term and batch, had been a third of the writer's time on a million units).
 ///
-/// The accumulator is the indexer's alone while an add runs; `withAccumulator` waits for it,
-/// so flushes (which need the writer's connection) run on the writer's thread.
-package final class PostingIndexer: @unchecked Sendable {
-    private var accumulator = PostingAccumulator()
+/// The accumulator is behind a lock, held by an add while it runs; `withAccumulator` waits for
+/// every add handed in, so flushes (which need the writer's connection) run on the writer's
+/// thread with the lists complete.
+package final class PostingIndexer: Sendable {
+    private let accumulator = Mutex(PostingAccumulator())
     private let queue = DispatchQueue(label: "tarjama.posting-indexer")
     private let pending = DispatchGroup()
     private let clock: StageClock?
@@ -20,12 +22,14 @@ package final class PostingIndexer: @unchecked Sendable {
 
     /// Adds a written batch (`PostingAccumulator.add`) without waiting.
     package func add(_ batch: BatchPostings, ids: [Int64]) {
-        queue.async(group: pending) { self.clock.measure(.indexing) { self.accumulator.add(batch, ids: ids) } }
+        queue.async(group: pending) {
+            self.clock.measure(.indexing) { self.accumulator.withLock { $0.add(batch, ids: ids) } }
+        }
     }
 
     /// Waits until every batch handed in is added, then lends the accumulator to `body`.
-    package func withAccumulator<R>(_ body: (inout PostingAccumulator) throws -> R) rethrows -> R {
+    package func withAccumulator(_ body: (inout PostingAccumulator) throws -> Void) throws {
         pending.wait()
-        return try body(&accumulator)
+        try accumulator.withLock { try body(&$0) }
     }
 }

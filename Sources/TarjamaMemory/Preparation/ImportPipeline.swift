@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Write-once slots filled from several threads at distinct indices.
 ///
@@ -44,6 +45,8 @@ package final class Slots<Value>: @unchecked Sendable {
 /// memory on any file size).
 /// The reader's error reaches the writer in order, after the batches read before it; a writer
 /// that stops early cancels the reader and waits for its thread to end.
+///
+/// Unchecked: every mutable property is read and written with `condition` locked.
 package final class ImportPipeline<Outcome>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [PreparedBatch] = []
@@ -125,15 +128,16 @@ package final class ImportPipeline<Outcome>: @unchecked Sendable {
     private var closed = false
 }
 
-/// A value handed to another thread by a caller that knows it is used by one thread at a time.
+/// A value handed to another thread by a caller that knows it is used by one thread at a time
+/// (the reader's closure, which runs on the reader's thread alone).
 package struct UncheckedBox<T>: @unchecked Sendable {
     package let value: T
     package init(_ value: T) { self.value = value }
 }
 
 /// Prepares batches one step ahead of the reader: while batch N + 1 is read, batch N is
-/// being prepared on the other cores.
-package final class PreparePipeline: @unchecked Sendable {
+/// being prepared on the other cores. Used by the reader's thread alone.
+package final class PreparePipeline {
     private var inFlight: (group: DispatchGroup, box: Box)?
     private let clock: StageClock?
 
@@ -141,14 +145,16 @@ package final class PreparePipeline: @unchecked Sendable {
         self.clock = clock
     }
 
-    private final class Box: @unchecked Sendable { var batch: PreparedBatch? }
+    /// Where the preparing thread leaves its batch for the reader.
+    private final class Box: Sendable { let batch = Mutex<PreparedBatch?>(nil) }
 
     /// Hands in a batch; returns the previous batch, prepared (nil for the first).
     package func push(_ drafts: [UnitDraft]) -> PreparedBatch? {
         let box = Box(), group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async { [clock] in
-            box.batch = PreparedUnit.prepare(drafts, clock: clock)
+            let prepared = PreparedUnit.prepare(drafts, clock: clock)
+            box.batch.withLock { $0 = prepared }
             group.leave()
         }
         let previous = finish()
@@ -161,6 +167,6 @@ package final class PreparePipeline: @unchecked Sendable {
         guard let (group, box) = inFlight else { return nil }
         group.wait()
         inFlight = nil
-        return box.batch
+        return box.batch.withLock { $0.take() }
     }
 }
