@@ -13,12 +13,16 @@ let package = Package(
         .library(name: "TarjamaAlign", targets: ["TarjamaAlign"]),
         .library(name: "TarjamaMemory", targets: ["TarjamaMemory"]),
         .library(name: "TarjamaSQLite", targets: ["TarjamaSQLite"]),
+        .library(name: "TarjamaPostgres", targets: ["TarjamaPostgres"]),
         .library(name: "TarjamaMatch", targets: ["TarjamaMatch"]),
         .library(name: "TarjamaPretranslate", targets: ["TarjamaPretranslate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // ICU is reached only through CICUShim's plain-C header: ICU's own headers clash with
@@ -40,6 +44,12 @@ let package = Package(
         ]),
         .target(name: "TarjamaMatch", dependencies: ["TarjamaText", "TarjamaMemory"]),
         .target(name: "TarjamaPretranslate", dependencies: ["TarjamaText", "TarjamaMemory", "TarjamaMatch"]),
+        // The PostgreSQL store: the same term index in a database server, for many writers.
+        .target(name: "TarjamaPostgres", dependencies: [
+            "TarjamaMemory", "TarjamaText", "TarjamaAlign", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Gold-set evaluation and the exhaustive reference scan: developers' measurements,
         // not part of what a translator runs.
         .target(name: "TarjamaEvaluation", dependencies: [
@@ -47,7 +57,8 @@ let package = Package(
         ]),
         // What both executables share: the --memory option, errors, progress, JSON lines.
         .target(name: "TarjamaCommandSupport", dependencies: [
-            "TarjamaText", "TarjamaMemory", "TarjamaSQLite", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TarjamaText", "TarjamaMemory", "TarjamaSQLite", "TarjamaPostgres",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "tarjama", dependencies: [
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
@@ -61,7 +72,8 @@ let package = Package(
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         // A store held in dictionaries, for running the matcher's and pre-translator's tests on
         // a second store beside SQLite.
-        .target(name: "TarjamaTestStore", dependencies: ["TarjamaMemory", "TarjamaText", "TarjamaAlign"], path: "Tests/TarjamaTestStore"),
+        .target(name: "TarjamaTestStore", dependencies: ["TarjamaMemory", "TarjamaText", "TarjamaAlign", "TarjamaSQLite", "TarjamaPostgres"],
+                path: "Tests/TarjamaTestStore"),
         .testTarget(name: "TarjamaSQLiteTests", dependencies: ["TarjamaMemory", "TarjamaSQLite", "TarjamaAlign", "TarjamaText", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch", "TarjamaSQLite", "TarjamaTestStore"]),
         .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory", "TarjamaSQLite", "TarjamaTestStore"]),

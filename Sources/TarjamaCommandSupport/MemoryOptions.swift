@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TarjamaMemory
+import TarjamaPostgres
 import TarjamaSQLite
 
 /// `--memory PATH`, shared by every command that reads or writes a memory.
@@ -9,7 +10,8 @@ import TarjamaSQLite
 /// gives every declaration the value wherever it was written, so `tarjama --memory M lookup`,
 /// `tarjama lookup --memory M` and `tarjama memory --memory M stats` are the same.
 public struct MemoryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Memory file.", discussion: "Default: $TARJAMA_MEMORY, else Memories/default.tmdb.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Memory file, or a PostgreSQL database (postgres://USER@HOST:PORT/DB).",
+                                            discussion: "Default: $TARJAMA_MEMORY, else Memories/default.tmdb.", valueName: "path"))
     public var memory: String?
 
     public init() {}
@@ -22,11 +24,21 @@ public struct MemoryOptions: ParsableArguments {
     /// Opens the memory (creating it unless `readOnly` or not `create`), saying on standard
     /// error why it waits or upgrades.
     public func open(readOnly: Bool = false, create: Bool = true) throws -> any MemoryStore {
-        try openSQLite(readOnly: readOnly, create: create)
+        if PostgresAddress.isAddress(path) {
+            do {
+                return try PostgresMemory(address: path)
+            } catch let e as MemoryError {
+                throw UserError(e.description)
+            }
+        }
+        return try openSQLite(readOnly: readOnly, create: create)
     }
 
     /// `open`, for the commands that need the SQLite file itself (its schema version, its size).
     public func openSQLite(readOnly: Bool = false, create: Bool = true) throws -> SQLiteMemory {
+        if PostgresAddress.isAddress(path) {
+            throw UserError("this command works on a memory file; \(path) is a PostgreSQL database")
+        }
         if SQLiteMemory.isBeingBulkLoaded(path) {
             warn("\(path) is being filled by an import into a new memory; waiting until it ends…")
         }

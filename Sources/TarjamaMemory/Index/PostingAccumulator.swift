@@ -212,6 +212,7 @@ package struct PostingAccumulator {
                 }
             }
         }
+        try sink.finish()
         for e in crowded {
             try sink.compact(handles[e])
             handles[e] = PostingHandle()   // its block count changed: asked again when next written
@@ -245,4 +246,11 @@ package protocol PostingSink {
                          side: UnitSide, handle: inout PostingHandle) throws -> Bool
     /// Merges the newest blocks of the term behind `handle`.
     mutating func compact(_ handle: PostingHandle) throws
+    /// Called after a flush's last `append`, before any `compact`: a sink that gathers its
+    /// appends writes them here (PostgreSQL sends a flush's blocks in one `COPY`).
+    mutating func finish() throws
+}
+
+extension PostingSink {
+    package mutating func finish() throws {}
 }

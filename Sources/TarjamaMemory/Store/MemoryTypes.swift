@@ -39,6 +39,8 @@ public enum MemoryError: Error, CustomStringConvertible, Equatable {
     case notFound(String)
     case cannotOpen(String, String)
     case outdated(String)
+    /// The store refused an operation (a database server's own message).
+    case failed(String, String)
     case badInput(file: String, line: Int, message: String)
 
     public var description: String {
@@ -49,6 +51,8 @@ public enum MemoryError: Error, CustomStringConvertible, Equatable {
             return "cannot open memory '\(p)': \(why). Check that it is a Tarjama memory file and that you may write to its folder."
         case .outdated(let p):
             return "memory '\(p)' was written by an older Tarjama; open it once without --read-only to upgrade it."
+        case .failed(let p, let why):
+            return "memory '\(p)': \(why)"
         case .badInput(let f, let l, let m):
             return "\(f):\(l): \(m)"
         }

@@ -1,0 +1,258 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import TarjamaAlign
+import TarjamaMemory
+import TarjamaText
+
+extension PostgresMemory {
+    /// The staging tables of a session: a batch's units and a flush's posting blocks go there by
+    /// `COPY`, then into the memory's tables by set-based statements.
+    static let stagingTables = """
+        CREATE TEMP TABLE IF NOT EXISTS unit_stage (k INTEGER, id BIGINT, source_lang TEXT, target_lang TEXT, source TEXT,
+            target TEXT, source_hash BIGINT, pair_hash BIGINT, origin TEXT, position INTEGER, prev_hash BIGINT,
+            next_hash BIGINT, confidence DOUBLE PRECISION, created_at TIMESTAMPTZ, changed_at TIMESTAMPTZ, created_by TEXT,
+            changed_by TEXT, usage_count INTEGER, properties TEXT, notes TEXT, length INTEGER, occurrences INTEGER,
+            tokens BYTEA) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS term_stage (side SMALLINT, text TEXT, units BIGINT, ids BYTEA) ON COMMIT DELETE ROWS
+        """
+
+    /// Writes prepared batches in one transaction (`MemoryStore.write`). For each batch: ids
+    /// from the `unit_id` sequence, the rows by `COPY` into a staging table, then one
+    /// `INSERT … ON CONFLICT` on the unique key, which decides duplicates (a stored pair's
+    /// occurrences rise) even against writers running at the same moment. Posting lists are
+    /// gathered in memory and written as blocks of their own (`PostgresTermSink`); the memory's
+    /// generation and unit count change in the same transaction.
+    public func write(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
+        let connection = try connections.checkout()
+        defer { connections.checkin(connection) }
+        let c = connection
+        try wait { try await c.executeScript("BEGIN; " + Self.stagingTables) }
+        var summary = AddSummary()
+        do {
+            var postings = PostingAccumulator()
+            var sink = PostgresTermSink(connection: connection, memory: self)
+            let clock = request.clock
+            while let batch = try next() {
+                let (s, ids) = try clock.measure(.inserting) { try insert(batch, user: request.user, on: connection) }
+                clock.measure(.indexing) { postings.add(batch.postings, ids: ids) }
+                try clock.measure(.flushing) { try postings.flush(into: &sink, over: PostingAccumulator.budget) }
+                summary += s
+                request.progress?(summary.added + summary.duplicates)
+            }
+            try clock.measure(.flushing) { try postings.flush(into: &sink) }
+            let added = summary.added
+            try wait {
+                try await c.execute("""
+                    UPDATE memory_state SET generation = generation + \(added > 0 ? 1 : 0), units = units + \(added)
+                    """)
+                try await c.executeScript("COMMIT")
+            }
+        } catch {
+            _ = try? wait { try await c.executeScript("ROLLBACK") }
+            throw error
+        }
+        return WriteOutcome(summary: summary, method: "copy")
+    }
+
+    /// Waits for async work, turning PostgreSQL's errors into the memory's.
+    func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        do {
+            return try PostgresConnections.wait(work)
+        } catch {
+            throw MemoryError.failed(location, PostgresConnections.message(error))
+        }
+    }
+
+    /// One batch's units and stored tokens; the id each unit got (0 for a duplicate).
+    private func insert(_ batch: PreparedBatch, user: String?, on c: PostgresConnection) throws -> (AddSummary, [Int64]) {
+        let n = batch.rows.count
+        guard n > 0 else { return (AddSummary(), []) }
+        // A pair twice in the batch is one row whose occurrences count both (one statement may
+        // not upsert a row twice).
+        var copies = [Int32](repeating: 1, count: n)
+        var kept: [Int] = []
+        kept.reserveCapacity(n)
+        var seen: [PairKey: Int] = [:]
+        seen.reserveCapacity(n)
+        for (k, row) in batch.rows.enumerated() {
+            let key = PairKey(source: row.keyHash, pair: row.pairHash)
+            if let j = seen[key] { copies[j] += 1; continue }
+            seen[key] = k
+            kept.append(k)
+        }
+        let count = kept.count
+        let reserved: [Int64] = try wait {
+            var ids: [Int64] = []
+            let rows = try await c.query("SELECT nextval('unit_id') FROM generate_series(1, \(count))", logger: Self.logger)
+            for try await (id) in rows.decode(Int64.self) { ids.append(id) }
+            return ids.sorted()
+        }
+        var staged = [Int64](repeating: 0, count: n)
+        var copy = CopyText(capacity: count * 600)
+        let now = Array((StorageDate.text(Date()) + "+00").utf8)
+        let author = user.map { Array($0.utf8) }
+        batch.text.withUnsafeBufferPointer { text in
+            func field(_ r: Range<Int32>) -> UnsafeBufferPointer<UInt8> {
+                UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)])
+            }
+            for (j, k) in kept.enumerated() {
+                let row = batch.rows[k]
+                staged[k] = reserved[j]
+                copy.int(Int64(k)); copy.int(reserved[j])
+                copy.text(field(row.sourceLanguage)); copy.text(field(row.targetLanguage))
+                copy.text(field(row.source)); copy.text(field(row.target))
+                copy.int(row.keyHash); copy.int(row.pairHash)
+                if let o = row.origin { copy.text(field(o)) } else { copy.null() }
+                copy.int(row.position); copy.int(row.previousHash); copy.int(row.nextHash); copy.double(row.confidence)
+                if let d = row.createdAt { copy.text(Array(field(d)) + Array("+00".utf8)) } else { copy.text(now) }
+                if let d = row.changedAt { copy.text(Array(field(d)) + Array("+00".utf8)) } else { copy.text(now) }
+                if let a = row.createdBy { copy.text(field(a)) } else if let author { copy.text(author) } else { copy.null() }
+                if let a = row.changedBy { copy.text(field(a)) } else if let author { copy.text(author) } else { copy.null() }
+                copy.int(row.usageCount)
+                copy.text(field(row.properties)); copy.text(field(row.notes))
+                copy.int(row.length); copy.int(Int64(copies[k]))
+                copy.bytes(batch.tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)])
+                copy.endRow()
+            }
+        }
+        let data = copy.buffer
+        let inserted: Set<Int64> = try wait {
+            try await c.copyFrom(table: "unit_stage", logger: Self.logger) { writer in try await writer.write(data) }
+            var inserted = Set<Int64>()
+            let rows = try await c.query("""
+                INSERT INTO unit (\(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences)
+                SELECT \(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences FROM unit_stage ORDER BY k
+                ON CONFLICT (source_hash, pair_hash) DO UPDATE SET occurrences = unit.occurrences + EXCLUDED.occurrences
+                RETURNING id, xmax = 0
+                """, logger: Self.logger)
+            for try await (id, isNew) in rows.decode((Int64, Bool).self) where isNew { inserted.insert(id) }
+            try await c.execute("""
+                INSERT INTO unit_tokens (id, length, tokens) SELECT id, length, tokens FROM unit_stage
+                WHERE id = ANY(\(Array(inserted)))
+                """)
+            try await c.executeScript("TRUNCATE unit_stage")
+            return inserted
+        }
+        var ids = [Int64](repeating: 0, count: n)
+        var summary = AddSummary()
+        for k in 0..<n {
+            if staged[k] != 0 && inserted.contains(staged[k]) {
+                ids[k] = staged[k]
+                summary.added += 1
+            } else {
+                summary.duplicates += 1
+            }
+        }
+        return (summary, ids)
+    }
+
+    public func deleteUnit(id: Int64) throws -> Bool {
+        try run { c in
+            try await c.executeScript("BEGIN")
+            do {
+                var unit: (String, String)?
+                for try await (source, target) in try await c.query("SELECT source, target FROM unit WHERE id = \(id) FOR UPDATE",
+                                                                      logger: Self.logger).decode((String, String).self) {
+                    unit = (source, target)
+                }
+                guard let (source, target) = unit else {
+                    try await c.executeScript("ROLLBACK")
+                    return false
+                }
+                let sourceTerms = Set(MatchTokens.terms(source).terms.split(separator: " ").map(String.init))
+                for (side, terms) in [(Int16(0), Array(sourceTerms)), (Int16(1), Array(Set(SearchWords.words(target))))] {
+                    for term in terms { try await Self.remove(id, term: term, side: side, on: c) }
+                }
+                try await c.execute("DELETE FROM unit_tokens WHERE id = \(id)")
+                try await c.execute("DELETE FROM unit WHERE id = \(id)")
+                try await c.execute("UPDATE memory_state SET generation = generation + 1, units = units - 1")
+                try await c.executeScript("COMMIT")
+                return true
+            } catch {
+                _ = try? await c.executeScript("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    /// Takes unit `id` out of one term's posting blocks.
+    private static func remove(_ id: Int64, term: String, side: Int16, on c: PostgresConnection) async throws {
+        var termID: Int64?
+        for try await (t) in try await c.query("SELECT id FROM term WHERE side = \(side) AND text = \(term) FOR UPDATE",
+                                               logger: logger).decode(Int64.self) { termID = t }
+        guard let termID else { return }
+        var blocks: [(Int64, [UInt8])] = []
+        for try await (block, ids) in try await c.query("SELECT block, ids FROM posting WHERE term = \(termID)", logger: logger)
+            .decode((Int64, ByteBuffer).self) { blocks.append((block, Array(ids.readableBytesView))) }
+        var removed = false
+        for (block, bytes) in blocks {
+            var ids: [Int64] = []
+            bytes.withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
+            guard let k = ids.firstIndex(of: id) else { continue }
+            ids.remove(at: k)
+            removed = true
+            if ids.isEmpty {
+                try await c.execute("DELETE FROM posting WHERE term = \(termID) AND block = \(block)")
+                try await c.execute("UPDATE term SET blocks = blocks - 1 WHERE id = \(termID)")
+            } else {
+                let data = Data(PostingList.encode(ids))
+                try await c.execute("UPDATE posting SET ids = \(data) WHERE term = \(termID) AND block = \(block)")
+            }
+        }
+        guard removed else { return }
+        try await c.execute("UPDATE term SET units = units - 1 WHERE id = \(termID)")
+        try await c.execute("DELETE FROM term WHERE id = \(termID) AND units <= 0")
+    }
+
+    public func recordUse(id: Int64) throws {
+        try run { c in try await c.execute("UPDATE unit SET usage_count = usage_count + 1 WHERE id = \(id)") }
+    }
+
+    // MARK: Lexicon
+
+    public func hasLexicon() throws -> Bool {
+        try scalar("SELECT EXISTS (SELECT 1 FROM lexicon)", as: Bool.self) ?? false
+    }
+
+    public func saveLexicon(_ lexicon: Lexicon) throws {
+        var copy = CopyText(capacity: 1 << 20)
+        for (source, targets) in lexicon.table {
+            for (target, p) in targets {
+                copy.text(source); copy.text(target); copy.double(Double(p)); copy.endRow()
+            }
+        }
+        let data = copy.buffer, pairs = Int64(lexicon.pairsSeen)
+        try run { c in
+            try await c.executeScript("BEGIN; DELETE FROM lexicon")
+            do {
+                try await c.copyFrom(table: "lexicon", columns: ["source", "target", "probability"], logger: Self.logger) {
+                    try await $0.write(data)
+                }
+                try await c.execute("UPDATE memory_state SET lexicon_pairs = \(pairs)")
+                try await c.executeScript("COMMIT")
+            } catch {
+                _ = try? await c.executeScript("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func lexicon(for words: Set<String>) -> Lexicon {
+        let list = Array(words)
+        guard !list.isEmpty else { return Lexicon() }
+        let table: [String: [String: Float]] = (try? run { c in
+            var table: [String: [String: Float]] = [:]
+            let rows = try await c.query("SELECT source, target, probability FROM lexicon WHERE source = ANY(\(list))", logger: Self.logger)
+            for try await (source, target, p) in rows.decode((String, String, Float).self) { table[source, default: [:]][target] = p }
+            return table
+        }) ?? [:]
+        return Lexicon(table: table)
+    }
+}
+
+/// A unit's identity for duplicates: its source key hash and its pair hash.
+private struct PairKey: Hashable {
+    let source: Int64
+    let pair: Int64
+}
