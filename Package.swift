@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(name: "TarjamaSQLiteTests", dependencies: ["TarjamaMemory", "TarjamaSQLite", "TarjamaAlign", "TarjamaText", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch", "TarjamaSQLite", "TarjamaTestStore"]),
         .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory", "TarjamaSQLite", "TarjamaTestStore"]),
+        .testTarget(name: "TarjamaStoreTests", dependencies: ["TarjamaTestStore", "TarjamaMemory", "TarjamaMatch", "TarjamaAlign"]),
         .testTarget(name: "TarjamaEvaluationTests", dependencies: ["TarjamaEvaluation", "TarjamaAlign", "TarjamaMatch", "TarjamaPretranslate", "TarjamaSQLite"]),
         .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama"]),
     ],

@@ -35,5 +35,15 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
         }
     }
 
-    public enum StoreKindError: Error { case noServer }
+    /// Another store object on the memory at `location` (as a second process would open it);
+    /// the dictionary store has no location and gives nothing.
+    public func reopen(_ location: String) throws -> any MemoryStore {
+        switch self {
+        case .sqlite: return try SQLiteMemory(path: location)
+        case .postgres: return try PostgresMemory(address: location)
+        case .dictionary: throw StoreKindError.noLocation
+        }
+    }
+
+    public enum StoreKindError: Error { case noServer, noLocation }
 }

@@ -1,0 +1,195 @@
+import Foundation
+import Synchronization
+import Testing
+import TarjamaAlign
+import TarjamaMatch
+import TarjamaMemory
+import TarjamaTestStore
+
+/// What every store promises (`MatchSource`, `MemoryStore`), checked on each store this run
+/// can make: SQLite, the dictionary store and, with a server, PostgreSQL.
+@Suite("Store contract")
+struct StoreContractTests {
+    /// A temporary folder and a new store of one kind.
+    struct Desk {
+        let dir: URL
+        let store: any MemoryStore
+
+        init(_ kind: StoreKind) throws {
+            dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-store-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            store = try kind.make(in: dir)
+        }
+
+        func file(_ name: String, _ text: String) throws -> String {
+            let url = dir.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+    }
+
+    static let drafts = [
+        UnitDraft(source: "وصل الوفد إلى موسكو.", target: "The delegation arrived in Moscow.", origin: "a1", position: 0),
+        UnitDraft(source: "والتقى الرئيسان في بكين يوم ٢٥ آذار.", target: "The two presidents met in Beijing on 25 March.",
+                  origin: "a1", position: 1, previousSource: "وصل الوفد إلى موسكو.", confidence: 0.9),
+        UnitDraft(source: "ارتفعت الأسعار بنسبة 3٪.", target: "Prices rose by 3%.", createdBy: "hala",
+                  properties: ["x-desk": "economy"], notes: ["checked"]),
+    ]
+
+    @Test(arguments: StoreKind.available)
+    func unitsComeBackAsWrittenWithTheirKeysAndProvenance(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        #expect(try desk.store.add(Self.drafts, user: "desk") == AddSummary(added: 3, duplicates: 0))
+        let unit = try #require(try desk.store.exact("والتقى الرئيسان في بكين يوم 25 آذار.").first)
+        #expect(unit.target == "The two presidents met in Beijing on 25 March.")
+        #expect(unit.origin == "a1")
+        #expect(unit.position == 1)
+        #expect(unit.confidence == 0.9)
+        #expect(unit.previousHash == SegmentKey.keyHash("وصل الوفد إلى موسكو."))
+        #expect(unit.createdBy == "desk")
+        let priced = try #require(try desk.store.exact("ارتفعت الأسعار بنسبة 3٪.").first)
+        #expect(priced.createdBy == "hala")
+        #expect(priced.properties == ["x-desk": "economy"])
+        #expect(priced.notes == ["checked"])
+        #expect(try desk.store.unit(id: unit.id!) == unit)
+        #expect(try desk.store.unitCount() == 3)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aDuplicatePairRaisesOccurrencesInOneWriteAndAcrossWrites(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let pair = UnitDraft(source: "جملة مكررة.", target: "A repeated sentence.")
+        #expect(try desk.store.add([pair, pair]) == AddSummary(added: 1, duplicates: 1))
+        #expect(try desk.store.add([pair, UnitDraft(source: "جملة مكررة.", target: "Another translation.")])
+                == AddSummary(added: 1, duplicates: 1))
+        let units = try desk.store.exact("جملة مكررة.")
+        #expect(units.map(\.occurrences) == [3, 1])
+        #expect(try desk.store.translationCount(sourceHash: units[0].sourceHash) == 2)
+        #expect(try desk.store.unitCount() == 2)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func postingsAndFrequenciesCoverBothSides(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        try desk.store.add(Self.drafts)
+        let ids = try desk.store.postings("بكين", side: .source)
+        #expect(ids.count == 1)
+        #expect(try desk.store.postings("beijing", side: .target) == ids)
+        #expect(try desk.store.termFrequencies(["موسكو", "باريس"], side: .source) == ["موسكو": 1, "باريس": 0])
+        let tokens = try desk.store.storedTokens(ids: ids, lengths: 0...100)
+        #expect(tokens.first?.tokens.decode().map(\.key).contains("بكين") == true)
+        #expect(try desk.store.storedTokens(ids: ids, lengths: 50...100).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aDeletedUnitLeavesTheIndexAndTheCounts(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        try desk.store.add(Self.drafts)
+        let id = try #require(try desk.store.exact("وصل الوفد إلى موسكو.").first?.id)
+        let generation = try desk.store.generation()
+        #expect(try desk.store.deleteUnit(id: id))
+        #expect(try !desk.store.deleteUnit(id: id))
+        #expect(try desk.store.postings("موسكو", side: .source).isEmpty)
+        #expect(try desk.store.postings("moscow", side: .target).isEmpty)
+        #expect(try desk.store.termFrequencies(["موسكو"], side: .source) == ["موسكو": 0])
+        #expect(try desk.store.unitCount() == 2)
+        #expect(try desk.store.generation() != generation)
+        #expect(try Concordance(store: desk.store).search("الوفد", side: .source, limit: 5).isEmpty)
+        #expect(try desk.store.check() == "ok")
+    }
+
+    @Test(arguments: StoreKind.available)
+    func tmxExportedAndImportedIntoAnotherStoreGivesTheSameUnits(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        try desk.store.add(Self.drafts)
+        var tmx = ""
+        #expect(try desk.store.exportTMX { tmx += $0 } == 3)
+        let path = try desk.file("out.tmx", tmx)
+        let other = try Desk(kind)
+        let report = try other.store.importTMX(path: path)
+        #expect(report.added == 3)
+        func pairs(_ s: any MemoryStore) throws -> [String] {
+            var out: [String] = []
+            try s.forEachUnit { out.append("\($0.source)|\($0.target)|\($0.origin ?? "")|\($0.properties)|\($0.notes)") }
+            return out.sorted()
+        }
+        #expect(try pairs(other.store) == pairs(desk.store))
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aTSVImportReportsSkippedLinesAndFeedsTheMatcher(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let tsv = try desk.file("p.tsv", "وصل الوفد إلى موسكو.\tThe delegation arrived in Moscow.\nسطر بلا ترجمة\nغادر الوفد بكين.\tThe delegation left Beijing.\n")
+        let report = try desk.store.importTSV(path: tsv)
+        #expect(report.added == 2)
+        #expect(report.skipped.map(\.line) == [2])
+        let match = try #require(try Matcher(store: desk.store).lookup("غادر الوفد موسكو.", options: MatchOptions(minimum: 50)).first)
+        #expect(match.storedTarget.hasPrefix("The delegation"))
+        let stats = try desk.store.stats()
+        #expect(stats.units == 2)
+        #expect(stats.languagePairs == ["ar→en: 2"])
+    }
+
+    @Test(arguments: StoreKind.available)
+    func theLexiconIsReplacedWholeAndReadByWord(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        #expect(try !desk.store.hasLexicon())
+        try desk.store.saveLexicon(Lexicon(table: ["بكين": ["beijing": 0.9], "موسكو": ["moscow": 0.8]], pairsSeen: 10))
+        #expect(try desk.store.hasLexicon())
+        #expect(desk.store.lexicon(for: ["بكين", "باريس"]).table == ["بكين": ["beijing": 0.9]])
+        try desk.store.saveLexicon(Lexicon(table: ["موسكو": ["moscow": 0.7]], pairsSeen: 5))
+        #expect(desk.store.lexicon(for: ["بكين", "موسكو"]).table == ["موسكو": ["moscow": 0.7]])
+    }
+
+    /// Four writers of disjoint parts at once, each through a store object of its own (as
+    /// separate processes would), with lookups running: every unit is stored once, indexed, and
+    /// found.
+    @Test(arguments: StoreKind.available.filter { $0 != .dictionary })
+    func fourWritersAtOnceLoseNothing(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let location = desk.store.location
+        let writers = try (0..<4).map { _ in try Self.reopen(kind, location, desk.store) }
+        let parts = (0..<4).map { w in (0..<60).map { k in
+            UnitDraft(source: "أعلن المكتب \(w) في بيانه رقم \(k) عن موعد الاجتماع.", target: "Office \(w) set the meeting in statement \(k).")
+        } }
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 5) { w in
+            do {
+                if w == 4 {
+                    let matcher = Matcher(store: desk.store)
+                    for _ in 0..<20 { _ = try matcher.lookup("أعلن المكتب 2 في بيانه رقم 7 عن موعد الاجتماع.") }
+                    return
+                }
+                for chunk in stride(from: 0, to: 60, by: 15) { try writers[w].add(Array(parts[w][chunk..<chunk + 15])) }
+            } catch {
+                failures.add("\(error)")
+            }
+        }
+        #expect(failures.all.isEmpty)
+        #expect(try desk.store.unitCount() == 240)
+        #expect(try desk.store.termFrequencies(["مكتب"], side: .source) == ["مكتب": 240])
+        #expect(try Set(desk.store.postings("اجتماع", side: .source)).count == 240)
+        for w in 0..<4 {
+            #expect(try desk.store.exact("أعلن المكتب \(w) في بيانه رقم 59 عن موعد الاجتماع.").count == 1)
+        }
+        #expect(try desk.store.check() == "ok")
+        _ = location
+    }
+
+    static func reopen(_ kind: StoreKind, _ location: String, _ store: any MemoryStore) throws -> any MemoryStore {
+        try kind.reopen(location)
+    }
+
+    /// When the test script promises a PostgreSQL server, the PostgreSQL cases must run.
+    @Test func postgresIsPresentWhenRequired() {
+        if ProcessInfo.processInfo.environment["TARJAMA_REQUIRE_POSTGRES"] == "1" {
+            #expect(StoreKind.available.contains(.postgres), "TARJAMA_TEST_POSTGRES is missing: run the tests through scripts/test.sh")
+        }
+    }
+}
+
+final class Failures: Sendable {
+    private let list = Mutex<[String]>([])
+    func add(_ s: String) { list.withLock { $0.append(s) } }
+    var all: [String] { list.withLock { $0 } }
+}
