@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory", "TarjamaSQLite", "TarjamaTestStore"]),
         .testTarget(name: "TarjamaStoreTests", dependencies: ["TarjamaTestStore", "TarjamaMemory", "TarjamaMatch", "TarjamaAlign"]),
         .testTarget(name: "TarjamaEvaluationTests", dependencies: ["TarjamaEvaluation", "TarjamaAlign", "TarjamaMatch", "TarjamaPretranslate", "TarjamaSQLite"]),
-        .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama"]),
+        .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama", "TarjamaPostgres"]),
     ],
     swiftLanguageModes: [.v6]
 )

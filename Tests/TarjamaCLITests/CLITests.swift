@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TarjamaPostgres
 
 /// Runs the `tarjama` binary built beside the tests, in a temporary folder, and gives its exit
 /// status, standard output and standard error.
@@ -166,5 +167,54 @@ struct CLITests {
         #expect(segments.first?["kind"] as? String == "headline")
         #expect(segments.contains { $0["kind"] as? String == "boilerplate" })
         #expect(segments.allSatisfy { $0["text"] is String && $0["index"] is Int })
+    }
+}
+
+/// The same commands on a PostgreSQL memory, when the test script provides a server.
+@Suite("Command line on PostgreSQL", .enabled(if: ProcessInfo.processInfo.environment["TARJAMA_TEST_POSTGRES"] != nil,
+                                              "no TARJAMA_TEST_POSTGRES: run through scripts/test.sh"))
+struct PostgresCLITests {
+    let server = ProcessInfo.processInfo.environment["TARJAMA_TEST_POSTGRES"] ?? ""
+
+    @Test func importLookupConcordanceStatsAndExportWorkOnADatabase() throws {
+        let cli = try CLI()
+        let name = "tarjama_cli_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12)
+        let memory = try PostgresMemory.createDatabase(server: server, name: String(name))
+        try cli.alignSampleInto(memory)
+        let stats = try cli.run(["memory", "stats", "--memory", memory, "--json"])
+        #expect(stats.status == 0, "\(stats.err)")
+        #expect(try CLI.objects(stats.out).first?["units"] as? Int == 19)
+        let query = "وبحسب أرقام الجمارك الصينية، ارتفع حجم التبادل التجاري بين البلدين بنسبة 29٪ خلال الأشهر الأحد عشر الأولى من عام ٢٠٢٣، ليبلغ نحو 218 مليار دولار."
+        let sqlite = try CLI()
+        try sqlite.alignSample()
+        let onPostgres = try cli.run(["--memory", memory, "lookup", "--json", query])
+        let onSQLite = try sqlite.run(["--memory", sqlite.memory, "lookup", "--json", query])
+        #expect(onPostgres.status == 0, "\(onPostgres.err)")
+        let best = try #require((try CLI.objects(onPostgres.out).first?["matches"] as? [[String: Any]])?.first)
+        let same = try #require((try CLI.objects(onSQLite.out).first?["matches"] as? [[String: Any]])?.first)
+        #expect(best["score"] as? Int == same["score"] as? Int)
+        #expect(best["target"] as? String == same["target"] as? String)
+        let concordance = try cli.run(["concordance", "--memory", memory, "--json", "شي جين بينغ"])
+        #expect(try CLI.objects(concordance.out).count == CLI.objects(try sqlite.run(["concordance", "--memory", sqlite.memory, "--json", "شي جين بينغ"]).out).count)
+        let tmx = cli.dir.appendingPathComponent("pg.tmx").path
+        #expect(try cli.run(["export", "--memory", memory, "--out", tmx]).status == 0)
+        #expect(try String(contentsOfFile: tmx, encoding: .utf8).components(separatedBy: "<tu ").count - 1 == 19)
+    }
+
+    @Test func aMissingDatabaseIsAnErrorThatSaysHowToCreateIt() throws {
+        let cli = try CLI()
+        let slash = server.range(of: "/", options: .backwards)!.lowerBound
+        let address = String(server[..<slash]) + "/no_such_newsroom"
+        let r = try cli.run(["memory", "stats", "--memory", address])
+        #expect(r.status != 0)
+        #expect(r.err.contains("does not exist"))
+        #expect(r.err.contains("createdb"))
+    }
+}
+
+extension CLI {
+    func alignSampleInto(_ memory: String) throws {
+        let r = try run(["align", "--store", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
+        #expect(r.status == 0, "\(r.err)")
     }
 }
