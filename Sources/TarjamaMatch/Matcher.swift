@@ -107,13 +107,8 @@ public final class Matcher: Sendable {
         let scorer = Scorer(query: text)
         guard !scorer.query.isEmpty else { return [] }
         let generation = try followStore()
-        var seen = Set<Int64>()
-        var matches: [Match] = []
-
-        for unit in try timed("exact", { try store.exact(text) }) {
-            seen.insert(unit.id!)
-            matches.append(try match(unit, scorer, context))
-        }
+        let exact = try timed("exact", { try store.exact(text) })
+        let seen = Set(exact.map { $0.id! })
 
         let (terms, length) = MatchTokens.terms(scorer.query)
         // An Indel ratio r needs the shorter text at least r / (2 − r) of the longer; index-term
@@ -146,8 +141,16 @@ public final class Matcher: Sendable {
         let kept = scored.prefix(keep)
         // Only the kept few are decoded into tokens.
         let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens.decode()) })
-        for unit in try timed("read units", { try store.units(ids: kept.map(\.id)) }) {
-            var m = try timed("evaluate") { try match(unit, scorer, context, tokens: tokensOf[unit.id!]) }
+        let fuzzy = try timed("read units", { try store.units(ids: kept.map(\.id)) })
+        // How many translations each source has, for every unit offered, in one read.
+        let translations = try timed("translations") {
+            try store.translationCounts(sourceHashes: Array(Set((exact + fuzzy).map(\.sourceHash))))
+        }
+        var matches = exact.map { match($0, scorer, context, translations: translations[$0.sourceHash] ?? 1) }
+        for unit in fuzzy {
+            var m = timed("evaluate") {
+                match(unit, scorer, context, translations: translations[unit.sourceHash] ?? 1, tokens: tokensOf[unit.id!])
+            }
             m.writtenSimilarity = scorer.writtenSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
             matches.append(m)
         }
@@ -243,10 +246,10 @@ public final class Matcher: Sendable {
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(count).map(\.key)
     }
 
-    private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, tokens: [MatchToken]? = nil) throws -> Match {
+    private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, translations: Int,
+                       tokens: [MatchToken]? = nil) -> Match {
         let stored = tokens ?? MatchTokens.tokens(unit.source)
         var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target, storedSource: unit.source)
-        let translations = try store.translationCount(sourceHash: unit.sourceHash)
         if translations > 1 {
             breakdown.penalties.append(Penalty(.multipleTranslations, points: 1, detail: "\(translations) translations of this source"))
         }

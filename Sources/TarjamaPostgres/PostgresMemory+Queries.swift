@@ -70,8 +70,16 @@ extension PostgresMemory {
         try units("SELECT \(unescaped: PostgresUnitColumns.selectList) FROM unit WHERE source_hash = \(sourceHash) ORDER BY occurrences DESC, id")
     }
 
-    public func translationCount(sourceHash: Int64) throws -> Int {
-        Int(try scalar("SELECT count(*) FROM unit WHERE source_hash = \(sourceHash)", as: Int64.self) ?? 0)
+    public func translationCounts(sourceHashes: [Int64]) throws -> [Int64: Int] {
+        guard !sourceHashes.isEmpty else { return [:] }
+        return try run { c in
+            var counts: [Int64: Int] = [:]
+            let rows = try await c.query("""
+                SELECT source_hash, count(*) FROM unit WHERE source_hash = ANY(\(sourceHashes)) GROUP BY source_hash
+                """, logger: Self.logger)
+            for try await (hash, n) in rows.decode((Int64, Int64).self) { counts[hash] = Int(n) }
+            return counts
+        }
     }
 
     public func termFrequencies(_ terms: [String], side: UnitSide) throws -> [String: Int] {

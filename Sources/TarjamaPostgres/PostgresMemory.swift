@@ -75,3 +75,58 @@ extension PostgresMemory {
         return "postgres://\(created.user)\(created.password.map { ":" + $0 } ?? "")@\(created.host):\(created.port)/\(name)"
     }
 }
+
+extension PostgresMemory {
+    /// The address of database `name` on the server of `server`, if it exists.
+    package static func databaseAddress(server: String, name: String) throws -> String? {
+        let connections = PostgresConnections(try PostgresAddress(server))
+        let exists: Bool = try connections.run { c in
+            for try await (n) in try await c.query("SELECT count(*) FROM pg_database WHERE datname = \(name)", logger: logger).decode(Int64.self) {
+                return n > 0
+            }
+            return false
+        }
+        return exists ? try address(server, name) : nil
+    }
+
+    /// Drops database `name` (closing its sessions) and creates it empty again.
+    package static func recreateDatabase(server: String, name: String) throws -> String {
+        let connections = PostgresConnections(try PostgresAddress(server))
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw MemoryError.failed(name, "a database name of letters, digits and underscores only")
+        }
+        _ = try connections.run { c in
+            try await c.executeScript("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try await c.executeScript("CREATE DATABASE \(name)")
+        }
+        return try address(server, name)
+    }
+
+    private static func address(_ server: String, _ name: String) throws -> String {
+        let a = try PostgresAddress(server)
+        return "postgres://\(a.user)\(a.password.map { ":" + $0 } ?? "")@\(a.host):\(a.port)/\(name)"
+    }
+
+    /// Milliseconds of each query as a trigram similarity search, the way Weblate searches its
+    /// PostgreSQL memory (`pg_trgm`, a GIN index on the sources, similarity above 0.5, the best
+    /// five): the comparison the PostgreSQL store is measured against.
+    package func trigramSearchMilliseconds(_ queries: [String]) throws -> [Double] {
+        try run { c in
+            try await c.executeScript("""
+                CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                CREATE INDEX IF NOT EXISTS unit_source_trgm ON unit USING gin (source gin_trgm_ops);
+                SET pg_trgm.similarity_threshold = 0.5
+                """)
+            var times: [Double] = []
+            for q in queries {
+                let start = DispatchTime.now().uptimeNanoseconds
+                let rows = try await c.query("""
+                    SELECT id, similarity(source, \(q)) AS s FROM unit WHERE source % \(q) ORDER BY s DESC LIMIT 5
+                    """, logger: Self.logger)
+                for try await _ in rows {}
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            }
+            return times
+        }
+    }
+}

@@ -27,8 +27,16 @@ extension SQLiteMemory {
         }
     }
 
-    public func translationCount(sourceHash: Int64) throws -> Int {
-        try pool.read { try Int.fetchOne($0.cachedStatement(sql: "SELECT count(*) FROM unit WHERE source_hash = ?"), arguments: [sourceHash]) ?? 0 }
+    public func translationCounts(sourceHashes: [Int64]) throws -> [Int64: Int] {
+        guard !sourceHashes.isEmpty else { return [:] }
+        return try pool.read { db in
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT source_hash, count(*) FROM unit WHERE source_hash IN (SELECT value FROM json_each(?)) GROUP BY source_hash
+                """), arguments: [Self.jsonArray(sourceHashes)])
+            var counts: [Int64: Int] = [:]
+            while let row = try rows.next() { counts[row[0]] = row[1] }
+            return counts
+        }
     }
 
     public func termFrequencies(_ terms: [String], side: UnitSide) throws -> [String: Int] {

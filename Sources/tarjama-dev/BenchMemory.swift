@@ -234,14 +234,7 @@ struct LookupBench: ParsableCommand {
         }
         let m = try SQLiteMemory(path: path, readOnly: true)
         let size = try m.unitCount()
-        let real = try SyntheticCorpus.pairs(from: pairs)
-        var rng = SplitMix(seed: 42)
-        let all: [String] = (0..<(queries + warmup)).map { _ in
-            var words = real[Int(rng.next() % UInt64(real.count))].0.split(separator: " ")
-            if words.count > 3 { words.remove(at: Int(rng.next() % UInt64(words.count))) }
-            if let k = words.firstIndex(where: { $0.allSatisfy(\.isNumber) }) { words[k] = Substring(String(Int(rng.next() % 500))) }
-            return words.joined(separator: " ")
-        }
+        let all = try LookupQueries.make(count: queries + warmup, pairs: pairs)
         let qs = Array(all.prefix(queries))
         var options = MatchOptions(minimum: min, limit: 5)
         if let candidates { options.candidates = candidates }

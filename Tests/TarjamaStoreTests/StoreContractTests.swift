@@ -64,7 +64,7 @@ struct StoreContractTests {
                 == AddSummary(added: 1, duplicates: 1))
         let units = try desk.store.exact("جملة مكررة.")
         #expect(units.map(\.occurrences) == [3, 1])
-        #expect(try desk.store.translationCount(sourceHash: units[0].sourceHash) == 2)
+        #expect(try desk.store.translationCounts(sourceHashes: [units[0].sourceHash, 7]) == [units[0].sourceHash: 2])
         #expect(try desk.store.unitCount() == 2)
     }
 

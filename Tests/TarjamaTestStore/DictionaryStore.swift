@@ -41,8 +41,11 @@ public final class DictionaryStore: MemoryStore {
         }
     }
 
-    public func translationCount(sourceHash: Int64) throws -> Int {
-        state.withLock { s in s.units.values.filter { $0.sourceHash == sourceHash }.count }
+    public func translationCounts(sourceHashes: [Int64]) throws -> [Int64: Int] {
+        let wanted = Set(sourceHashes)
+        return state.withLock { s in
+            Dictionary(grouping: s.units.values.filter { wanted.contains($0.sourceHash) }, by: \.sourceHash).mapValues(\.count)
+        }
     }
 
     public func termFrequencies(_ terms: [String], side: UnitSide) throws -> [String: Int] {

@@ -30,8 +30,9 @@ public protocol MatchSource: Sendable {
     /// first, then by id. A hash may collide: callers compare keys.
     func units(sourceHash: Int64) throws -> [TranslationUnit]
 
-    /// How many units share the source key hash `sourceHash`: the number of translations.
-    func translationCount(sourceHash: Int64) throws -> Int
+    /// How many units share each source key hash: the number of translations of a source
+    /// (hashes no unit has are left out).
+    func translationCounts(sourceHashes: [Int64]) throws -> [Int64: Int]
 
     /// How many units hold each term on `side` (0 for a term none holds).
     func termFrequencies(_ terms: [String], side: UnitSide) throws -> [String: Int]
