@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // ICU is reached only through CICUShim's plain-C header: ICU's own headers clash with
@@ -50,6 +52,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `tarjama serve`: the memory over HTTP in the protocols CAT tools speak.
+        .target(name: "TarjamaServer", dependencies: [
+            "TarjamaMemory", "TarjamaMatch", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         // Gold-set evaluation and the exhaustive reference scan: developers' measurements,
         // not part of what a translator runs.
         .target(name: "TarjamaEvaluation", dependencies: [
@@ -62,7 +70,8 @@ let package = Package(
         ]),
         .executableTarget(name: "tarjama", dependencies: [
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
-            "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TarjamaServer", "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "tarjama-dev", dependencies: [
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
@@ -78,6 +87,9 @@ let package = Package(
         .testTarget(name: "TarjamaMatchTests", dependencies: ["TarjamaMatch", "TarjamaSQLite", "TarjamaTestStore"]),
         .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory", "TarjamaSQLite", "TarjamaTestStore"]),
         .testTarget(name: "TarjamaStoreTests", dependencies: ["TarjamaTestStore", "TarjamaMemory", "TarjamaMatch", "TarjamaAlign"]),
+        .testTarget(name: "TarjamaServerTests", dependencies: [
+            "TarjamaServer", "TarjamaTestStore", "TarjamaMemory", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "TarjamaEvaluationTests", dependencies: ["TarjamaEvaluation", "TarjamaAlign", "TarjamaMatch", "TarjamaPretranslate", "TarjamaSQLite"]),
         .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama", "TarjamaPostgres"]),
     ],

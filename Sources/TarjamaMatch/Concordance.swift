@@ -40,7 +40,8 @@ public struct Concordance: Sendable {
                        accept: (TranslationUnit) -> Bool) throws -> [TranslationUnit] {
         guard !terms.isEmpty, limit > 0 else { return [] }
         // The shortest list filtered by the others.
-        let lists = try terms.map { try store.postings($0, side: side) }.sorted { $0.count < $1.count }
+        let postings = try store.postings(Array(terms), side: side)
+        let lists = terms.map { postings[$0] ?? [] }.sorted { $0.count < $1.count }
         var ids = lists[0]
         for other in lists.dropFirst() where !ids.isEmpty {
             let have = Set(other)

@@ -196,13 +196,19 @@ public final class Matcher: Sendable {
         var budget = Self.postingBudget
         var weight: [Int64: Double] = [:]
         weight.reserveCapacity(min(budget, present.reduce(0) { $0 + frequencies[$1]! }))
+        var chosen: [String] = []
         for (k, t) in present.enumerated() {
             let df = frequencies[t]!
-            let idf = log(1 + total / Double(df))
             if df > budget && k >= 2 { continue }
             budget -= df
-            let ids = try timed("postings") { try store.postings(t, side: .source) }
-            timed("weights") { for id in ids { weight[id, default: 0] += idf } }
+            chosen.append(t)
+        }
+        let lists = try timed("postings") { try store.postings(chosen, side: .source) }
+        timed("weights") {
+            for t in chosen {
+                let idf = log(1 + total / Double(frequencies[t]!))
+                for id in lists[t] ?? [] { weight[id, default: 0] += idf }
+            }
         }
         let best = timed("top") { Self.top(weight, limit * 2) }
         // Read in rank order, a chunk at a time, until `limit` fit the length window: most do,

@@ -95,22 +95,22 @@ extension PostgresMemory {
         return Dictionary(uniqueKeysWithValues: unique.map { ($0, found[$0] ?? 0) })
     }
 
-    public func postings(_ term: String, side: UnitSide) throws -> [Int64] {
-        guard !term.isEmpty else { return [] }
+    public func postings(_ terms: [String], side: UnitSide) throws -> [String: [Int64]] {
+        let wanted = Array(Set(terms.filter { !$0.isEmpty }))
+        guard !wanted.isEmpty else { return [:] }
         let side = Self.column(side)
-        let ids: [Int64] = try run { c in
-            var ids: [Int64] = []
+        let lists: [String: [Int64]] = try run { c in
+            var lists: [String: [Int64]] = [:]
             let rows = try await c.query("""
-                SELECT posting.ids FROM term JOIN posting ON posting.term = term.id
-                WHERE term.side = \(side) AND term.text = \(term) ORDER BY posting.block
+                SELECT term.text, posting.ids FROM term JOIN posting ON posting.term = term.id
+                WHERE term.side = \(side) AND term.text = ANY(\(wanted)) ORDER BY term.text, posting.block
                 """, logger: Self.logger)
-            for try await (block) in rows.decode(ByteBuffer.self) {
-                block.readableBytesView.withContiguousStorageIfAvailable { PostingList.decode($0, into: &ids) }
-                    ?? Array(block.readableBytesView).withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
+            for try await (text, block) in rows.decode((String, ByteBuffer).self) {
+                Array(block.readableBytesView).withUnsafeBufferPointer { PostingList.decode($0, into: &lists[text, default: []]) }
             }
-            return ids
+            return lists
         }
-        return PostingList.ascending(ids)
+        return lists.mapValues(PostingList.ascending)
     }
 
     public func storedTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: StoredTokens)] {
@@ -135,16 +135,8 @@ extension PostgresMemory {
             """)
     }
 
-    public func forEachUnit(batchSize: Int, _ body: (TranslationUnit) throws -> Void) throws {
-        var last: Int64 = 0
-        while true {
-            let batch = try units("""
-                SELECT \(unescaped: PostgresUnitColumns.selectList) FROM unit WHERE id > \(last) ORDER BY id LIMIT \(batchSize)
-                """)
-            for u in batch { try body(u) }
-            guard let id = batch.last?.id, batch.count == batchSize else { return }
-            last = id
-        }
+    public func units(after id: Int64, limit: Int) throws -> [TranslationUnit] {
+        try units("SELECT \(unescaped: PostgresUnitColumns.selectList) FROM unit WHERE id > \(id) ORDER BY id LIMIT \(limit)")
     }
 
     public func stats() throws -> MemoryStats {

@@ -45,9 +45,17 @@ extension SQLiteMemory {
         return try pool.read { try TermIndex.frequencies(unique, side: side, in: $0) }
     }
 
-    public func postings(_ term: String, side: UnitSide) throws -> [Int64] {
-        guard !term.isEmpty else { return [] }
-        return try pool.read { try TermIndex.postings(term, side: side, in: $0) }
+    public func postings(_ terms: [String], side: UnitSide) throws -> [String: [Int64]] {
+        let wanted = Set(terms.filter { !$0.isEmpty })
+        guard !wanted.isEmpty else { return [:] }
+        return try pool.read { db in
+            var lists: [String: [Int64]] = [:]
+            for term in wanted {
+                let ids = try TermIndex.postings(term, side: side, in: db)
+                if !ids.isEmpty { lists[term] = ids }
+            }
+            return lists
+        }
     }
 
     public func storedTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: StoredTokens)] {
@@ -87,16 +95,10 @@ extension SQLiteMemory {
         "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
-    public func forEachUnit(batchSize: Int = 2_000, _ body: (TranslationUnit) throws -> Void) throws {
-        var last: Int64 = 0
-        while true {
-            let batch = try pool.read { db in
-                try Self.fetchUnits(db, sql: "SELECT \(UnitTable.selectList) FROM unit WHERE id > ? ORDER BY id LIMIT ?",
-                                    arguments: [last, batchSize])
-            }
-            for u in batch { try body(u) }
-            guard let id = batch.last?.id, batch.count == batchSize else { return }
-            last = id
+    public func units(after id: Int64, limit: Int) throws -> [TranslationUnit] {
+        try pool.read { db in
+            try Self.fetchUnits(db, sql: "SELECT \(UnitTable.selectList) FROM unit WHERE id > ? ORDER BY id LIMIT ?",
+                                arguments: [id, limit])
         }
     }
 

@@ -5,7 +5,7 @@ import TarjamaText
 
 /// The `tarjama` command: parses, calls the libraries, prints. No logic lives here.
 @main
-struct Tarjama: ParsableCommand {
+struct Tarjama: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -26,13 +26,13 @@ struct Tarjama: ParsableCommand {
           tarjama export --format tmx --out memory.tmx
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
-        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self])
+        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self, ServeCommand.self])
 
     /// Every command's memory, when given before the subcommand (`MemoryOptions`).
     @OptionGroup var memoryOptions: MemoryOptions
 
-    static func main() {
+    static func main() async {
         AllocatorTuning.apply()
-        Self.main(nil)
+        await Self.main(nil)
     }
 }

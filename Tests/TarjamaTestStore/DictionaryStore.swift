@@ -54,8 +54,10 @@ public final class DictionaryStore: MemoryStore {
         }
     }
 
-    public func postings(_ term: String, side: UnitSide) throws -> [Int64] {
-        state.withLock { $0.postings[side]![term] ?? [] }
+    public func postings(_ terms: [String], side: UnitSide) throws -> [String: [Int64]] {
+        state.withLock { s in
+            Dictionary(terms.compactMap { t in s.postings[side]![t].map { (t, $0) } }, uniquingKeysWith: { a, _ in a })
+        }
     }
 
     public func storedTokens(ids: [Int64], lengths: ClosedRange<Int>) throws -> [(id: Int64, tokens: StoredTokens)] {
@@ -136,8 +138,8 @@ public final class DictionaryStore: MemoryStore {
         state.withLock { $0.units[id]?.usageCount += 1 }
     }
 
-    public func forEachUnit(batchSize: Int, _ body: (TranslationUnit) throws -> Void) throws {
-        for unit in state.withLock({ $0.units.values.sorted { $0.id! < $1.id! } }) { try body(unit) }
+    public func units(after id: Int64, limit: Int) throws -> [TranslationUnit] {
+        state.withLock { s in Array(s.units.values.filter { $0.id! > id }.sorted { $0.id! < $1.id! }.prefix(limit)) }
     }
 
     public func stats() throws -> MemoryStats {

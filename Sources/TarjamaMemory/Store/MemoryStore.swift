@@ -37,8 +37,10 @@ public protocol MatchSource: Sendable {
     /// How many units hold each term on `side` (0 for a term none holds).
     func termFrequencies(_ terms: [String], side: UnitSide) throws -> [String: Int]
 
-    /// Ids of the units holding `term` on `side`, ascending: one posting list.
-    func postings(_ term: String, side: UnitSide) throws -> [Int64]
+    /// Each term's posting list on `side`: the ids of the units holding it, ascending (terms
+    /// no unit holds are left out). One call for all of a query's terms: on a database server
+    /// each call is a round trip.
+    func postings(_ terms: [String], side: UnitSide) throws -> [String: [Int64]]
 
     /// Stored match tokens of the units with these ids whose length (index terms) lies in
     /// `lengths`, in no particular order: what candidates are scored on before whole units
@@ -55,6 +57,11 @@ extension MatchSource {
         let key = SegmentKey.key(source)
         // A 64-bit hash rarely collides; the keys of the few units it finds settle it.
         return try units(sourceHash: SegmentKey.hash(key)).filter { $0.sourceKey == key }
+    }
+
+    /// One term's posting list.
+    public func postings(_ term: String, side: UnitSide) throws -> [Int64] {
+        try postings([term], side: side)[term] ?? []
     }
 
     /// The units with these ids, whatever their length.
@@ -92,8 +99,9 @@ public protocol MemoryStore: MatchSource, LexiconProvider {
     /// Counts a unit as used (pre-translation or a translator took it).
     func recordUse(id: Int64) throws
 
-    /// Every unit in id order, in batches (constant memory for exports).
-    func forEachUnit(batchSize: Int, _ body: (TranslationUnit) throws -> Void) throws
+    /// Up to `limit` units with ids above `id`, in id order: a page of the memory (exports and
+    /// streamed answers read it a page at a time, in constant memory).
+    func units(after id: Int64, limit: Int) throws -> [TranslationUnit]
 
     func stats() throws -> MemoryStats
 
@@ -118,8 +126,15 @@ extension MemoryStore {
         return outcome.summary
     }
 
-    public func forEachUnit(_ body: (TranslationUnit) throws -> Void) throws {
-        try forEachUnit(batchSize: 2_000, body)
+    /// Every unit in id order, a page at a time.
+    public func forEachUnit(batchSize: Int = 2_000, _ body: (TranslationUnit) throws -> Void) throws {
+        var last: Int64 = 0
+        while true {
+            let page = try units(after: last, limit: batchSize)
+            for u in page { try body(u) }
+            guard let id = page.last?.id, page.count == batchSize else { return }
+            last = id
+        }
     }
 }
 

@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TarjamaMemory
+import TarjamaServer
+import TarjamaTestStore
+
+/// A desk's memory behind the server, driven through Hummingbird's test client.
+struct Desk {
+    let dir: URL
+    let store: any MemoryStore
+
+    init(_ kind: StoreKind = .sqlite) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        store = try kind.make(in: dir)
+        try store.add([
+            UnitDraft(source: "ارتفع حجم التبادل التجاري بين البلدين بنسبة 25٪ في عام 2022.",
+                      target: "Trade between the two countries rose by 25% in 2022.", createdBy: "hala"),
+            UnitDraft(source: "تراجعت أسعار النفط في الأسواق العالمية اليوم.", target: "Oil prices fell on world markets today."),
+            UnitDraft(source: "وصل الوفد إلى موسكو.", target: "The delegation arrived in Moscow <b>today</b>."),
+        ])
+    }
+
+    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: DeskServer(store: store).router())
+        try await app.test(.router, body)
+    }
+
+    static func json(_ buffer: ByteBuffer) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+    }
+
+    static func path(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+    }
+}
+
+@Suite("Server")
+struct ServerTests {
+    static let changed = "ارتفع حجم التبادل التجاري بين البلدين بنسبة 30٪ في عام 2023."
+
+    @Test(arguments: StoreKind.available)
+    func tmserverAnswersAmaGamasListBestFirstWithQualityAsADouble(_ kind: StoreKind) async throws {
+        try await Desk(kind).test { client in
+            for prefix in ["/tmserver/ar/en", "/api/v1/AR_eg/en-GB"] {
+                try await client.execute(uri: "\(prefix)/unit/\(Desk.path(Self.changed))?max_candidates=2", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let text = String(buffer: response.body)
+                    #expect(text.contains("\"quality\":98.0"))
+                    #expect(text.contains("\"rank\":1.0"))
+                    let list = try #require(try Desk.json(response.body) as? [[String: Any]])
+                    #expect(list.count == 1)
+                    #expect(list.first?["target"] as? String == "Trade between the two countries rose by 30% in 2023.")
+                    #expect(list.first?["rank"] as? Double == 1)
+                }
+            }
+        }
+    }
+
+    @Test func tmserverToleratesATrailingSlashAndWrapsJSONP() async throws {
+        try await Desk().test { client in
+            try await client.execute(uri: "/tmserver/ar/en/unit/\(Desk.path(Self.changed))/?jsoncallback=show", method: .get) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.hasPrefix("show(["))
+                #expect(text.hasSuffix(");"))
+            }
+            try await client.execute(uri: "/tmserver/ar/en/unit/\(Desk.path(Self.changed))?callback=alert(1)", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/tmserver/languages/", method: .get) { response in
+                let languages = try #require(try Desk.json(response.body) as? [String: [String]])
+                #expect(languages == ["sourceLanguages": ["ar"], "targetLanguages": ["en"]])
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func myMemoryAnswersItsShapeWithProvenance(_ kind: StoreKind) async throws {
+        try await Desk(kind).test { client in
+            try await client.execute(uri: "/get?q=\(Desk.path(Self.changed))&langpair=ar%7Cen", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try #require(try Desk.json(response.body) as? [String: Any])
+                #expect(body["responseStatus"] as? Int == 200)
+                let data = try #require(body["responseData"] as? [String: Any])
+                #expect(data["translatedText"] as? String == "Trade between the two countries rose by 30% in 2023.")
+                #expect(data["match"] as? Double == 0.98)
+                let first = try #require((body["matches"] as? [[String: Any]])?.first)
+                #expect(first["created-by"] as? String == "hala")
+                #expect(first["usage-count"] as? Int == 0)
+                #expect((first["last-update-date"] as? String)?.count == 19)
+            }
+        }
+    }
+
+    @Test func badRequestsGetJSONErrorsNeverACrash() async throws {
+        try await Desk().test { client in
+            try await client.execute(uri: "/get?q=%E0%A4&langpair=ar|en", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("percent-encoding"))
+            }
+            try await client.execute(uri: "/get?q=x", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("langpair"))
+            }
+            let long = String(repeating: "كلمة ", count: 3_000)
+            try await client.execute(uri: "/get?q=\(Desk.path(long))&langpair=ar|en", method: .get) { response in
+                #expect(response.status == .contentTooLarge)
+            }
+            try await client.execute(uri: "/tmserver/ar/en/unit/x?max_candidates=5000", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(String(buffer: response.body).contains("max_candidates"))
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func tmxStreamsEveryUnitWithAnETagAndAnswers304WhenUnchanged(_ kind: StoreKind) async throws {
+        let desk = try Desk(kind)
+        try await desk.test { client in
+            let tag: String = try await client.execute(uri: "/tmx/desk.tmx", method: .get) { response in
+                #expect(response.status == .ok)
+                let text = String(buffer: response.body)
+                #expect(text.components(separatedBy: "<tu ").count - 1 == 3)
+                #expect(text.contains("The delegation arrived in Moscow &lt;b&gt;today&lt;/b&gt;."))
+                #expect(text.hasSuffix("</tmx>\n"))
+                return try #require(response.headers[.eTag])
+            }
+            try await client.execute(uri: "/tmx/desk.tmx", method: .get, headers: [.ifNoneMatch: tag]) { response in
+                #expect(response.status == .notModified)
+            }
+            try desk.store.add([UnitDraft(source: "غادر الوفد موسكو.", target: "The delegation left Moscow.")])
+            try await client.execute(uri: "/tmx/desk.tmx", method: .get, headers: [.ifNoneMatch: tag]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.eTag] != tag)
+            }
+        }
+    }
+
+    @Test func healthAndMetricsReportTheMemoryAndTheRequests() async throws {
+        try await Desk().test { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                let body = try #require(try Desk.json(response.body) as? [String: Any])
+                #expect(body["status"] as? String == "ok")
+                #expect(body["units"] as? Int == 3)
+            }
+            try await client.execute(uri: "/get?q=\(Desk.path(Self.changed))&langpair=ar|en", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains("tarjama_lookups_total 1"))
+                #expect(text.contains("tarjama_http_requests_total{status=\"2xx\"}"))
+                #expect(text.contains("tarjama_request_duration_seconds_bucket"))
+            }
+        }
+    }
+}
