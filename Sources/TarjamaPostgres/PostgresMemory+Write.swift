@@ -93,6 +93,7 @@ extension PostgresMemory {
         let now = Array((StorageDate.text(Date()) + "+00").utf8)
         let author = user.map { Array($0.utf8) }
         batch.text.withUnsafeBufferPointer { text in
+          batch.tokens.withUnsafeBufferPointer { tokens in
             func field(_ r: Range<Int32>) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)])
             }
@@ -112,9 +113,10 @@ extension PostgresMemory {
                 copy.int(row.usageCount)
                 copy.text(field(row.properties)); copy.text(field(row.notes))
                 copy.int(row.length); copy.int(Int64(copies[k]))
-                copy.bytes(batch.tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)])
+                copy.bytes(UnsafeBufferPointer(rebasing: tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
                 copy.endRow()
             }
+          }
         }
         let data = copy.buffer
         let inserted: Set<Int64> = try wait {
@@ -127,9 +129,10 @@ extension PostgresMemory {
                 RETURNING id, xmax = 0
                 """, logger: Self.logger)
             for try await (id, isNew) in rows.decode((Int64, Bool).self) where isNew { inserted.insert(id) }
-            try await c.execute("""
-                INSERT INTO unit_tokens (id, length, tokens) SELECT id, length, tokens FROM unit_stage
-                WHERE id = ANY(\(Array(inserted)))
+            // A staged row whose pair was already stored kept its reserved id out of `unit`, so
+            // the join takes exactly the inserted ones (by the primary key, not a list scan).
+            try await c.executeScript("""
+                INSERT INTO unit_tokens (id, length, tokens) SELECT s.id, s.length, s.tokens FROM unit_stage s JOIN unit u ON u.id = s.id
                 """)
             try await c.executeScript("TRUNCATE unit_stage")
             return inserted
@@ -187,17 +190,13 @@ extension PostgresMemory {
             .decode((Int64, ByteBuffer).self) { blocks.append((block, Array(ids.readableBytesView))) }
         var removed = false
         for (block, bytes) in blocks {
-            var ids: [Int64] = []
-            bytes.withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
-            guard let k = ids.firstIndex(of: id) else { continue }
-            ids.remove(at: k)
+            guard let rest = PostingList.removing(id, from: bytes) else { continue }
             removed = true
-            if ids.isEmpty {
+            if rest.isEmpty {
                 try await c.execute("DELETE FROM posting WHERE term = \(termID) AND block = \(block)")
                 try await c.execute("UPDATE term SET blocks = blocks - 1 WHERE id = \(termID)")
             } else {
-                let data = Data(PostingList.encode(ids))
-                try await c.execute("UPDATE posting SET ids = \(data) WHERE term = \(termID) AND block = \(block)")
+                try await c.execute("UPDATE posting SET ids = \(Data(rest)) WHERE term = \(termID) AND block = \(block)")
             }
         }
         guard removed else { return }

@@ -53,18 +53,13 @@ enum TermIndex {
             var removed = false
             for row in try Row.fetchAll(db, sql: "SELECT block, ids FROM posting WHERE term = ?", arguments: [termID]) {
                 let block: Int64 = row[0]
-                let bytes: [UInt8] = [UInt8](row[1] as Data)
-                var ids: [Int64] = []
-                bytes.withUnsafeBufferPointer { PostingList.decode($0, into: &ids) }
-                guard let k = ids.firstIndex(of: id) else { continue }
-                ids.remove(at: k)
+                guard let rest = PostingList.removing(id, from: [UInt8](row[1] as Data)) else { continue }
                 removed = true
-                if ids.isEmpty {
+                if rest.isEmpty {
                     try db.execute(sql: "DELETE FROM posting WHERE term = ? AND block = ?", arguments: [termID, block])
                     try db.execute(sql: "UPDATE term SET blocks = blocks - 1 WHERE id = ?", arguments: [termID])
                 } else {
-                    try db.execute(sql: "UPDATE posting SET ids = ? WHERE term = ? AND block = ?",
-                                   arguments: [Data(PostingList.encode(ids)), termID, block])
+                    try db.execute(sql: "UPDATE posting SET ids = ? WHERE term = ? AND block = ?", arguments: [Data(rest), termID, block])
                 }
             }
             guard removed else { continue }

@@ -85,6 +85,9 @@ struct PostgresBench: ParsableCommand {
                      results["trigram_median_ms"]!, results["trigram_max_ms"]!, trigram.count,
                      results["trigram_median_ms"]! / results["pg_median_ms"]!))
         print(String(format: "same top hit on both stores: %d of %d (%.1f%%)", same, timed.count, 100 * results["same_top_hit"]!))
+        let phases = onPostgres.phaseMilliseconds.sorted { $0.value > $1.value }
+            .map { String(format: "%@ %.2f", $0.key, $0.value / Double(timed.count + warm.count)) }
+        print("  PostgreSQL lookup by phase (ms a query): " + phases.joined(separator: ", "))
     }
 
     private func time<T>(_ body: () throws -> T) rethrows -> (Double, T) {

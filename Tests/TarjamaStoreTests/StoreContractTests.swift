@@ -55,6 +55,18 @@ struct StoreContractTests {
         #expect(try desk.store.unitCount() == 3)
     }
 
+    /// Text with the characters bulk formats escape (backslash, tab, newline, carriage return)
+    /// and a NUL-free mix of scripts comes back byte for byte.
+    @Test(arguments: StoreKind.available)
+    func textWithEscapedCharactersComesBackExactly(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let target = "Line one\nline\ttwo \\N back\\slash\r\n“quoted” — 25%"
+        try desk.store.add([UnitDraft(source: "سطر فيه\tمحارف خاصة\\.", target: target, origin: "C:\\wire\\a.txt")])
+        let unit = try #require(try desk.store.exact("سطر فيه\tمحارف خاصة\\.").first)
+        #expect(unit.target == target)
+        #expect(unit.origin == "C:\\wire\\a.txt")
+    }
+
     @Test(arguments: StoreKind.available)
     func aDuplicatePairRaisesOccurrencesInOneWriteAndAcrossWrites(_ kind: StoreKind) throws {
         let desk = try Desk(kind)

@@ -53,4 +53,15 @@ package enum PostingList {
             shift = 0
         }
     }
+
+    /// What taking `id` out of a stored block leaves: nil when the block does not hold it, an
+    /// empty array when it held only `id` (the block goes), else the block's new bytes. The one
+    /// edit every store makes when a unit is deleted.
+    package static func removing(_ id: Int64, from block: [UInt8]) -> [UInt8]? {
+        var ids: [Int64] = []
+        block.withUnsafeBufferPointer { decode($0, into: &ids) }
+        guard let k = ids.firstIndex(of: id) else { return nil }
+        ids.remove(at: k)
+        return ids.isEmpty ? [] : encode(ids)
+    }
 }
