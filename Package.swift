@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // ICU is reached only through CICUShim's plain-C header: ICU's own headers clash with
@@ -56,7 +57,7 @@ let package = Package(
         .target(name: "TarjamaServer", dependencies: [
             "TarjamaMemory", "TarjamaMatch", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Gold-set evaluation and the exhaustive reference scan: developers' measurements,
         // not part of what a translator runs.

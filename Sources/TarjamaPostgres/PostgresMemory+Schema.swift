@@ -45,6 +45,11 @@ extension PostgresMemory {
                                        units BIGINT NOT NULL, lexicon_pairs BIGINT NOT NULL DEFAULT 0);
             INSERT INTO memory_state (generation, units) VALUES (0, 0);
             """),
+        ("v2: access keys for served memories, shared by every server on the database", """
+            CREATE TABLE access_key (id BIGSERIAL PRIMARY KEY, digest TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+                                     name TEXT NOT NULL, role TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                                     revoked_at TIMESTAMPTZ)
+            """),
     ]
 
     /// The schema version this build writes.

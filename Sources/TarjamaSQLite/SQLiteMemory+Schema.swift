@@ -178,6 +178,14 @@ extension SQLiteMemory {
             // them whole (no 'derived' row yet); one that ran v2-v11 just now has the row at 0.
             try db.execute(sql: "INSERT OR IGNORE INTO meta(key, value) VALUES ('derived', '1')")
         }
+        m.registerMigration("v13: access keys for a served memory") { db in
+            // Only a key's SHA-256 digest is kept; its prefix lets people tell keys apart.
+            try db.execute(sql: """
+                CREATE TABLE access_key (id INTEGER PRIMARY KEY, digest TEXT NOT NULL UNIQUE, prefix TEXT NOT NULL,
+                                         name TEXT NOT NULL, role TEXT NOT NULL, created_at DATETIME NOT NULL,
+                                         revoked_at DATETIME)
+                """)
+        }
         return m
     }()
 

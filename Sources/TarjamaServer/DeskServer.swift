@@ -21,6 +21,8 @@ public struct DeskServer: Sendable {
     public let port: Int
     /// An origin allowed to call from a browser (no CORS headers when nil).
     public let cors: String?
+    /// Whether reads need a key too (on loopback they are open by default).
+    public let isPrivate: Bool
     let matcher: Matcher
     let metrics: ServerMetrics
 
@@ -29,11 +31,12 @@ public struct DeskServer: Sendable {
     /// Most matches one request may ask for.
     public static let maximumCandidates = 50
 
-    public init(store: any MemoryStore, host: String = "127.0.0.1", port: Int = 8080, cors: String? = nil) {
+    public init(store: any MemoryStore, host: String = "127.0.0.1", port: Int = 8080, cors: String? = nil, isPrivate: Bool = false) {
         self.store = store
         self.host = host
         self.port = port
         self.cors = cors
+        self.isPrivate = isPrivate
         matcher = Matcher(store: store)
         metrics = ServerMetrics()
     }
@@ -51,7 +54,7 @@ public struct DeskServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         if let cors { router.add(middleware: CORSMiddleware(allowOrigin: .custom(cors), allowMethods: [.get, .put, .post])) }
 
-        router.get("healthz") { _, _ in
+        router.get("healthz") { _, _ in   // open: load balancers ask it
             let units = try await offload { try store.unitCount() }
             return JSONBody(["status": "ok", "units": units] as [String: any Sendable])
         }

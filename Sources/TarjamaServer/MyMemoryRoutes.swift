@@ -11,10 +11,31 @@ struct MyMemoryRoutes {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("get") { request, _ in try await get(request) }
+        router.get("set") { request, _ in try await set(request) }
+    }
+
+    /// `GET /set?seg=&tra=&langpair=ar|en&key=` adds a pair; without a write key nothing is stored.
+    private func set(_ request: Request) async throws -> JSONBody {
+        let query = try StrictQuery(request)
+        let key = try await server.authorize(request, query: query, for: .write)!
+        let source = try checkedText(query["seg"], name: "seg"), target = try checkedText(query["tra"], name: "tra")
+        let (from, to) = try languagePair(query)
+        let summary = try await server.write(source: source, target: target, sourceLanguage: from, targetLanguage: to, by: key)
+        return JSONBody(["responseStatus": 200, "responseData": "OK", "responseDetails": ["added": summary.added, "duplicates": summary.duplicates]],
+                        callback: try jsonpCallback(query))
+    }
+
+    private func languagePair(_ query: StrictQuery) throws -> (String, String) {
+        guard let pair = query["langpair"], pair.contains("|") else {
+            throw ClientError(.badRequest, "give the languages as langpair=ar|en")
+        }
+        let languages = pair.split(separator: "|", omittingEmptySubsequences: false)
+        return (primaryLanguage(languages[0]), primaryLanguage(languages[1]))
     }
 
     private func get(_ request: Request) async throws -> JSONBody {
         let query = try StrictQuery(request)
+        _ = try await server.authorize(request, query: query, for: .read)
         let text = try checkedText(query["q"], name: "q")
         guard let pair = query["langpair"], pair.contains("|") else {
             throw ClientError(.badRequest, "give the languages as langpair=ar|en")

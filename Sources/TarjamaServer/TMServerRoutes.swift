@@ -15,17 +15,17 @@ struct TMServerRoutes {
             router.get("\(prefix)/:src/:tgt/unit/**") { request, context in
                 try await unit(request, context)
             }
+            router.put("\(prefix)/:src/:tgt/unit/**") { request, context in
+                try await add(request, context)
+            }
             // The router answers `languages/` here too: it ignores a trailing slash.
             router.get("\(prefix)/languages") { request, _ in try await languages(request) }
         }
     }
 
-    private func unit(_ request: Request, _ context: BasicRequestContext) async throws -> JSONBody {
-        let query = try StrictQuery(request)
-        let source = primaryLanguage(context.parameters.get("src")?[...] ?? "")
-        let target = primaryLanguage(context.parameters.get("tgt")?[...] ?? "")
-        // The text is the rest of the raw path (a `/` inside it arrives as %2F), a trailing
-        // slash tolerated.
+    /// The text of a unit route: the rest of the raw path (a `/` inside it arrives as %2F), a
+    /// trailing slash tolerated.
+    private func pathText(_ request: Request) throws -> String {
         let path = request.uri.path
         guard let marker = path.range(of: "/unit/") else { throw ClientError(.notFound, "no text after /unit/") }
         var raw = path[marker.upperBound...]
@@ -33,7 +33,31 @@ struct TMServerRoutes {
         guard let decoded = raw.removingPercentEncoding else {
             throw ClientError(.badRequest, "bad percent-encoding in the text")
         }
-        let text = try checkedText(decoded, name: "the path")
+        return try checkedText(decoded, name: "the path")
+    }
+
+    /// `PUT …/unit/{source}` with `{"target": "…"}` adds a pair (a write key).
+    private func add(_ request: Request, _ context: BasicRequestContext) async throws -> JSONBody {
+        let query = try StrictQuery(request)
+        let key = try await server.authorize(request, query: query, for: .write)!
+        let source = try pathText(request)
+        let body = try await request.body.collect(upTo: DeskServer.maximumQueryBytes * 4)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+              let target = object["target"] as? String, !target.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ClientError(.badRequest, "send the translation as JSON: {\"target\": \"…\"}")
+        }
+        let summary = try await server.write(source: source, target: try checkedText(target, name: "target"),
+                                             sourceLanguage: primaryLanguage(context.parameters.get("src")?[...] ?? "ar"),
+                                             targetLanguage: primaryLanguage(context.parameters.get("tgt")?[...] ?? "en"), by: key)
+        return JSONBody(["added": summary.added, "duplicates": summary.duplicates])
+    }
+
+    private func unit(_ request: Request, _ context: BasicRequestContext) async throws -> JSONBody {
+        let query = try StrictQuery(request)
+        _ = try await server.authorize(request, query: query, for: .read)
+        let source = primaryLanguage(context.parameters.get("src")?[...] ?? "")
+        let target = primaryLanguage(context.parameters.get("tgt")?[...] ?? "")
+        let text = try pathText(request)
         let minimum = try query.int("min_similarity", default: 75, in: 0...100)
         let limit = try query.int("max_candidates", default: 3, in: 1...DeskServer.maximumCandidates)
         let callback = try jsonpCallback(query)
@@ -49,6 +73,7 @@ struct TMServerRoutes {
 
     private func languages(_ request: Request) async throws -> JSONBody {
         let query = try StrictQuery(request)
+        _ = try await server.authorize(request, query: query, for: .read)
         let stats = try await offload { [store = server.store] in try store.stats() }
         var sources = Set<String>(), targets = Set<String>()
         for pair in stats.languagePairs {

@@ -15,6 +15,7 @@ struct TMXRoutes {
     }
 
     private func tmx(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        _ = try await server.authorize(request, query: try StrictQuery(request), for: .read)
         guard let name = context.parameters.get("name"), name.hasSuffix(".tmx") else {
             throw ClientError(.notFound, "ask for /tmx/NAME.tmx")
         }

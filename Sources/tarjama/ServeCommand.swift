@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
           amaGama / tmserver (Weblate, Okapi, Virtaal)  GET /tmserver/ar/en/unit/TEXT?min_similarity=75&max_candidates=3
           MyMemory (MateCat, scripts)                  GET /get?q=TEXT&langpair=ar|en
           OmegaT remote TMX                            GET /tmx/desk.tmx
-        and GET /healthz, GET /metrics (Prometheus). Stops cleanly on Ctrl-C or SIGTERM (requests in
+        Writes need a write key (tarjama key create --role write): PUT /tmserver/ar/en/unit/TEXT with
+        {"target": "…"} and Authorization: Bearer KEY, or GET /set?seg=…&tra=…&langpair=ar|en&key=KEY.
+        And GET /healthz, GET /metrics (Prometheus). Stops cleanly on Ctrl-C or SIGTERM (requests in
         flight finish). Listens on loopback unless --host says otherwise.
 
         Examples:
@@ -25,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "A web origin allowed to call the server from a browser (CORS).") var cors: String?
+    @Flag(help: "Lookups need a read key too (writes always need a write key).") var `private` = false
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
@@ -35,10 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "tarjama.serve")
         logger.logLevel = .info
         if !DeskServer.isLoopback(host) {
-            warn("tarjama: listening on \(host): other machines can read this memory (writes are not served yet)")
+            warn("tarjama: listening on \(host): other machines can \(`private` ? "use" : "read") this memory; writes need keys (tarjama key create --role write)")
         }
         warn("serving \(store.location) on http://\(host):\(port) (Ctrl-C stops)")
-        let server = DeskServer(store: store, host: host, port: port, cors: cors)
+        let server = DeskServer(store: store, host: host, port: port, cors: cors, isPrivate: `private`)
         try await server.application(logger: logger).runService()
     }
 }

@@ -23,8 +23,8 @@ struct Desk {
         ])
     }
 
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = Application(router: DeskServer(store: store).router())
+    func test(private isPrivate: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = Application(router: DeskServer(store: store, isPrivate: isPrivate).router())
         try await app.test(.router, body)
     }
 
@@ -153,6 +153,52 @@ struct ServerTests {
                 #expect(text.contains("tarjama_http_requests_total{status=\"2xx\"}"))
                 #expect(text.contains("tarjama_request_duration_seconds_bucket"))
             }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func writesNeedAWriteKeyAndStoreNothingWithout(_ kind: StoreKind) async throws {
+        let desk = try Desk(kind)
+        let (writeKey, writer) = try AccessKeys.create(role: .write, name: "omegat-desk", in: desk.store)
+        let (readKey, _) = try AccessKeys.create(role: .read, name: "viewer", in: desk.store)
+        let source = "غادر الوفد موسكو صباح اليوم."
+        let uri = "/tmserver/ar/en/unit/\(Desk.path(source))"
+        let body = ByteBuffer(string: #"{"target": "The delegation left Moscow this morning."}"#)
+        try await desk.test { client in
+            try await client.execute(uri: uri, method: .put, body: body) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: uri, method: .put, headers: [.authorization: "Bearer \(readKey)"], body: body) {
+                #expect($0.status == .forbidden)
+            }
+            try await client.execute(uri: uri, method: .put, headers: [.authorization: "Bearer tj_0000"], body: body) {
+                #expect($0.status == .forbidden)
+            }
+            #expect(try desk.store.exact(source).isEmpty)
+            try await client.execute(uri: uri, method: .put, headers: [.authorization: "Bearer \(writeKey)"], body: body) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).contains("\"added\":1"))
+            }
+            let stored = try #require(try desk.store.exact(source).first)
+            #expect(stored.createdBy == "omegat-desk")
+            try await client.execute(uri: "/set?seg=\(Desk.path("وصل الوفد إلى بكين."))&tra=\(Desk.path("The delegation arrived in Beijing."))&langpair=ar|en",
+                                     method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/set?seg=\(Desk.path("وصل الوفد إلى بكين."))&tra=\(Desk.path("The delegation arrived in Beijing."))&langpair=ar|en&key=\(writeKey)",
+                                     method: .get) { #expect($0.status == .ok) }
+            #expect(try desk.store.exact("وصل الوفد إلى بكين.").count == 1)
+            #expect(try desk.store.revokeKey(id: writer.id))
+            try await client.execute(uri: uri, method: .put, headers: [.authorization: "Bearer \(writeKey)"], body: body) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func aPrivateServerAnswersLookupsOnlyWithAKey() async throws {
+        let desk = try Desk()
+        let (readKey, _) = try AccessKeys.create(role: .read, name: "viewer", in: desk.store)
+        try await desk.test(private: true) { client in
+            try await client.execute(uri: "/get?q=\(Desk.path(Self.changed))&langpair=ar|en", method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/get?q=\(Desk.path(Self.changed))&langpair=ar|en&key=\(readKey)", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/tmx/desk.tmx", method: .get, headers: [.authorization: "Bearer \(readKey)"]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
     }
 }

@@ -192,6 +192,19 @@ struct StoreContractTests {
         try kind.reopen(location)
     }
 
+    @Test(arguments: StoreKind.available)
+    func keysAreFoundByDigestUntilRevoked(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let key = try desk.store.addKey(digest: "d1", prefix: "tj_12345", name: "desk", role: .write)
+        _ = try desk.store.addKey(digest: "d2", prefix: "tj_67890", name: "viewer", role: .read)
+        #expect(try desk.store.key(digest: "d1")?.role == .write)
+        #expect(try desk.store.keys().map(\.name) == ["desk", "viewer"])
+        #expect(try desk.store.revokeKey(id: key.id))
+        #expect(try !desk.store.revokeKey(id: key.id))
+        #expect(try desk.store.key(digest: "d1") == nil)
+        #expect(try desk.store.keys().first?.revokedAt != nil)
+    }
+
     /// When the test script promises a PostgreSQL server, the PostgreSQL cases must run.
     @Test func postgresIsPresentWhenRequired() {
         if ProcessInfo.processInfo.environment["TARJAMA_REQUIRE_POSTGRES"] == "1" {

@@ -21,6 +21,7 @@ public final class DictionaryStore: MemoryStore {
         var nextID: Int64 = 1
         var generation: Int64 = 0
         var lexicon = Lexicon()
+        var keys: [(digest: String, key: AccessKey)] = []
     }
 
     private let state = Mutex(State())
@@ -166,4 +167,28 @@ public final class DictionaryStore: MemoryStore {
     public func saveLexicon(_ lexicon: Lexicon) throws { state.withLock { $0.lexicon = lexicon } }
 
     public func lexicon(for words: Set<String>) -> Lexicon { state.withLock { $0.lexicon.lexicon(for: words) } }
+
+    // MARK: Keys
+
+    public func addKey(digest: String, prefix: String, name: String, role: AccessRole) throws -> AccessKey {
+        state.withLock { s in
+            let key = AccessKey(id: Int64(s.keys.count + 1), name: name, role: role, prefix: prefix, createdAt: Date())
+            s.keys.append((digest, key))
+            return key
+        }
+    }
+
+    public func keys() throws -> [AccessKey] { state.withLock { $0.keys.map(\.key) } }
+
+    public func revokeKey(id: Int64) throws -> Bool {
+        state.withLock { s in
+            guard let k = s.keys.firstIndex(where: { $0.key.id == id && $0.key.revokedAt == nil }) else { return false }
+            s.keys[k].key.revokedAt = Date()
+            return true
+        }
+    }
+
+    public func key(digest: String) throws -> AccessKey? {
+        state.withLock { s in s.keys.first { $0.digest == digest && $0.key.revokedAt == nil }?.key }
+    }
 }
