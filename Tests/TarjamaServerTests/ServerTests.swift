@@ -201,4 +201,35 @@ struct ServerTests {
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
     }
+
+    /// Two servers on one memory (two processes behind a load balancer): a unit written
+    /// through one is found through the other at once.
+    @Test(arguments: StoreKind.available.filter { $0 != .dictionary })
+    func aWriteThroughOneServerIsSeenByAnotherAtOnce(_ kind: StoreKind) async throws {
+        let desk = try Desk(kind)
+        let other = try kind.reopen(desk.store.location)
+        let (key, _) = try AccessKeys.create(role: .write, name: "desk", in: desk.store)
+        let first = Application(router: DeskServer(store: desk.store).router())
+        // One server object for both sessions: its matcher's cached statistics must follow the write.
+        let secondServer = DeskServer(store: other)
+        let second = Application(router: secondServer.router())
+        let source = "أعلنت الحكومة خطة جديدة لدعم المزارعين في الجنوب."
+        try await second.test(.router) { client in
+            try await client.execute(uri: "/get?q=\(Desk.path(source))&langpair=ar|en", method: .get) { response in
+                #expect(String(buffer: response.body).contains("\"matches\":[]"))
+            }
+        }
+        try await first.test(.router) { client in
+            try await client.execute(uri: "/tmserver/ar/en/unit/\(Desk.path(source))", method: .put,
+                                     headers: [.authorization: "Bearer \(key)"],
+                                     body: ByteBuffer(string: #"{"target": "The government announced a new plan to support farmers in the south."}"#)) {
+                #expect($0.status == .ok)
+            }
+        }
+        try await Application(router: secondServer.router()).test(.router) { client in
+            try await client.execute(uri: "/get?q=\(Desk.path(source))&langpair=ar|en", method: .get) { response in
+                #expect(String(buffer: response.body).contains("support farmers in the south"))
+            }
+        }
+    }
 }
