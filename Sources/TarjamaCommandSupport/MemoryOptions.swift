@@ -43,7 +43,9 @@ public struct MemoryOptions: ParsableArguments {
             warn("\(path) is being filled by an import into a new memory; waiting until it ends…")
         }
         if !readOnly, let version = SQLiteMemory.schemaVersion(ofFileAt: path), version < SQLiteMemory.schemaVersion {
-            warn("upgrading \(path) from schema v\(version) to v\(SQLiteMemory.schemaVersion) (once; indexes and stored tokens are rebuilt: about half a minute a million units)…")
+            // Before v12 an upgrade also rebuilds the derived data (`SQLiteMemory.reindex`).
+            let rebuild = version < 12 ? "; indexes and stored tokens are rebuilt: about half a minute a million units" : ""
+            warn("upgrading \(path) from schema v\(version) to v\(SQLiteMemory.schemaVersion) (once\(rebuild))…")
         }
         do {
             return try SQLiteMemory(path: path, readOnly: readOnly, create: create)

@@ -12,8 +12,8 @@ extension PostgresMemory {
         CREATE TEMP TABLE IF NOT EXISTS unit_stage (k INTEGER, id BIGINT, source_lang TEXT, target_lang TEXT, source TEXT,
             target TEXT, source_hash BIGINT, pair_hash BIGINT, origin TEXT, position INTEGER, prev_hash BIGINT,
             next_hash BIGINT, confidence DOUBLE PRECISION, created_at TIMESTAMPTZ, changed_at TIMESTAMPTZ, created_by TEXT,
-            changed_by TEXT, usage_count INTEGER, properties TEXT, notes TEXT, length INTEGER, occurrences INTEGER,
-            tokens BYTEA) ON COMMIT DELETE ROWS;
+            changed_by TEXT, usage_count INTEGER, properties TEXT, notes TEXT, length INTEGER, occurrences INTEGER)
+            ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS term_stage (side SMALLINT, text TEXT, units BIGINT, ids BYTEA) ON COMMIT DELETE ROWS
         """
 
@@ -100,7 +100,6 @@ extension PostgresMemory {
         let now = Array((StorageDate.text(Date()) + "+00").utf8)
         let author = user.map { Array($0.utf8) }
         batch.text.withUnsafeBufferPointer { text in
-          batch.tokens.withUnsafeBufferPointer { tokens in
             func field(_ r: Range<Int32>) -> UnsafeBufferPointer<UInt8> {
                 UnsafeBufferPointer(rebasing: text[Int(r.lowerBound)..<Int(r.upperBound)])
             }
@@ -120,12 +119,10 @@ extension PostgresMemory {
                 copy.int(row.usageCount)
                 copy.text(field(row.properties)); copy.text(field(row.notes))
                 copy.int(row.length); copy.int(Int64(copies[k]))
-                copy.bytes(UnsafeBufferPointer(rebasing: tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
                 copy.endRow()
             }
-          }
         }
-        let data = copy.buffer
+        let data = copy.buffer, stagedIDs = staged
         let inserted: Set<Int64> = try wait {
             try await c.copyFrom(table: "unit_stage", logger: Self.logger) { writer in try await writer.write(data) }
             var inserted = Set<Int64>()
@@ -136,11 +133,20 @@ extension PostgresMemory {
                 RETURNING id, xmax = 0
                 """, logger: Self.logger)
             for try await (id, isNew) in rows.decode((Int64, Bool).self) where isNew { inserted.insert(id) }
-            // A staged row whose pair was already stored kept its reserved id out of `unit`, so
-            // the join takes exactly the inserted ones (by the primary key, not a list scan).
-            try await c.executeScript("""
-                INSERT INTO unit_tokens (id, length, tokens) SELECT s.id, s.length, s.tokens FROM unit_stage s JOIN unit u ON u.id = s.id
-                """)
+            // The stored tokens of the units that went in, straight to their table: staging them
+            // too would copy every token twice on the server and join each back to its unit.
+            var tokenRows = CopyText(capacity: inserted.count * 300)
+            batch.tokens.withUnsafeBufferPointer { tokens in
+                for (k, row) in batch.rows.enumerated() where stagedIDs[k] != 0 && inserted.contains(stagedIDs[k]) {
+                    tokenRows.int(stagedIDs[k]); tokenRows.int(row.length)
+                    tokenRows.bytes(UnsafeBufferPointer(rebasing: tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
+                    tokenRows.endRow()
+                }
+            }
+            let tokenData = tokenRows.buffer
+            try await c.copyFrom(table: "unit_tokens", columns: ["id", "length", "tokens"], logger: Self.logger) {
+                try await $0.write(tokenData)
+            }
             try await c.executeScript("TRUNCATE unit_stage")
             return inserted
         }
