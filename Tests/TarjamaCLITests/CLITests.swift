@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TarjamaPostgres
 
@@ -216,5 +219,80 @@ extension CLI {
     func alignSampleInto(_ memory: String) throws {
         let r = try run(["align", "--store", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
         #expect(r.status == 0, "\(r.err)")
+    }
+}
+
+@Suite("Serving from the command line")
+struct ServeCLITests {
+    /// A free loopback port.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs curl (a real HTTP client from outside the process) and gives status and body.
+    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["curl", "-s", "-w", "\n%{http_code}"] + arguments
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "curl absent"))
+    func aKeyMadeOnTheCommandLineWritesThroughTheServerWhichStopsCleanlyOnSIGTERM() throws {
+        let cli = try CLI()
+        try cli.alignSample()
+        let created = try cli.run(["key", "create", "--memory", cli.memory, "--role", "write", "--name", "desk"])
+        #expect(created.status == 0, "\(created.err)")
+        let key = try #require(created.out.split(separator: "\n").last.map(String.init))
+        #expect(key.hasPrefix("tj_"))
+        #expect(try cli.run(["key", "list", "--memory", cli.memory]).out.contains("write\tdesk\ttj_"))
+
+        let port = try Self.freePort()
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CLI.binary)
+        server.arguments = ["serve", "--memory", cli.memory, "--port", String(port)]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        let base = "http://127.0.0.1:\(port)"
+        var up = false
+        for _ in 0..<100 where !up {
+            up = (try? Self.curl(["\(base)/healthz"]).status) == 200
+            if !up { usleep(100_000) }
+        }
+        #expect(up)
+        let source = "وصل وفد تجاري صيني إلى موسكو.".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let put = try Self.curl(["-X", "PUT", "-H", "Authorization: Bearer \(key)", "-d", #"{"target": "A Chinese trade delegation arrived in Moscow."}"#,
+                                 "\(base)/tmserver/ar/en/unit/\(source)"])
+        #expect(put.status == 200, "\(put.body)")
+        let refused = try Self.curl(["-X", "PUT", "-d", #"{"target": "x"}"#, "\(base)/tmserver/ar/en/unit/\(source)"])
+        #expect(refused.status == 401)
+        let found = try Self.curl(["\(base)/get?q=\(source)&langpair=ar%7Cen"])
+        #expect(found.body.contains("A Chinese trade delegation arrived in Moscow."))
+
+        kill(server.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while server.isRunning && Date() < deadline { usleep(50_000) }
+        #expect(!server.isRunning)
+        #expect(server.terminationReason == .exit)
+        #expect(server.terminationStatus == 0)
+        #expect(try cli.run(["memory", "check", "--memory", cli.memory]).out.contains("ok"))
     }
 }
