@@ -67,6 +67,7 @@ public struct DeskServer: Sendable {
         TMServerRoutes(server: self).add(to: router)
         MyMemoryRoutes(server: self).add(to: router)
         TMXRoutes(server: self).add(to: router)
+        APIRoutes(server: self).add(to: router)
         return router
     }
 
