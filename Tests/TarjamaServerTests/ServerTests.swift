@@ -232,4 +232,31 @@ struct ServerTests {
             }
         }
     }
+
+    /// The search page shows the match with what changed marked, and escapes whatever the memory
+    /// holds: a stored `<script>` is text, never markup.
+    @Test func theSearchPageShowsMatchesAndEscapesStoredMarkup() async throws {
+        let desk = try Desk()
+        try desk.store.add([UnitDraft(source: "نشر الموقع رمزا خبيثا.", target: "The site published <script>alert('x')</script> code.")])
+        try await desk.test { client in
+            try await client.execute(uri: "/search?q=\(Desk.path(Self.changed))", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                let html = String(buffer: response.body)
+                #expect(html.contains("98%"))
+                #expect(html.contains("<del>25٪</del><ins>30٪</ins>"))
+                #expect(html.contains("rose by 30% in 2023"))
+            }
+            try await client.execute(uri: "/search?q=\(Desk.path("نشر الموقع رمزا خبيثا."))", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(!html.contains("<script>"))
+                #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
+            }
+            try await client.execute(uri: "/search?q=%3Cscript%3E&side=target", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(!html.contains("<script>"))
+                #expect(html.contains("value=\"&lt;script&gt;\""))
+            }
+        }
+    }
 }
