@@ -55,30 +55,80 @@ public struct MemoryOptions: ParsableArguments {
     }
 }
 
-/// Writes text to a file, or to standard output when `path` is nil or `-`.
+/// Writes text to a file, or to standard output when `path` is nil or `-`, without ever leaving
+/// a half-written or clobbered file: a file is written beside its target under a temporary name
+/// and renamed into place by `finish()`; a path that is one of the protected files (the memory,
+/// its -wal/-shm/-journal, the inputs) or not a regular file (a folder, FIFO, device or symlink)
+/// is refused before anything is written; a failed write (a full disk, a closed pipe) is an error,
+/// not a crash, and removes the temporary file.
 public final class OutputSink {
     private let handle: FileHandle
+    private let target: String?
+    private let temporary: String?
     private var buffer = Data()
 
-    public init(path: String?) throws {
-        if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let h = FileHandle(forWritingAtPath: path) else {
-                throw UserError("cannot write '\(path)': check that its folder exists and is writable.")
-            }
-            handle = h
-        } else {
+    public init(path: String?, protecting protected: [String] = []) throws {
+        guard let path, path != "-" else {
             handle = FileHandle.standardOutput
+            target = nil
+            temporary = nil
+            return
+        }
+        let url = URL(fileURLWithPath: path)
+        let resolved = url.resolvingSymlinksInPath().standardizedFileURL.path
+        for p in protected where URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path == resolved {
+            throw UserError("refusing to write '\(path)': it is \(p.hasSuffix(".tmdb") || p.contains(".tmdb-") ? "the memory itself" : "one of the inputs"). Choose another --out.")
+        }
+        var attributes: [FileAttributeKey: Any]?
+        if let a = try? FileManager.default.attributesOfItem(atPath: path) { attributes = a }   // does not follow a symlink
+        if let type = attributes?[.type] as? FileAttributeType, type != .typeRegular {
+            throw UserError("refusing to write '\(path)': it is \(type == .typeDirectory ? "a folder" : type == .typeSymbolicLink ? "a symbolic link" : "not a regular file"). Give a file name.")
+        }
+        let folder = url.deletingLastPathComponent().path
+        let temp = (folder as NSString).appendingPathComponent(".\(url.lastPathComponent).tarjama-\(getpid())")
+        guard FileManager.default.createFile(atPath: temp, contents: nil), let h = FileHandle(forWritingAtPath: temp) else {
+            throw UserError("cannot write '\(path)': check that its folder exists and is writable.")
+        }
+        handle = h
+        target = path
+        temporary = temp
+    }
+
+    public func write(_ s: String) throws {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count > 1 << 16 { try flush() }
+    }
+
+    public func flush() throws {
+        do {
+            try handle.write(contentsOf: buffer)
+        } catch {
+            discard()
+            throw UserError("writing \(target ?? "standard output") failed: \(error.localizedDescription) (is the disk full?). Nothing was written.")
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, syncs and puts the file in place (standard output is only flushed).
+    public func finish() throws {
+        try flush()
+        guard let target, let temporary else { return }
+        do {
+            try handle.synchronize()
+            try handle.close()
+            if rename(temporary, target) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        } catch {
+            discard()
+            throw UserError("cannot put '\(target)' in place: \(error.localizedDescription). Nothing was written.")
         }
     }
 
-    public func write(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
-        if buffer.count > 1 << 16 { flush() }
+    private func discard() {
+        if let temporary { try? handle.close(); unlink(temporary) }
     }
 
-    public func flush() {
-        handle.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+    deinit {
+        // Not finished: an error stopped the command; the target stays as it was.
+        if let temporary, FileManager.default.fileExists(atPath: temporary) { try? handle.close(); unlink(temporary) }
     }
 }

@@ -58,9 +58,9 @@ enum SyntheticCorpus {
         let sink = try OutputSink(path: out)
         for k in 0..<count {
             let (s, t) = unit(k, real)
-            sink.write(s + "\t" + t + "\n")
+            try sink.write(s + "\t" + t + "\n")
         }
-        sink.flush()
+        try sink.finish()
         try String(count).write(toFile: marker, atomically: true, encoding: .utf8)
     }
 
@@ -70,18 +70,18 @@ enum SyntheticCorpus {
         let stamp = String((try? FileManager.default.attributesOfItem(atPath: tsv)[.size] as? Int) ?? 0)
         if (try? String(contentsOfFile: marker, encoding: .utf8)) == stamp, FileManager.default.fileExists(atPath: out) { return }
         let sink = try OutputSink(path: out)
-        sink.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"bench\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"bench\" adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n<body>\n")
+        try sink.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n<header creationtool=\"bench\" creationtoolversion=\"1\" segtype=\"sentence\" o-tmf=\"bench\" adminlang=\"en\" srclang=\"en\" datatype=\"plaintext\"/>\n<body>\n")
         var k = 0
         // Streamed batch by batch, so generating the file does not inflate the import's peak memory.
         _ = try TSV.read(path: tsv) { batch in
             for d in batch {
                 k += 1
-                sink.write("<tu tuid=\"\(k)\"><tuv xml:lang=\"en-US\"><seg>\(TMXWriter.escape(d.target))</seg></tuv>"
+                try sink.write("<tu tuid=\"\(k)\"><tuv xml:lang=\"en-US\"><seg>\(TMXWriter.escape(d.target))</seg></tuv>"
                            + "<tuv xml:lang=\"ar-SA\"><seg>\(TMXWriter.escape(d.source))</seg></tuv></tu>\n")
             }
         }
-        sink.write("</body>\n</tmx>\n")
-        sink.flush()
+        try sink.write("</body>\n</tmx>\n")
+        try sink.finish()
         try stamp.write(toFile: marker, atomically: true, encoding: .utf8)
     }
 }

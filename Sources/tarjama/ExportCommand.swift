@@ -23,13 +23,14 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let memory = try options.open(readOnly: true)
-        let sink = try OutputSink(path: out)
+        let path = options.path
+        let sink = try OutputSink(path: out, protecting: ["", "-wal", "-shm", "-journal"].map { path + $0 })
         let n: Int
         switch format {
-        case .tmx: n = try memory.exportTMX { sink.write($0) }
-        case .tsv: n = try memory.exportTSV { sink.write($0) }
+        case .tmx: n = try memory.exportTMX { try sink.write($0) }
+        case .tsv: n = try memory.exportTSV { try sink.write($0) }
         }
-        sink.flush()
+        try sink.finish()
         if out != nil { warn("exported \(n) units to \(out!)") }
     }
 }

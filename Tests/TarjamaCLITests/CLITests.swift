@@ -144,6 +144,28 @@ struct CLITests {
         #expect(files.contains { $0.hasSuffix(".xlf") })
     }
 
+    /// An export never overwrites the memory, a folder or a FIFO, and leaves no temporary file.
+    @Test func exportRefusesToWriteOverTheMemoryOrANonRegularFile() throws {
+        let cli = try CLI()
+        try cli.alignSample()
+        let before = try Data(contentsOf: URL(fileURLWithPath: cli.memory))
+        for target in [cli.memory, cli.memory + "-wal", cli.dir.path] {
+            let r = try cli.run(["export", "--memory", cli.memory, "--format", "tsv", "--out", target])
+            #expect(r.status != 0, "\(target)")
+            #expect(r.err.contains("refusing to write"), "\(target): \(r.err)")
+        }
+        let fifo = cli.dir.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let r = try cli.run(["export", "--memory", cli.memory, "--out", fifo])
+        #expect(r.err.contains("not a regular file"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.memory)) == before)
+        #expect(try cli.run(["memory", "check", "--memory", cli.memory]).out.contains("ok"))
+        let tsv = cli.dir.appendingPathComponent("out.tsv").path
+        #expect(try cli.run(["export", "--memory", cli.memory, "--format", "tsv", "--out", tsv]).status == 0)
+        #expect(try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n").count == 19)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cli.dir.path).allSatisfy { !$0.contains(".tarjama-") })
+    }
+
     @Test func aMissingMemorySaysHowToCreateIt() throws {
         let cli = try CLI()
         let r = try cli.run(["lookup", "--memory", cli.dir.appendingPathComponent("none.tmdb").path, "وصل الوفد."])
