@@ -83,7 +83,17 @@ public struct TranslationUnit: Codable, Sendable, Equatable {
     }
 }
 
-/// What a caller hands to `Memory.add`: the fields it knows; keys and hashes are derived.
+extension TranslationUnit {
+    /// The columns every store keeps a unit in, in the order its writes bind them; reads select
+    /// these and then `occurrences`.
+    package static let storedColumns = [
+        "id", "source_lang", "target_lang", "source", "target", "source_hash", "pair_hash", "origin", "position",
+        "prev_hash", "next_hash", "confidence", "created_at", "changed_at", "created_by", "changed_by", "usage_count",
+        "properties", "notes", "length",
+    ]
+}
+
+/// What a caller hands to `MemoryStore.add`: the fields it knows; keys and hashes are derived.
 public struct UnitDraft: Sendable, Equatable {
     /// Text bytes (source and target) that end an import batch early (8,000 news sentences
     /// are about 2 MB).

@@ -6,11 +6,7 @@ import TarjamaText
 
 /// The `unit` table's columns as reads select them, declared once.
 enum PostgresUnitColumns {
-    static let written = [
-        "id", "source_lang", "target_lang", "source", "target", "source_hash", "pair_hash", "origin", "position",
-        "prev_hash", "next_hash", "confidence", "created_at", "changed_at", "created_by", "changed_by", "usage_count",
-        "properties", "notes", "length",
-    ]
+    static let written = TranslationUnit.storedColumns
     static let selectList = (written + ["occurrences"]).joined(separator: ", ")
 
     /// A row selected with `selectList`, as a unit.
@@ -26,12 +22,7 @@ enum PostgresUnitColumns {
             createdAt: try r[12].decode(Date.self), changedAt: try r[13].decode(Date.self),
             createdBy: try r[14].decode(String?.self), changedBy: try r[15].decode(String?.self),
             usageCount: Int(try r[16].decode(Int32.self)),
-            properties: json(try r[17].decode(String.self), empty: "{}") ?? [:], notes: json(try r[18].decode(String.self), empty: "[]") ?? [])
-    }
-
-    private static func json<T: Decodable>(_ text: String, empty: String) -> T? {
-        guard text != empty else { return nil }
-        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+            properties: JSONText.properties(try r[17].decode(String.self)), notes: JSONText.notes(try r[18].decode(String.self)))
     }
 }
 

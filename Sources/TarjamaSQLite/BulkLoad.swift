@@ -52,7 +52,7 @@ struct BulkLoad {
         var config = configuration
         config.label = "tarjama-bulk-load"
         let queue = try DatabaseQueue(path: path, configuration: config)
-        guard try queue.writeWithoutTransaction({ begin($0) }) != nil else {
+        guard queue.writeWithoutTransaction({ begin($0) }) != nil else {
             try queue.close()
             return nil
         }

@@ -83,22 +83,6 @@ extension SQLiteMemory {
         return summary
     }
 
-    /// Adds units in one transaction (`MemoryStore.add`), without the import's threads.
-    @discardableResult
-    public func add(_ drafts: [UnitDraft], user: String? = nil) throws -> AddSummary {
-        let batch = PreparedUnit.prepare(drafts)
-        return try pool.write { db in
-            var keys: UnitKeys?
-            let (summary, ids) = try Self.insert(batch, user: user, keys: &keys, in: db)
-            var postings = PostingAccumulator()
-            postings.add(batch.postings, ids: ids)
-            var sink = try TermIndexWriter(db)
-            try postings.flush(into: &sink)
-            if summary.added > 0 { try Self.bumpGeneration(db) }
-            return summary
-        }
-    }
-
     /// Deletes one unit by id, with its stored tokens and index entries; false when there is none.
     @discardableResult
     public func deleteUnit(id: Int64) throws -> Bool {

@@ -6,11 +6,7 @@ import TarjamaMemory
 /// decoding of a row into a `TranslationUnit` all follow this order.
 enum UnitTable {
     /// Columns an insert writes, in the order of its values (`occurrences` starts at 1).
-    static let written = [
-        "id", "source_lang", "target_lang", "source", "target", "source_hash", "pair_hash", "origin", "position",
-        "prev_hash", "next_hash", "confidence", "created_at", "changed_at", "created_by", "changed_by", "usage_count",
-        "properties", "notes", "length",
-    ]
+    static let written = TranslationUnit.storedColumns
     /// Columns a read selects: the written ones and the occurrence count.
     static let read = written + ["occurrences"]
     static let insertList = written.joined(separator: ", ")
@@ -23,13 +19,7 @@ enum UnitTable {
             sourceHash: row[5], pairHash: row[6], occurrences: row[20], origin: row[7], position: row[8],
             previousHash: row[9], nextHash: row[10], confidence: row[11], createdAt: row[12], changedAt: row[13],
             createdBy: row[14], changedBy: row[15], usageCount: row[16],
-            properties: json(row[17], empty: "{}") ?? [:], notes: json(row[18], empty: "[]") ?? [])
-    }
-
-    /// Properties and notes are JSON text (`JSONText`); most units have none.
-    private static func json<T: Decodable>(_ text: String?, empty: String) -> T? {
-        guard let text, text != empty else { return nil }
-        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+            properties: JSONText.properties(row[17]), notes: JSONText.notes(row[18]))
     }
 }
 

@@ -67,9 +67,8 @@ struct APIRoutes {
         var results: [LookupResult] = []
         for segment in input.segments {
             let text = try checkedText(segment.text, name: "text")
-            server.metrics.lookups.increment()
-            let matches = try await server.matcher.lookup(text, context: MatchContext(previousSource: segment.previous, nextSource: segment.next),
-                                                          options: MatchOptions(minimum: minimum, limit: limit))
+            let matches = try await server.lookup(text, context: MatchContext(previousSource: segment.previous, nextSource: segment.next),
+                                                  minimum: minimum, limit: limit)
             results.append(LookupResult(text: text, matches: matches))
         }
         return try encoded(["results": results])

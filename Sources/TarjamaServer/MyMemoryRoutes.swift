@@ -19,29 +19,26 @@ struct MyMemoryRoutes {
         let query = try StrictQuery(request)
         let key = try await server.authorize(request, query: query, for: .write)!
         let source = try checkedText(query["seg"], name: "seg"), target = try checkedText(query["tra"], name: "tra")
-        let (from, to) = try languagePair(query)
+        let (from, to) = try languagePair(query).primary
         let summary = try await server.write(source: source, target: target, sourceLanguage: from, targetLanguage: to, by: key)
         return JSONBody(["responseStatus": 200, "responseData": "OK", "responseDetails": ["added": summary.added, "duplicates": summary.duplicates]],
                         callback: try jsonpCallback(query))
     }
 
-    private func languagePair(_ query: StrictQuery) throws -> (String, String) {
+    /// The two codes of `langpair=ar|en` as given, and their primary languages.
+    private func languagePair(_ query: StrictQuery) throws -> (given: (Substring, Substring), primary: (String, String)) {
         guard let pair = query["langpair"], pair.contains("|") else {
             throw ClientError(.badRequest, "give the languages as langpair=ar|en")
         }
         let languages = pair.split(separator: "|", omittingEmptySubsequences: false)
-        return (primaryLanguage(languages[0]), primaryLanguage(languages[1]))
+        return ((languages[0], languages[1]), (primaryLanguage(languages[0]), primaryLanguage(languages[1])))
     }
 
     private func get(_ request: Request) async throws -> JSONBody {
         let query = try StrictQuery(request)
         _ = try await server.authorize(request, query: query, for: .read)
         let text = try checkedText(query["q"], name: "q")
-        guard let pair = query["langpair"], pair.contains("|") else {
-            throw ClientError(.badRequest, "give the languages as langpair=ar|en")
-        }
-        let languages = pair.split(separator: "|", omittingEmptySubsequences: false)
-        let (source, target) = (primaryLanguage(languages[0]), primaryLanguage(languages[1]))
+        let (languages, (source, target)) = try languagePair(query)
         let limit = try query.int("numres", default: 3, in: 1...DeskServer.maximumCandidates)
         let minimum = try query.int("min", default: 50, in: 0...100)
         let matches = source == "ar" && target == "en" ? try await server.lookup(text, minimum: minimum, limit: limit) : []
@@ -54,7 +51,7 @@ struct MyMemoryRoutes {
         let list: [[String: Any]] = matches.map { m in
             let unit = byID[m.unitID]
             return [
-                "id": String(m.unitID), "segment": m.source, "translation": m.target, "source": languages[0], "target": languages[1],
+                "id": String(m.unitID), "segment": m.source, "translation": m.target, "source": String(languages.0), "target": String(languages.1),
                 "quality": min(m.score, 100), "match": Double(min(m.score, 100)) / 100,
                 "created-by": unit?.createdBy ?? "", "last-update-date": unit.map { stamp.string(from: $0.changedAt) } ?? "",
                 "usage-count": unit?.usageCount ?? 0,

@@ -84,19 +84,8 @@ struct SearchPage {
     }
 }
 
-/// Text made safe inside HTML elements and quoted attributes.
+/// Text made safe inside HTML elements and quoted attributes: the TMX writer's escaping (markup
+/// characters, characters XML forbids) and the apostrophe, for attributes in either quote.
 func escape(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s.unicodeScalars {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    return out
+    TMXWriter.escape(s).replacingOccurrences(of: "'", with: "&#39;")
 }

@@ -102,8 +102,7 @@ public final class DictionaryStore: MemoryStore {
                     createdAt: created, changedAt: row.changedAt.flatMap { StorageDate.date(text($0)) } ?? created,
                     createdBy: row.createdBy.map(text) ?? request.user, changedBy: row.changedBy.map(text) ?? request.user,
                     usageCount: Int(row.usageCount),
-                    properties: (try? JSONDecoder().decode([String: String].self, from: Data(text(row.properties).utf8))) ?? [:],
-                    notes: (try? JSONDecoder().decode([String].self, from: Data(text(row.notes).utf8))) ?? [])
+                    properties: JSONText.properties(text(row.properties)), notes: JSONText.notes(text(row.notes)))
                 copy.tokens[id] = (Int(row.length), Array(batch.tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
                 for (side, term) in batch.postings.terms(ofUnit: k) where copy.postings[side]![term]?.last != id {
                     copy.postings[side]![term, default: []].append(id)

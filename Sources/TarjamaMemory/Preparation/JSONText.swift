@@ -3,6 +3,21 @@ import Foundation
 /// The JSON of a unit's properties (keys sorted, so the same properties give the same text) and
 /// notes, written directly: a `JSONEncoder` per unit was 3% of a TMX import.
 package enum JSONText {
+    /// Properties read back from their stored text (most units have none: `{}`).
+    package static func properties(_ text: String?) -> [String: String] {
+        decoded(text, empty: "{}") ?? [:]
+    }
+
+    /// Notes read back from their stored text (most units have none: `[]`).
+    package static func notes(_ text: String?) -> [String] {
+        decoded(text, empty: "[]") ?? []
+    }
+
+    private static func decoded<T: Decodable>(_ text: String?, empty: String) -> T? {
+        guard let text, text != empty else { return nil }
+        return try? JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+
     package static func object(_ d: [String: String]) -> String {
         guard !d.isEmpty else { return "{}" }
         var out = "{"
