@@ -50,6 +50,11 @@ extension PostgresMemory {
                                      name TEXT NOT NULL, role TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
                                      revoked_at TIMESTAMPTZ)
             """),
+        ("v3: earlier targets of corrected units", """
+            CREATE TABLE unit_revision (unit BIGINT NOT NULL, seq BIGSERIAL, target TEXT NOT NULL,
+                                        written_at TIMESTAMPTZ NOT NULL, written_by TEXT,
+                                        replaced_at TIMESTAMPTZ NOT NULL, replaced_by TEXT, PRIMARY KEY (unit, seq))
+            """),
     ]
 
     /// The schema version this build writes.

@@ -180,15 +180,100 @@ extension PostgresMemory {
                 for (side, terms) in [(Int16(0), Array(sourceTerms)), (Int16(1), Array(Set(SearchWords.words(target))))] {
                     for term in terms { try await Self.remove(id, term: term, side: side, on: c) }
                 }
-                try await c.execute("DELETE FROM unit_tokens WHERE id = \(id)")
-                try await c.execute("DELETE FROM unit WHERE id = \(id)")
-                try await c.execute("UPDATE memory_state SET generation = generation + 1, units = units - 1")
+                try await Self.removeUnitRows(id, on: c)
                 try await c.executeScript("COMMIT")
                 return true
             } catch {
                 _ = try? await c.executeScript("ROLLBACK")
                 throw error
             }
+        }
+    }
+
+    /// Deletes a unit's rows once it is out of the term index.
+    private static func removeUnitRows(_ id: Int64, on c: PostgresConnection) async throws {
+        try await c.execute("DELETE FROM unit_tokens WHERE id = \(id)")
+        try await c.execute("DELETE FROM unit_revision WHERE unit = \(id)")
+        try await c.execute("DELETE FROM unit WHERE id = \(id)")
+        try await c.execute("UPDATE memory_state SET generation = generation + 1, units = units - 1")
+    }
+
+    public func editUnit(id: Int64, target: String, user: String?) throws -> TranslationUnit? {
+        let edited: Int64? = try run { c in
+            try await c.executeScript("BEGIN")
+            do {
+                var found: TranslationUnit?
+                for try await row in try await c.query("SELECT \(unescaped: PostgresUnitColumns.selectList) FROM unit WHERE id = \(id) FOR UPDATE",
+                                                       logger: Self.logger) { found = try PostgresUnitColumns.unit(row) }
+                guard let unit = found else {
+                    try await c.executeScript("ROLLBACK")
+                    return nil
+                }
+                guard unit.target != target else {
+                    try await c.executeScript("ROLLBACK")
+                    return id
+                }
+                let now = Date()
+                try await c.execute("""
+                    INSERT INTO unit_revision (unit, target, written_at, written_by, replaced_at, replaced_by)
+                    VALUES (\(id), \(unit.target), \(unit.changedAt), \(unit.changedBy ?? unit.createdBy), \(now), \(user))
+                    """)
+                let pairHash = SegmentKey.pairHash(source: unit.source, target: target)
+                let oldWords = Set(SearchWords.words(unit.target)), newWords = Set(SearchWords.words(target))
+                var twin: Int64?
+                for try await (t) in try await c.query("""
+                    SELECT id FROM unit WHERE source_hash = \(unit.sourceHash) AND pair_hash = \(pairHash) AND id <> \(id) FOR UPDATE
+                    """, logger: Self.logger).decode(Int64.self) { twin = t }
+                if let twin {
+                    // The corrected pair is stored already: one unit, with both histories and counts.
+                    try await c.execute("UPDATE unit_revision SET unit = \(twin) WHERE unit = \(id)")
+                    try await c.execute("""
+                        UPDATE unit SET occurrences = occurrences + \(unit.occurrences), usage_count = usage_count + \(unit.usageCount),
+                        changed_at = \(now), changed_by = \(user) WHERE id = \(twin)
+                        """)
+                    for term in Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)) {
+                        try await Self.remove(id, term: term, side: 0, on: c)
+                    }
+                    for term in oldWords { try await Self.remove(id, term: term, side: 1, on: c) }
+                    try await Self.removeUnitRows(id, on: c)
+                    try await c.executeScript("COMMIT")
+                    return twin
+                }
+                try await c.execute("""
+                    UPDATE unit SET target = \(target), pair_hash = \(pairHash), changed_at = \(now), changed_by = \(user) WHERE id = \(id)
+                    """)
+                for term in oldWords.subtracting(newWords) { try await Self.remove(id, term: term, side: 1, on: c) }
+                let single = Data(PostingList.encode([id]))
+                for term in newWords.subtracting(oldWords) {
+                    // Readers sort a term's ids, so an old id in a new block is in order for them.
+                    var termID: Int64 = 0, blocks = 0
+                    for try await (t, b) in try await c.query("""
+                        INSERT INTO term (side, text, units, blocks) VALUES (1, \(term), 1, 1)
+                        ON CONFLICT (side, text) DO UPDATE SET units = term.units + 1, blocks = term.blocks + 1 RETURNING id, blocks
+                        """, logger: Self.logger).decode((Int64, Int).self) { termID = t; blocks = b }
+                    try await c.execute("INSERT INTO posting (term, ids) VALUES (\(termID), \(single))")
+                    if blocks > PostgresTermSink.compactAfter { try await PostgresTermSink.compact(term: termID, on: c) }
+                }
+                try await c.execute("UPDATE memory_state SET generation = generation + 1")
+                try await c.executeScript("COMMIT")
+                return id
+            } catch {
+                _ = try? await c.executeScript("ROLLBACK")
+                throw error
+            }
+        }
+        return try edited.flatMap { try unit(id: $0) }
+    }
+
+    public func revisions(id: Int64) throws -> [UnitRevision] {
+        try run { c in
+            var revisions: [UnitRevision] = []
+            for try await (target, writtenAt, writtenBy, replacedAt, replacedBy) in try await c.query("""
+                SELECT target, written_at, written_by, replaced_at, replaced_by FROM unit_revision WHERE unit = \(id) ORDER BY replaced_at, seq
+                """, logger: Self.logger).decode((String, Date, String?, Date, String?).self) {
+                revisions.append(UnitRevision(target: target, writtenAt: writtenAt, writtenBy: writtenBy, replacedAt: replacedAt, replacedBy: replacedBy))
+            }
+            return revisions
         }
     }
 

@@ -186,6 +186,14 @@ extension SQLiteMemory {
                                          revoked_at DATETIME)
                 """)
         }
+        m.registerMigration("v14: earlier targets of corrected units") { db in
+            try db.execute(sql: """
+                CREATE TABLE unit_revision (unit INTEGER NOT NULL, target TEXT NOT NULL,
+                                            written_at DATETIME NOT NULL, written_by TEXT,
+                                            replaced_at DATETIME NOT NULL, replaced_by TEXT);
+                CREATE INDEX unit_revision_unit ON unit_revision(unit)
+                """)
+        }
         return m
     }()
 

@@ -92,9 +92,51 @@ extension SQLiteMemory {
                                  side: .source, in: db)
             try TermIndex.remove(id, terms: Set(SearchWords.words(unit.target)), side: .target, in: db)
             try db.execute(sql: "DELETE FROM unit_tokens WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM unit_revision WHERE unit = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
             try Self.bumpGeneration(db)
             return true
+        }
+    }
+
+    public func editUnit(id: Int64, target: String, user: String?) throws -> TranslationUnit? {
+        try pool.write { db in
+            guard let unit = try Self.fetchUnits(db, sql: "SELECT \(UnitTable.selectList) FROM unit WHERE id = ?", arguments: [id]).first else { return nil }
+            guard unit.target != target else { return unit }
+            let now = Date()
+            try db.execute(sql: """
+                INSERT INTO unit_revision (unit, target, written_at, written_by, replaced_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, unit.target, unit.changedAt, unit.changedBy ?? unit.createdBy, now, user])
+            let pairHash = SegmentKey.pairHash(source: unit.source, target: target)
+            let oldWords = Set(SearchWords.words(unit.target)), newWords = Set(SearchWords.words(target))
+            if let twin = try Int64.fetchOne(db, sql: "SELECT id FROM unit WHERE source_hash = ? AND pair_hash = ? AND id != ?",
+                                             arguments: [unit.sourceHash, pairHash, id]) {
+                // The corrected pair is stored already: one unit, with both histories and counts.
+                try db.execute(sql: "UPDATE unit_revision SET unit = ? WHERE unit = ?", arguments: [twin, id])
+                try db.execute(sql: "UPDATE unit SET occurrences = occurrences + ?, usage_count = usage_count + ?, changed_at = ?, changed_by = ? WHERE id = ?",
+                               arguments: [unit.occurrences, unit.usageCount, now, user, twin])
+                try TermIndex.remove(id, terms: Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)),
+                                     side: .source, in: db)
+                try TermIndex.remove(id, terms: oldWords, side: .target, in: db)
+                try db.execute(sql: "DELETE FROM unit_tokens WHERE id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
+                try Self.bumpGeneration(db)
+                return try Self.fetchUnits(db, sql: "SELECT \(UnitTable.selectList) FROM unit WHERE id = ?", arguments: [twin]).first
+            }
+            try db.execute(sql: "UPDATE unit SET target = ?, pair_hash = ?, changed_at = ?, changed_by = ? WHERE id = ?",
+                           arguments: [target, pairHash, now, user, id])
+            try TermIndex.remove(id, terms: oldWords.subtracting(newWords), side: .target, in: db)
+            try TermIndex.add(id, terms: newWords.subtracting(oldWords), side: .target, in: db)
+            try Self.bumpGeneration(db)
+            return try Self.fetchUnits(db, sql: "SELECT \(UnitTable.selectList) FROM unit WHERE id = ?", arguments: [id]).first
+        }
+    }
+
+    public func revisions(id: Int64) throws -> [UnitRevision] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT target, written_at, written_by, replaced_at, replaced_by FROM unit_revision WHERE unit = ? ORDER BY replaced_at, rowid
+                """, arguments: [id]).map { UnitRevision(target: $0[0], writtenAt: $0[1], writtenBy: $0[2], replacedAt: $0[3], replacedBy: $0[4]) }
         }
     }
 

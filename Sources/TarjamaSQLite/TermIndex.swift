@@ -68,6 +68,24 @@ enum TermIndex {
         }
     }
 
+    /// Puts unit `id` into the posting lists of `terms` (a corrected target): one block of one
+    /// id per term, merged with the newest once a term has more than `compactAfter`. Readers
+    /// sort a term's ids, so an old id in a new block is in order for them.
+    static func add(_ id: Int64, terms: Set<String>, side: UnitSide, in db: Database) throws {
+        for text in terms {
+            try db.execute(sql: "INSERT OR IGNORE INTO term(side, text, units, blocks, next_block) VALUES (?, ?, 0, 0, 0)",
+                           arguments: [column(side), text])
+            guard let row = try Row.fetchOne(db, sql: """
+                UPDATE term SET units = units + 1, blocks = blocks + 1, next_block = next_block + 1
+                WHERE side = ? AND text = ? RETURNING id, blocks, next_block - 1
+                """, arguments: [column(side), text]) else { continue }
+            let term: Int64 = row[0], blocks: Int64 = row[1], block: Int64 = row[2]
+            try db.execute(sql: "INSERT INTO posting(term, block, ids) VALUES (?, ?, ?)",
+                           arguments: [term, block, Data(PostingList.encode([id]))])
+            if blocks > Int64(compactAfter) { try compact(term: term, in: db) }
+        }
+    }
+
     /// Merges a term's newest `compactAfter` blocks into one (kept at the oldest's position).
     static func compact(term: Int64, in db: Database) throws {
         let rows = try Row.fetchAll(db, sql: "SELECT block, ids FROM posting WHERE term = ? ORDER BY block DESC LIMIT ?",

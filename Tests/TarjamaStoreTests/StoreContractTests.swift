@@ -111,6 +111,47 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func anEditedTargetKeepsItsHistoryAndMovesInTheTargetIndex(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        try desk.store.add(Self.drafts, user: "aligner")
+        let unit = try #require(try desk.store.exact("وصل الوفد إلى موسكو.").first)
+        let generation = try desk.store.generation()
+        let edited = try #require(try desk.store.editUnit(id: unit.id!, target: "The delegation reached Moscow.", user: "hala"))
+        #expect(edited.id == unit.id)
+        #expect(edited.target == "The delegation reached Moscow.")
+        #expect(edited.changedBy == "hala")
+        #expect(edited.createdBy == "aligner")
+        #expect(try desk.store.generation() != generation)
+        #expect(try desk.store.exact("وصل الوفد إلى موسكو.").map(\.target) == ["The delegation reached Moscow."])
+        #expect(try desk.store.postings("reached", side: .target) == [unit.id!])
+        #expect(try desk.store.postings("arrived", side: .target).isEmpty)
+        #expect(try desk.store.postings("moscow", side: .target) == [unit.id!])
+        let history = try desk.store.revisions(id: unit.id!)
+        #expect(history.map(\.target) == ["The delegation arrived in Moscow."])
+        #expect(history.first?.writtenBy == "aligner")
+        #expect(history.first?.replacedBy == "hala")
+        #expect(try desk.store.editUnit(id: 9_999, target: "x", user: nil) == nil)
+        #expect(try desk.store.check() == "ok")
+    }
+
+    @Test(arguments: StoreKind.available)
+    func anEditThatRepeatsAnotherTranslationMergesTheTwo(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        try desk.store.add([UnitDraft(source: "جملة مكررة.", target: "A repeated sentence."),
+                            UnitDraft(source: "جملة مكررة.", target: "A repeated sentense.")])
+        let units = try desk.store.exact("جملة مكررة.")
+        let wrong = try #require(units.first { $0.target.hasSuffix("sentense.") })
+        let right = try #require(units.first { $0.target.hasSuffix("sentence.") })
+        let merged = try #require(try desk.store.editUnit(id: wrong.id!, target: "A repeated sentence.", user: "hala"))
+        #expect(merged.id == right.id)
+        #expect(merged.occurrences == 2)
+        #expect(try desk.store.unitCount() == 1)
+        #expect(try desk.store.unit(id: wrong.id!) == nil)
+        #expect(try desk.store.revisions(id: right.id!).map(\.target) == ["A repeated sentense."])
+        #expect(try desk.store.postings("sentense", side: .target).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.available)
     func tmxExportedAndImportedIntoAnotherStoreGivesTheSameUnits(_ kind: StoreKind) throws {
         let desk = try Desk(kind)
         try desk.store.add(Self.drafts)

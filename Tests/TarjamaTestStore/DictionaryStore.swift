@@ -22,6 +22,7 @@ public final class DictionaryStore: MemoryStore {
         var generation: Int64 = 0
         var lexicon = Lexicon()
         var keys: [(digest: String, key: AccessKey)] = []
+        var revisions: [Int64: [UnitRevision]] = [:]
     }
 
     private let state = Mutex(State())
@@ -123,6 +124,7 @@ public final class DictionaryStore: MemoryStore {
         state.withLock { s in
             guard s.units.removeValue(forKey: id) != nil else { return false }
             s.tokens[id] = nil
+            s.revisions[id] = nil
             for side in UnitSide.allCases {
                 for (term, ids) in s.postings[side]! where ids.contains(id) {
                     let rest = ids.filter { $0 != id }
@@ -132,6 +134,50 @@ public final class DictionaryStore: MemoryStore {
             s.generation += 1
             return true
         }
+    }
+
+    public func editUnit(id: Int64, target: String, user: String?) throws -> TranslationUnit? {
+        state.withLock { s in
+            guard var unit = s.units[id] else { return nil }
+            guard unit.target != target else { return unit }
+            let now = Date()
+            s.revisions[id, default: []].append(UnitRevision(target: unit.target, writtenAt: unit.changedAt,
+                                                             writtenBy: unit.changedBy ?? unit.createdBy, replacedAt: now, replacedBy: user))
+            let pairHash = SegmentKey.pairHash(source: unit.source, target: target)
+            func unindex(_ terms: Set<String>, _ side: UnitSide) {
+                for term in terms {
+                    let rest = (s.postings[side]![term] ?? []).filter { $0 != id }
+                    s.postings[side]![term] = rest.isEmpty ? nil : rest
+                }
+            }
+            let oldWords = Set(SearchWords.words(unit.target)), newWords = Set(SearchWords.words(target))
+            if let twin = s.units.values.first(where: { $0.id != id && $0.sourceHash == unit.sourceHash && $0.pairHash == pairHash })?.id {
+                s.revisions[twin, default: []] += s.revisions.removeValue(forKey: id) ?? []
+                s.units[twin]!.occurrences += unit.occurrences
+                s.units[twin]!.usageCount += unit.usageCount
+                s.units[twin]!.changedAt = now
+                s.units[twin]!.changedBy = user
+                unindex(Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)), .source)
+                unindex(oldWords, .target)
+                s.units[id] = nil
+                s.tokens[id] = nil
+                s.generation += 1
+                return s.units[twin]
+            }
+            unit.target = target
+            unit.pairHash = pairHash
+            unit.changedAt = now
+            unit.changedBy = user
+            s.units[id] = unit
+            unindex(oldWords.subtracting(newWords), .target)
+            for term in newWords.subtracting(oldWords) { s.postings[.target]![term, default: []] = ((s.postings[.target]![term] ?? []) + [id]).sorted() }
+            s.generation += 1
+            return unit
+        }
+    }
+
+    public func revisions(id: Int64) throws -> [UnitRevision] {
+        state.withLock { $0.revisions[id] ?? [] }
     }
 
     public func recordUse(id: Int64) throws {

@@ -96,6 +96,16 @@ public protocol MemoryStore: MatchSource, LexiconProvider, KeyStore {
     @discardableResult
     func deleteUnit(id: Int64) throws -> Bool
 
+    /// Replaces unit `id`'s target (a person's correction) in one transaction, keeping the
+    /// previous target in the unit's history with who wrote it and who replaced it, when; the
+    /// target-side index follows. When another unit already pairs the same source with the new
+    /// target, the two become that one (occurrences added, history carried over) and it is
+    /// returned. nil when there is no unit `id`.
+    func editUnit(id: Int64, target: String, user: String?) throws -> TranslationUnit?
+
+    /// The targets unit `id` had before, oldest first.
+    func revisions(id: Int64) throws -> [UnitRevision]
+
     /// Counts a unit as used (pre-translation or a translator took it).
     func recordUse(id: Int64) throws
 

@@ -35,6 +35,28 @@ public struct MemoryStats: Sendable, Codable {
 }
 
 /// Errors that say which file and what to do.
+/// A target a unit had before a person corrected it: who wrote it (and when), who replaced it.
+public struct UnitRevision: Sendable, Codable, Equatable {
+    public var target: String
+    public var writtenAt: Date
+    public var writtenBy: String?
+    public var replacedAt: Date
+    public var replacedBy: String?
+
+    public init(target: String, writtenAt: Date, writtenBy: String?, replacedAt: Date, replacedBy: String?) {
+        self.target = target
+        self.writtenAt = writtenAt
+        self.writtenBy = writtenBy
+        self.replacedAt = replacedAt
+        self.replacedBy = replacedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case target
+        case writtenAt = "written_at", writtenBy = "written_by", replacedAt = "replaced_at", replacedBy = "replaced_by"
+    }
+}
+
 public enum MemoryError: Error, CustomStringConvertible, Equatable {
     case notFound(String)
     case cannotOpen(String, String)
