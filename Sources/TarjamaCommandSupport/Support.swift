@@ -33,6 +33,14 @@ public func readText(_ path: String) throws -> String {
     return text
 }
 
+/// Who is at the keyboard, for the author and editor of what a command writes:
+/// `$TARJAMA_USER`, else the login name.
+public func currentUser() -> String? {
+    let env = ProcessInfo.processInfo.environment
+    if let name = [env["TARJAMA_USER"], env["USER"], env["LOGNAME"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) { return name }
+    return getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
+}
+
 /// Guesses the language of a text from its letters (Arabic script vs Latin).
 public func detectLanguage(_ text: String) -> Language {
     var arabic = 0, latin = 0
@@ -47,6 +55,7 @@ public struct JSONLines {
     private let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
         return e
     }()
 

@@ -5,7 +5,7 @@ import TarjamaMatch
 import TarjamaMemory
 
 /// Tarjama's own API under `/v1/` (described in `docs/openapi.json`): batch lookup with
-/// context, concordance, units by id (read, add, delete) and stats, as JSON with every field the
+/// context, concordance, units by id (read, add, correct with history, delete) and stats, as JSON with every field the
 /// matcher computes (score breakdown, placeables, penalties, diff).
 struct APIRoutes {
     let server: DeskServer
@@ -28,7 +28,30 @@ struct APIRoutes {
             }
             return try encoded(unit)
         }
+        router.get("v1/units/:id/history") { request, context in
+            _ = try await server.authorize(request, query: try StrictQuery(request), for: .read)
+            let id = try unitID(context)
+            let found = try await offload { [store = server.store] in
+                try store.unit(id: id).map { _ in try store.revisions(id: id) }
+            }
+            guard let history = found else { throw ClientError(.notFound, "no unit \(id)") }
+            return try encoded(["history": history])
+        }
         router.post("v1/units") { request, _ in try await addUnit(request) }
+        router.patch("v1/units/:id") { request, context in
+            let key = try await server.authorize(request, query: try StrictQuery(request), for: .write)!
+            let id = try unitID(context)
+            let body = try await request.body.collect(upTo: 1 << 16)
+            guard let edit = try? JSONDecoder().decode([String: String].self, from: Data(body.readableBytesView)), let target = edit["target"] else {
+                throw ClientError(.badRequest, #"send JSON: {"target": "…"}"#)
+            }
+            let text = try checkedText(target, name: "target")
+            guard let unit = try await offload({ [store = server.store] in try store.editUnit(id: id, target: text, user: key.name) }) else {
+                throw ClientError(.notFound, "no unit \(id)")
+            }
+            server.metrics.writes.increment(by: Int64(1))
+            return try encoded(unit)
+        }
         router.delete("v1/units/:id") { request, context in
             _ = try await server.authorize(request, query: try StrictQuery(request), for: .write)
             let id = try unitID(context)

@@ -13,9 +13,8 @@ struct MemoryCommand: ParsableCommand {
           tarjama memory create --memory Memories/sports.tmdb
           tarjama memory stats
           tarjama memory list
-          tarjama memory delete-unit 42
         """,
-        subcommands: [Create.self, List.self, Stats.self, Check.self, DeleteUnit.self])
+        subcommands: [Create.self, List.self, Stats.self, Check.self])
 
     /// `tarjama memory --memory PATH stats` (`MemoryOptions`).
     @OptionGroup var memoryOptions: MemoryOptions
@@ -86,19 +85,6 @@ struct MemoryCommand: ParsableCommand {
             let result = try options.open(readOnly: true).check()
             print(result)
             if result != "ok" { throw ExitCode(1) }
-        }
-    }
-
-    struct DeleteUnit: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "delete-unit", abstract: "Delete one unit by its id (ids are shown by lookup --json).")
-        @OptionGroup var options: MemoryOptions
-        @Argument(help: "The unit id.") var id: Int64
-
-        func run() throws {
-            guard try options.open(create: false).deleteUnit(id: id) else {
-                throw UserError("no unit with id \(id) in \(options.path); find ids with: tarjama lookup --json TEXT")
-            }
-            print("deleted unit \(id)")
         }
     }
 }

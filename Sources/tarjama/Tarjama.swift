@@ -26,7 +26,7 @@ struct Tarjama: AsyncParsableCommand {
           tarjama export --format tmx --out memory.tmx
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
-        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self, ServeCommand.self, KeyCommand.self])
+        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self, UnitCommand.self, ServeCommand.self, KeyCommand.self])
 
     /// Every command's memory, when given before the subcommand (`MemoryOptions`).
     @OptionGroup var memoryOptions: MemoryOptions

@@ -166,6 +166,33 @@ struct CLITests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.dir.path).allSatisfy { !$0.contains(".tarjama-") })
     }
 
+    @Test func aUnitIsAddedCorrectedWithItsHistoryShownAndDeleted() throws {
+        let cli = try CLI()
+        let env = ["TARJAMA_USER": "hala"]
+        let added = try cli.run(["unit", "add", "--memory", cli.memory, "--source", "وصل الوفد إلى موسكو.",
+                                 "--target", "The delegation arrived in Moscow.", "--json"], environment: env)
+        #expect(added.status == 0, "\(added.err)")
+        let id = try #require(try CLI.objects(added.out).first?["id"] as? Int)
+        let edited = try cli.run(["unit", "edit", "--memory", cli.memory, "\(id)", "--target", "The delegation reached Moscow."],
+                                 environment: ["TARJAMA_USER": "omar"])
+        #expect(edited.out == "edited unit \(id)\n")
+        let shown = try CLI.objects(try cli.run(["unit", "show", "--memory", cli.memory, "\(id)", "--json"]).out).first
+        let unit = try #require(shown?["unit"] as? [String: Any])
+        #expect(unit["target"] as? String == "The delegation reached Moscow.")
+        #expect(unit["created_by"] as? String == "hala")
+        #expect(unit["changed_by"] as? String == "omar")
+        #expect((unit["changed_at"] as? String)?.hasPrefix("20") == true)
+        let history = try #require(shown?["history"] as? [[String: Any]])
+        #expect(history.map { $0["target"] as? String } == ["The delegation arrived in Moscow."])
+        #expect(history.first?["replaced_by"] as? String == "omar")
+        let lookup = try cli.run(["lookup", "--memory", cli.memory, "--json", "وصل الوفد إلى موسكو."])
+        #expect(lookup.out.contains("reached Moscow") && !lookup.out.contains("arrived"))
+        #expect(try cli.run(["unit", "delete", "--memory", cli.memory, "\(id)"]).status == 0)
+        let gone = try cli.run(["unit", "show", "--memory", cli.memory, "\(id)"])
+        #expect(gone.status != 0)
+        #expect(gone.err.contains("no unit with id \(id)"))
+    }
+
     @Test func aMissingMemorySaysHowToCreateIt() throws {
         let cli = try CLI()
         let r = try cli.run(["lookup", "--memory", cli.dir.appendingPathComponent("none.tmdb").path, "وصل الوفد."])

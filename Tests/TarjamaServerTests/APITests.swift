@@ -103,6 +103,22 @@ struct APITests {
             try await client.execute(uri: "/v1/units/\(id)", method: .get) { response in
                 try api.check(response.body, "/v1/units/{id}", "get", 200)
             }
+            try await client.execute(uri: "/v1/units/\(id)", method: .patch, body: ByteBuffer(string: #"{"target": "The delegation went."}"#)) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/units/\(id)", method: .patch, headers: auth, body: ByteBuffer(string: #"{"tagret": "x"}"#)) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/units/\(id)", method: .patch, headers: auth,
+                                     body: ByteBuffer(string: #"{"target": "The delegation went home."}"#)) { response in
+                try api.check(response.body, "/v1/units/{id}", "patch", 200)
+                #expect(String(buffer: response.body).contains("went home"))
+            }
+            try await client.execute(uri: "/v1/units/\(id)/history", method: .get) { response in
+                try api.check(response.body, "/v1/units/{id}/history", "get", 200)
+                #expect(String(buffer: response.body).contains(#""replaced_by":"desk""#))
+                #expect(String(buffer: response.body).contains("The delegation left."))
+            }
             try await client.execute(uri: "/v1/stats", method: .get) { response in
                 try api.check(response.body, "/v1/stats", "get", 200)
             }
