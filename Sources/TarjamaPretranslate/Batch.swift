@@ -19,16 +19,18 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
 
     public var fileExtension: String { self == .xliff ? "xlf" : rawValue }
 
-    public func render(_ article: PretranslatedArticle) throws -> String {
+    /// The article in this format; `lockExact` locks context and exact matches in XLIFF.
+    public func render(_ article: PretranslatedArticle, lockExact: Bool = false) throws -> String {
         switch self {
-        case .xliff: return XLIFFWriter.document(article)
+        case .xliff: return XLIFFWriter.document(article, lockExact: lockExact)
         case .tmx: return try Self.tmx(article)
         case .jsonl: return try Self.jsonl(article)
         case .txt: return Self.text(article)
         }
     }
 
-    /// TMX 1.4 of the matched segments only (new source with the proposed target).
+    /// TMX 1.4 of the matched segments only (new source with the proposed target; fuzzy
+    /// adaptations marked `x-state` needs-review-translation).
     static func tmx(_ article: PretranslatedArticle) throws -> String {
         var out = ""
         let writer = TMXWriter(sourceLanguage: "ar") { out += $0 }
@@ -38,7 +40,9 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
             guard let m = s.best else { continue }
             try writer.write(TranslationUnit(draft: UnitDraft(
                 source: s.source, target: m.target, origin: article.path, position: s.index, createdBy: "tarjama",
-                properties: ["x-match-quality": String(m.score), "x-match-kind": m.kind.rawValue, "x-matched-unit": String(m.unitID)]),
+                properties: ["x-match-quality": String(m.score), "x-match-kind": m.kind.rawValue, "x-matched-unit": String(m.unitID),
+                             // An adaptation is a proposal until a person reviews it: importing this file leaves it out.
+                             "x-state": m.kind == .fuzzy ? "needs-review-translation" : "translated"]),
                 date: now))
         }
         try writer.end()

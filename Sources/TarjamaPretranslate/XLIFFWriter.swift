@@ -2,18 +2,27 @@ import Foundation
 import TarjamaMatch
 import TarjamaMemory
 
-/// XLIFF 1.2, the exchange format OmegaT, Okapi, Trados, memoQ and translate-toolkit open.
+/// XLIFF 1.2, the exchange format OmegaT, Okapi, Trados, memoQ and translate-toolkit open, and
+/// that `tarjama import` takes back once a translator has reviewed it.
 ///
-/// One `trans-unit` per segment: the best match as `target` (state `translated` for 101/100,
-/// `needs-review-translation` for fuzzy, `new` and empty when nothing matched), every candidate
-/// as an `alt-trans` with its `match-quality` and origin, boilerplate as untranslatable units
-/// with a note, so the translator sees what was left out and why.
+/// One `group` per paragraph (so `tarjama merge` can rebuild the article) and one `trans-unit`
+/// per segment, its kind (headline, byline, caption) as `restype`. Context and exact matches
+/// are proposed as approved (`state="final"`, `approved="yes"`; locked with `translate="no"`
+/// on request); a fuzzy match's adapted target as `needs-review-translation`, with the stored
+/// unit it came from as an `alt-trans`; nothing matched gives an empty `new` target. Tarjama's
+/// own attributes (`tj:unit`, `tj:match`, `tj:proposed`: the proposal's unit, kind and a hash
+/// of the proposed target) let an import tell a person's edit from our proposal, and a
+/// corrected exact match from a new translation. Boilerplate comes last, untranslatable, with
+/// a note that says why it was left out.
 public enum XLIFFWriter {
-    public static func document(_ article: PretranslatedArticle) -> String {
+    /// Tarjama's namespace for its own attributes (other tools keep them as they are).
+    public static let namespace = "urn:x-tarjama:xliff:1"
+
+    public static func document(_ article: PretranslatedArticle, lockExact: Bool = false) -> String {
         let e = TMXWriter.escape
         var x = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+            <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:tj="\(namespace)">
               <file original="\(e(article.name))" source-language="ar" target-language="en" datatype="plaintext" tool-id="tarjama">
                 <header>
                   <tool tool-id="tarjama" tool-name="Tarjama" tool-version="0.1.0"/>
@@ -21,33 +30,49 @@ public enum XLIFFWriter {
                 <body>
 
             """
+        var paragraph: Int?
         for s in article.segments {
-            x += "      <trans-unit id=\"\(s.index)\" xml:space=\"preserve\">\n"
-            x += "        <source xml:lang=\"ar\">\(e(s.source))</source>\n"
+            if s.paragraph != paragraph {
+                if paragraph != nil { x += "      </group>\n" }
+                paragraph = s.paragraph
+                x += "      <group id=\"p\(s.paragraph + 1)\" restype=\"x-paragraph\">\n"
+            }
+            var attributes = "id=\"\(s.index)\""
+            if s.kind != .body { attributes += " restype=\"x-\(s.kind.rawValue)\"" }
+            let done = s.best.map { $0.kind != .fuzzy } ?? false
             if let m = s.best {
-                let done = m.kind != .fuzzy
-                x += "        <target xml:lang=\"en\" state=\"\(done ? "translated" : "needs-review-translation")\" "
+                attributes += " tj:unit=\"\(m.unitID)\" tj:match=\"\(m.kind.rawValue)\" tj:proposed=\"\(XLIFFUnit.fingerprint(m.target))\""
+                if done { attributes += " approved=\"yes\"" }
+                if done && lockExact { attributes += " translate=\"no\"" }
+            }
+            x += "        <trans-unit \(attributes) xml:space=\"preserve\">\n"
+            x += "          <source xml:lang=\"ar\">\(e(s.source))</source>\n"
+            if let m = s.best {
+                x += "          <target xml:lang=\"en\" state=\"\(done ? "final" : "needs-review-translation")\" "
                     + "state-qualifier=\"\(done ? "exact-match" : "fuzzy-match")\">\(e(m.target))</target>\n"
             } else {
-                x += "        <target xml:lang=\"en\" state=\"new\"></target>\n"
+                x += "          <target xml:lang=\"en\" state=\"new\"></target>\n"
             }
             for m in s.matches {
-                x += "        <alt-trans match-quality=\"\(m.score)\" origin=\"\(e(m.origin ?? "memory"))\" tool-id=\"tarjama\">\n"
-                x += "          <source xml:lang=\"ar\">\(e(m.source))</source>\n"
-                x += "          <target xml:lang=\"en\">\(e(m.target))</target>\n"
-                x += "        </alt-trans>\n"
+                // The stored translation as it is; the target above is the adapted proposal.
+                x += "          <alt-trans match-quality=\"\(m.score)\" origin=\"\(e(m.origin ?? "memory"))\" tool-id=\"tarjama\">\n"
+                x += "            <source xml:lang=\"ar\">\(e(m.source))</source>\n"
+                x += "            <target xml:lang=\"en\">\(e(m.storedTarget))</target>\n"
+                x += "          </alt-trans>\n"
             }
             if let m = s.best {
                 var note = "\(m.score)% \(m.kind.rawValue) match, unit \(m.unitID)"
+                if m.target != m.storedTarget { note += "; adapted from the stored target" }
                 if !m.breakdown.penalties.isEmpty {
                     note += "; penalties: " + m.breakdown.penalties.map { "\($0.reason.rawValue) −\($0.points) (\($0.detail))" }.joined(separator: "; ")
                 }
-                x += "        <note from=\"tarjama\">\(e(note))</note>\n"
+                x += "          <note from=\"tarjama\">\(e(note))</note>\n"
             }
-            x += "      </trans-unit>\n"
+            x += "        </trans-unit>\n"
         }
+        if paragraph != nil { x += "      </group>\n" }
         for (k, b) in article.boilerplate.enumerated() {
-            x += "      <trans-unit id=\"boilerplate-\(k + 1)\" translate=\"no\" xml:space=\"preserve\">\n"
+            x += "      <trans-unit id=\"boilerplate-\(k + 1)\" restype=\"x-boilerplate\" translate=\"no\" xml:space=\"preserve\">\n"
             x += "        <source xml:lang=\"ar\">\(e(b.text))</source>\n"
             x += "        <note from=\"tarjama\">boilerplate left out: \(e(b.reason ?? "scraped page furniture"))</note>\n"
             x += "      </trans-unit>\n"

@@ -67,7 +67,7 @@ struct AlignCommand: ParsableCommand {
         for (n, pair) in pairs.enumerated() {
             let doc = aligner.align(sourceText: try readText(pair.ar), targetText: try readText(pair.en), segmented: segmented)
             if let memory, store {
-                let report = try memory.store(doc, origin: pair.origin, minConfidence: minConfidence, storeAll: storeAll)
+                let report = try memory.store(doc, origin: pair.origin, minConfidence: minConfidence, storeAll: storeAll, user: currentUser())
                 if json {
                     print(try out.line(report))
                 } else {

@@ -7,13 +7,21 @@ import TarjamaSQLite
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import translation units from TMX or TSV files, or folders of them.",
+        abstract: "Import translation units from TMX, XLIFF or TSV files, or folders of them.",
         discussion: """
         TMX (1.1-1.4, from any tool; UTF-8 or UTF-16): Arabic variants become sources and English \
         variants targets whatever the file's srclang (xml:lang or lang, any case or region: ar, \
         AR, ar-SA, ar_EG). Inline codes become placeholders ({1} {/1} {2/}); prop and note are \
         kept; several English variants give several units. External entities are never fetched \
         and declared entities never expanded. TSV: source<TAB>target per line.
+
+        XLIFF (1.2 and 2.0: Tarjama's pre-translations after review, OmegaT, Okapi, \
+        translate-toolkit, memoQ, Trados): the segments a person translated, reviewed or approved \
+        come in (state translated, final, signed-off or reviewed, approved="yes", or a proposal \
+        that was edited), with the file as origin and the neighbouring segments as context. \
+        Fuzzy and needs-review proposals stay out unless --include-unreviewed (also for the \
+        adaptations in Tarjama's pre-translation TMX). A reviewed target that changes an exact \
+        match Tarjama proposed corrects that unit (unit show lists the earlier target).
 
         Each file is one transaction: a malformed or truncated file imports nothing and is \
         reported with its line, and the other files go on (exit code 1). Exact duplicates are \
@@ -23,23 +31,28 @@ struct ImportCommand: ParsableCommand {
           tarjama import tico19.tmx
           tarjama import pairs.tsv
           tarjama import --memory Memories/news.tmdb exports/
+          tarjama import out/xi-visit.xlf
         """)
 
     @OptionGroup var options: MemoryOptions
     @Option(help: "Source language (the TMX variant taken as source; the language of TSV sources).") var sourceLang = "ar"
     @Option(help: "Target language.") var targetLang = "en"
+    @Flag(help: "Also import unreviewed proposals (fuzzy, needs-review) from XLIFF and Tarjama's pre-translation TMX.")
+    var includeUnreviewed = false
+    @Option(help: "Author of the imported units (default: $TARJAMA_USER, else your login name).") var user: String?
     @Flag(help: "Print one JSON report per file.") var json = false
-    @Argument(help: "TMX or TSV files, or folders holding them.") var paths: [String]
+    @Argument(help: "TMX, XLIFF or TSV files, or folders holding them.") var paths: [String]
 
     func run() throws {
         let memory = try options.open()
-        let files = try expandInputs(paths, suffixes: [".tmx", ".tsv"], verb: "import")
+        let files = try expandInputs(paths, suffixes: [".tmx", ".tsv", ".xlf", ".xliff", ".sdlxliff", ".mqxliff"], verb: "import")
         var failed = false
         for file in files {
             let bar = ProgressBar(total: 0, label: "units")
             let report: ImportReport
             do {
-                report = try memory.importFile(path: file, sourceLanguage: sourceLang, targetLanguage: targetLang) { bar.update($0) }
+                report = try memory.importFile(path: file, sourceLanguage: sourceLang, targetLanguage: targetLang, user: user ?? currentUser(),
+                                               includeUnreviewed: includeUnreviewed) { bar.update($0) }
                 bar.finish()
             } catch let e as MemoryError {
                 bar.finish()
@@ -53,6 +66,9 @@ struct ImportCommand: ParsableCommand {
                 continue
             }
             var line = String(format: "%@: %d added, %d duplicates, %d skipped", file, report.added, report.duplicates, report.skippedCount)
+            if report.corrected > 0 { line += ", \(report.corrected) corrected" }
+            if report.unreviewed > 0 { line += ", \(report.unreviewed) unreviewed left out" }
+            if report.untranslated > 0 { line += ", \(report.untranslated) untranslated" }
             if report.repairedCount > 0 { line += ", \(report.repairedCount) repaired" }
             if report.ignoredEntityDeclarations > 0 { line += ", \(report.ignoredEntityDeclarations) entity declarations ignored" }
             print(line + String(format: " (%.1f s, %.0f units/s)", report.seconds, Double(report.added + report.duplicates) / max(report.seconds, 1e-6)))

@@ -28,6 +28,7 @@ struct PretranslateCommand: ParsableCommand {
     var format: [OutputFormat] = [.xliff]
     @Option(help: "Worker threads (default: all cores).") var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print the analysis as JSON instead of a table.") var json = false
+    @Flag(help: "Lock context and exact matches in the XLIFF (translate=\"no\"), so a CAT tool leaves them as they are.") var lockExact = false
     @Argument(help: "Arabic article files (UTF-8 .txt) or folders of them.") var inputs: [String]
 
     func validate() throws {
@@ -56,7 +57,7 @@ struct PretranslateCommand: ParsableCommand {
             while !used.insert(base).inserted { base = (article.name as NSString).deletingPathExtension + "-\(n)"; n += 1 }
             for f in format {
                 let file = (out as NSString).appendingPathComponent("\(base).\(f.fileExtension)")
-                try write(try f.render(article), to: file)
+                try write(try f.render(article, lockExact: lockExact), to: file)
             }
         }
         let analysis = batch.analysis

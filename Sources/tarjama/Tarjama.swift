@@ -23,10 +23,12 @@ struct Tarjama: AsyncParsableCommand {
           tarjama lookup --explain "أجرى الرئيس الروسي اتصالاً مرئياً مع نظيره الصيني"
           tarjama concordance "شي جين بينغ"
           tarjama pretranslate Samples/new-articles --out out/
+          tarjama import out/xi-visit.xlf                 # after review in a CAT tool
+          tarjama merge out/xi-visit.xlf --out xi-visit.en.txt
           tarjama export --format tmx --out memory.tmx
         """,
         version: "tarjama \(version) (ICU \(Unicode2.icuVersion))",
-        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self, UnitCommand.self, ServeCommand.self, KeyCommand.self])
+        subcommands: [SegmentCommand.self, AlignCommand.self, MemoryCommand.self, LookupCommand.self, ConcordanceCommand.self, PretranslateCommand.self, MergeCommand.self, LexiconCommand.self, ImportCommand.self, ExportCommand.self, UnitCommand.self, ServeCommand.self, KeyCommand.self])
 
     /// Every command's memory, when given before the subcommand (`MemoryOptions`).
     @OptionGroup var memoryOptions: MemoryOptions

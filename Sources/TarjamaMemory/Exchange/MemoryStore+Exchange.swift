@@ -27,6 +27,12 @@ public struct ImportReport: Sendable, Codable {
     public var seconds = 0.0
     /// CPU seconds per stage of the import (`StageClock.Stage`), summed over its threads.
     public var stageSeconds: [String: Double] = [:]
+    /// XLIFF: segments left out because no person translated or approved them (fuzzy or
+    /// needs-review proposals; stored with `includeUnreviewed`), segments without a target,
+    /// and stored units a reviewed target corrected (their earlier target kept in history).
+    public var unreviewed = 0
+    public var untranslated = 0
+    public var corrected = 0
 }
 
 extension MemoryStore {
@@ -51,17 +57,24 @@ extension MemoryStore {
     /// Imports a TMX file in one transaction: a malformed or truncated file imports nothing and
     /// throws `MemoryError.badInput` with the line. Arabic (`sourceLanguage`) variants become
     /// sources and English (`targetLanguage`) variants targets, whatever the file's srclang.
+    ///
+    /// Units marked as unreviewed proposals (`x-state` `needs-review…`, as Tarjama's
+    /// pre-translation TMX marks its fuzzy adaptations) are left out unless `includeUnreviewed`.
     public func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                          user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+                          user: String? = nil, includeUnreviewed: Bool = false, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
         try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
-                      progress: progress, largeFrom: nil)
+                      includeUnreviewed: includeUnreviewed, progress: progress, largeFrom: nil)
     }
 
     /// `importTMX`, with the store's size from which an import is large overridden (tests).
     package func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                           user: String? = nil, progress: ((Int) -> Void)? = nil, largeFrom: Int?) throws -> ImportReport {
+                           user: String? = nil, includeUnreviewed: Bool = false, progress: ((Int) -> Void)? = nil,
+                           largeFrom: Int?) throws -> ImportReport {
         try importBatches(path: path, format: "tmx", user: user, progress: progress, largeFrom: largeFrom) { report, write in
-            let outcome = try TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage).read(path: path, write)
+            var reader = TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage)
+            reader.includeUnreviewed = includeUnreviewed
+            let outcome = try reader.read(path: path, write)
+            report.unreviewed = outcome.unreviewed
             report.skipped = outcome.skipped
             report.skippedCount = outcome.skippedCount
             report.repaired = outcome.repaired
@@ -96,13 +109,91 @@ extension MemoryStore {
         return report
     }
 
-    /// Imports a file by its kind: TMX (by extension or an XML start) or TSV.
-    public func importFile(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                           user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
-        if ImportReport.looksLikeTMX(path) {
-            return try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress)
+    /// Imports the segments of an XLIFF file (1.2 or 2.0) that a person translated, reviewed or
+    /// approved (`XLIFFUnit.reviewed`; every segment with a target when `includeUnreviewed`),
+    /// each with its file as origin and its neighbours as context, in one transaction. A
+    /// reviewed target that differs from the exact match Tarjama proposed corrects that stored
+    /// unit (`editUnit`, history kept) instead of becoming a second translation.
+    public func importXLIFF(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                            user: String? = nil, includeUnreviewed: Bool = false,
+                            progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+        var corrections: [(unit: Int64, draft: UnitDraft)] = []
+        let wantSource = TMXReader.primary(sourceLanguage), wantTarget = TMXReader.primary(targetLanguage)
+        var report = try importBatches(path: path, format: "xliff", user: user, progress: progress, largeFrom: nil) { report, write in
+            var batch: [UnitDraft] = []
+            var pending: (unit: XLIFFUnit, draft: UnitDraft)?
+            var previous: (file: String, source: String)?
+            func finish(next: XLIFFUnit?) throws {
+                guard var p = pending else { return }
+                pending = nil
+                if let next, next.file == p.unit.file { p.draft.nextSource = next.source }
+                if let unit = p.unit.matchedUnit, p.unit.edited, p.unit.matchKind == "exact" || p.unit.matchKind == "context" {
+                    corrections.append((unit, p.draft))
+                    return
+                }
+                batch.append(p.draft)
+                if batch.count >= 2_000 {
+                    try write(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            try XLIFFReader().read(path: path) { unit in
+                defer { previous = (unit.file, unit.source) }
+                var (source, target) = (unit.source, unit.target)
+                let languages = (TMXReader.primary(unit.sourceLanguage), TMXReader.primary(unit.targetLanguage))
+                if languages == (wantTarget, wantSource) {
+                    swap(&source, &target)   // a file translated the other way holds the same pairs
+                } else if !languages.0.isEmpty && languages.0 != wantSource || !languages.1.isEmpty && languages.1 != wantTarget {
+                    report.skippedCount += 1
+                    if report.skipped.count < ImportProblem.kept {
+                        report.skipped.append(ImportProblem(line: unit.line, message: "languages \(unit.sourceLanguage) → \(unit.targetLanguage), not \(sourceLanguage) → \(targetLanguage)"))
+                    }
+                    return
+                }
+                guard unit.translatable else { return }
+                guard !unit.target.isEmpty else { report.untranslated += 1; return }
+                guard unit.reviewed || includeUnreviewed else { report.unreviewed += 1; return }
+                var properties: [String: String] = [:]
+                if let kind = unit.kind { properties["x-segment-kind"] = kind }
+                if !unit.reviewed { properties["x-state"] = unit.state ?? "unreviewed" }
+                var draft = UnitDraft(source: source, target: target, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
+                                      origin: unit.file, position: unit.paragraph, createdBy: user, properties: properties)
+                if let previous, previous.file == unit.file { draft.previousSource = previous.source }
+                try finish(next: unit)
+                pending = (unit, draft)
+            }
+            try finish(next: nil)
+            if !batch.isEmpty { try write(batch) }
         }
-        return try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress)
+        for (id, draft) in corrections {
+            if try unit(id: id)?.target == draft.target {
+                report.duplicates += 1   // this correction was imported before
+            } else if try editUnit(id: id, target: draft.target, user: user) != nil {
+                report.corrected += 1
+            } else {
+                // The proposal's unit was deleted since: the reviewed pair is stored as new.
+                let summary = try add([draft], user: user)
+                report.added += summary.added
+                report.duplicates += summary.duplicates
+            }
+        }
+        return report
+    }
+
+    /// Imports a file by its kind (`ImportReport.format`): TMX, XLIFF or TSV.
+    public func importFile(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
+                           user: String? = nil, includeUnreviewed: Bool = false,
+                           progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+        switch ImportReport.format(of: path) {
+        case "xliff":
+            return try importXLIFF(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
+                                   includeUnreviewed: includeUnreviewed, progress: progress)
+        case "tmx":
+            return try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
+                                 includeUnreviewed: includeUnreviewed, progress: progress)
+        default:
+            return try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress)
+        }
     }
 
     /// Writes every unit as TMX 1.4 through `emit`, in constant memory.
@@ -131,14 +222,28 @@ extension ImportReport {
         return bytes / (format == "tmx" ? 600 : 250)
     }
 
-    /// `.tmx` or `.xml`, or a file whose first bytes are XML (after a BOM, in UTF-8 or UTF-16).
-    package static func looksLikeTMX(_ path: String) -> Bool {
+    /// The kind of an exchange file: "xliff" (`.xlf`, `.xliff`, `.sdlxliff`, `.mqxliff`, or an
+    /// XML file whose root is `xliff`), "tmx" (`.tmx`, or any other XML file) or "tsv".
+    package static func format(of path: String) -> String {
         let ext = (path as NSString).pathExtension.lowercased()
-        if ext == "tmx" || ext == "xml" { return true }
-        if ext == "tsv" || ext == "txt" || ext == "tab" { return false }
-        guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 8) else { return false }
+        if ["xlf", "xliff", "sdlxliff", "mqxliff"].contains(ext) { return "xliff" }
+        if ext == "tmx" { return "tmx" }
+        if ext == "tsv" || ext == "txt" || ext == "tab" { return "tsv" }
+        guard let h = FileHandle(forReadingAtPath: path), let head = try? h.read(upToCount: 4_096) else { return "tsv" }
         try? h.close()
+        // UTF-16 files: their ASCII letters with the zero bytes and the BOM left out.
         let b = [UInt8](head).filter { $0 != 0 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF && $0 != 0xFF && $0 != 0xFE }
-        return b.first == 0x3C
+        guard b.first == 0x3C else { return "tsv" }
+        // The root is the first element that is not a declaration, comment or DOCTYPE.
+        var k = 0
+        while k < b.count - 1 {
+            if b[k] == 0x3C && b[k + 1] != 0x3F && b[k + 1] != 0x21 {
+                let name = b[(k + 1)...].prefix { $0 != 0x20 && $0 != 0x3E && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0x2F }
+                let root = String(decoding: name, as: UTF8.self).split(separator: ":").last.map(String.init) ?? ""
+                return root == "xliff" ? "xliff" : "tmx"
+            }
+            k += 1
+        }
+        return "tmx"
     }
 }

@@ -18,6 +18,9 @@ public struct TMXReader {
     /// Text bytes after which a batch goes out early, so a file of very long segments is still
     /// read in bounded memory (and a batch's byte arena stays far below its 2 GB offsets).
     public var batchBytes = UnitDraft.batchBytes
+    /// Reads units whose `x-state` prop says they are unreviewed proposals (`needs-review…`,
+    /// `new`); left out by default.
+    public var includeUnreviewed = false
 
     public init(sourceLanguage: String = "ar", targetLanguage: String = "en") {
         self.sourceLanguage = sourceLanguage
@@ -44,6 +47,8 @@ public struct TMXReader {
         }
         public var ignoredEntityDeclarations = 0
         public var languages: [String: Int] = [:]
+        /// Units left out as unreviewed proposals.
+        public var unreviewed = 0
     }
 
     /// The primary language subtag, lower-cased: `ar_EG` and `AR-sa` are `ar`.
@@ -102,6 +107,11 @@ public struct TMXReader {
                 return
             }
             var props = tuProperties
+            if let state = props["x-state"]?.lowercased(), state.hasPrefix("needs-") || state == "new" {
+                guard includeUnreviewed else { outcome.unreviewed += 1; return }
+            } else {
+                props["x-state"] = nil
+            }
             if let id = tuAttributes["tuid"] { props["tuid"] = id }
             // What Tarjama's own export carries as x- properties goes back into its fields.
             // A Tarjama export says where each unit came from; anything else came from this file.
