@@ -92,7 +92,7 @@ struct PretranslatorTests {
         #expect(collector.attributes("file").first?["source-language"] == "ar")
         #expect(collector.attributes("file").first?["target-language"] == "en")
         #expect(collector.attributes("target").compactMap { $0["state"] }
-                == ["needs-review-translation", "translated", "new"])
+                == ["needs-review-translation", "final", "new"])
         #expect(collector.attributes("alt-trans").compactMap { $0["match-quality"] } == ["98", "100"])
         #expect(collector.attributes("trans-unit").last?["translate"] == "no")
     }
@@ -149,7 +149,7 @@ struct XLIFFOutsideReaderTests {
         #expect(seen["sourcelanguage"] as? String == "ar")
         #expect(seen["targetlanguage"] as? String == "en")
         #expect(seen["units"] as? Int == 4)   // three segments and the boilerplate line
-        #expect(seen["states"] as? [String: Int] == ["needs-review-translation": 1, "translated": 1, "new": 1, "none": 1])
+        #expect(seen["states"] as? [String: Int] == ["needs-review-translation": 1, "final": 1, "new": 1, "none": 1])
         #expect(seen["alt_trans"] as? Int == 2)
         let first = (seen["first"] as? [[String: String]])?.first
         #expect(first?["target"] == "Trade between the two countries rose by 30% in 2023.")
