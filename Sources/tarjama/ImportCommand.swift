@@ -25,7 +25,8 @@ struct ImportCommand: ParsableCommand {
 
         Each file is one transaction: a malformed or truncated file imports nothing and is \
         reported with its line, and the other files go on (exit code 1). Exact duplicates are \
-        counted, not stored twice. Skipped and repaired units are listed with line numbers.
+        counted, not stored twice; a new translation of a stored source follows \
+        --on-duplicate. Skipped and repaired units are listed with line numbers.
 
         Examples:
           tarjama import tico19.tmx
@@ -39,6 +40,9 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Target language.") var targetLang = "en"
     @Flag(help: "Also import unreviewed proposals (fuzzy, needs-review) from XLIFF and Tarjama's pre-translation TMX.")
     var includeUnreviewed = false
+    @Option(help: ArgumentHelp("When the memory holds a unit's source with another translation: auto, keep, replace or variant.",
+                               discussion: "auto (default): a translation from the same file or article as the stored one, and not older, replaces it (the earlier target kept in the unit's history); from elsewhere it is stored as another translation. keep: the stored one stays. replace: the new one replaces it. variant: both are kept."))
+    var onDuplicate: DuplicatePolicy = .auto
     @Option(help: "Author of the imported units (default: $TARJAMA_USER, else your login name).") var user: String?
     @Flag(help: "Print one JSON report per file.") var json = false
     @Argument(help: "TMX, XLIFF or TSV files, or folders holding them.") var paths: [String]
@@ -52,7 +56,7 @@ struct ImportCommand: ParsableCommand {
             let report: ImportReport
             do {
                 report = try memory.importFile(path: file, sourceLanguage: sourceLang, targetLanguage: targetLang, user: user ?? currentUser(),
-                                               includeUnreviewed: includeUnreviewed) { bar.update($0) }
+                                               includeUnreviewed: includeUnreviewed, onDuplicate: onDuplicate) { bar.update($0) }
                 bar.finish()
             } catch let e as MemoryError {
                 bar.finish()
@@ -67,6 +71,7 @@ struct ImportCommand: ParsableCommand {
             }
             var line = String(format: "%@: %d added, %d duplicates, %d skipped", file, report.added, report.duplicates, report.skippedCount)
             if report.corrected > 0 { line += ", \(report.corrected) corrected" }
+            if report.kept > 0 { line += ", \(report.kept) left out (source stored; --on-duplicate keep)" }
             if report.unreviewed > 0 { line += ", \(report.unreviewed) unreviewed left out" }
             if report.untranslated > 0 { line += ", \(report.untranslated) untranslated" }
             if report.repairedCount > 0 { line += ", \(report.repairedCount) repaired" }
@@ -81,3 +86,4 @@ struct ImportCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 }
+extension DuplicatePolicy: ExpressibleByArgument {}

@@ -151,6 +151,33 @@ struct StoreContractTests {
         #expect(try desk.store.postings("sentense", side: .target).isEmpty)
     }
 
+    /// A TSV file imported, corrected and imported again under each policy.
+    @Test(arguments: StoreKind.available)
+    func aCorrectedFileReplacesItsUnitsByDefaultAndEachPolicyDoesWhatItSays(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let first = try desk.file("wire.tsv", "وصل الوفد إلى موسكو.\tThe delegation arrived in Moscow.\nغادر الوفد مساء.\tThe delegation left in the evening.\n")
+        #expect(try desk.store.importTSV(path: first).added == 2)
+        let id = try #require(try desk.store.exact("وصل الوفد إلى موسكو.").first?.id)
+        let corrected = try desk.file("wire.tsv", "وصل الوفد إلى موسكو.\tThe delegation reached Moscow.\nغادر الوفد مساء.\tThe delegation left in the evening.\n")
+        let auto = try desk.store.importTSV(path: corrected, user: "hala")
+        #expect(auto.corrected == 1 && auto.added == 0 && auto.duplicates == 1)
+        #expect(try desk.store.exact("وصل الوفد إلى موسكو.").map(\.target) == ["The delegation reached Moscow."])
+        #expect(try desk.store.revisions(id: id).map(\.target) == ["The delegation arrived in Moscow."])
+        // The same source from another file is another translation under auto.
+        let other = try desk.file("other.tsv", "وصل الوفد إلى موسكو.\tThe delegation got to Moscow.\n")
+        #expect(try desk.store.importTSV(path: other, onDuplicate: .keep).kept == 1)
+        #expect(try desk.store.exact("وصل الوفد إلى موسكو.").count == 1)
+        #expect(try desk.store.importTSV(path: other).added == 1)
+        #expect(try desk.store.exact("وصل الوفد إلى موسكو.").count == 2)
+        let again = try desk.file("again.tsv", "وصل الوفد إلى موسكو.\tThe delegation came to Moscow.\n")
+        #expect(try desk.store.importTSV(path: again, onDuplicate: .replace).corrected == 1)
+        #expect(try desk.store.exact("وصل الوفد إلى موسكو.").count == 2)
+        #expect(try desk.store.importTSV(path: try desk.file("v.tsv", "وصل الوفد إلى موسكو.\tThe delegation is in Moscow.\n"),
+                                         onDuplicate: .variant).added == 1)
+        #expect(try desk.store.exact("وصل الوفد إلى موسكو.").count == 3)
+        #expect(try desk.store.check() == "ok")
+    }
+
     @Test(arguments: StoreKind.available)
     func tmxExportedAndImportedIntoAnotherStoreGivesTheSameUnits(_ kind: StoreKind) throws {
         let desk = try Desk(kind)

@@ -9,6 +9,22 @@ public struct ImportProblem: Sendable, Equatable, Codable {
     static let kept = 1_000
 }
 
+/// What an import does with a translation whose source the memory already holds with another
+/// target (the same pair is always one unit whose occurrences grow).
+public enum DuplicatePolicy: String, Sendable, CaseIterable, Codable {
+    /// A translation from the same origin (file, article) as a stored one, and not older,
+    /// replaces it, history kept: a re-imported, corrected file corrects its units. From
+    /// elsewhere it is stored beside it, as another translation.
+    case auto
+    /// The stored translation stays; the new one is left out (counted as kept).
+    case keep
+    /// The new translation replaces the stored one (from the same origin if there is one, else
+    /// the most frequent), history kept.
+    case replace
+    /// Every translation is stored beside the others.
+    case variant
+}
+
 /// What an import did, per file: counts, and skipped or repaired lines with their numbers.
 public struct ImportReport: Sendable, Codable {
     public var file: String
@@ -33,22 +49,41 @@ public struct ImportReport: Sendable, Codable {
     public var unreviewed = 0
     public var untranslated = 0
     public var corrected = 0
+    /// Translations left out because their source was stored (`DuplicatePolicy.keep`).
+    public var kept = 0
+}
+
+/// Where an import's reader hands what it read: batches of drafts to store, and corrections
+/// of stored units (applied after the batches, each with its history).
+struct ImportSink {
+    let write: ([UnitDraft]) throws -> Void
+    let corrections: Corrections
+
+    /// Written by the reader thread only; read by the importing thread after the pipeline ended.
+    final class Corrections: @unchecked Sendable {
+        var list: [(unit: Int64, draft: UnitDraft)] = []
+        /// Translations left out by `DuplicatePolicy.keep`.
+        var kept = 0
+        func append(_ c: (unit: Int64, draft: UnitDraft)) { list.append(c) }
+    }
 }
 
 extension MemoryStore {
     /// Imports a TSV file (`source<TAB>target` a line) in one transaction: a failure part-way
     /// imports nothing. Bad lines are skipped and listed with their numbers.
     public func importTSV(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                          user: String? = nil, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+                          user: String? = nil, onDuplicate: DuplicatePolicy = .auto,
+                          progress: ((Int) -> Void)? = nil) throws -> ImportReport {
         try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
-                      progress: progress, largeFrom: nil)
+                      onDuplicate: onDuplicate, progress: progress, largeFrom: nil)
     }
 
     /// `importTSV`, with the store's size from which an import is large overridden (tests).
     package func importTSV(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                           user: String? = nil, progress: ((Int) -> Void)? = nil, largeFrom: Int?) throws -> ImportReport {
-        try importBatches(path: path, format: "tsv", user: user, progress: progress, largeFrom: largeFrom) { report, write in
-            let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, write)
+                           user: String? = nil, onDuplicate: DuplicatePolicy = .auto, progress: ((Int) -> Void)? = nil,
+                           largeFrom: Int?) throws -> ImportReport {
+        try importBatches(path: path, format: "tsv", user: user, policy: onDuplicate, progress: progress, largeFrom: largeFrom) { report, sink in
+            let problems = try TSV.read(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, sink.write)
             report.skipped = Array(problems.prefix(ImportProblem.kept))
             report.skippedCount = problems.count
         }
@@ -61,19 +96,20 @@ extension MemoryStore {
     /// Units marked as unreviewed proposals (`x-state` `needs-review…`, as Tarjama's
     /// pre-translation TMX marks its fuzzy adaptations) are left out unless `includeUnreviewed`.
     public func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                          user: String? = nil, includeUnreviewed: Bool = false, progress: ((Int) -> Void)? = nil) throws -> ImportReport {
+                          user: String? = nil, includeUnreviewed: Bool = false, onDuplicate: DuplicatePolicy = .auto,
+                          progress: ((Int) -> Void)? = nil) throws -> ImportReport {
         try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
-                      includeUnreviewed: includeUnreviewed, progress: progress, largeFrom: nil)
+                      includeUnreviewed: includeUnreviewed, onDuplicate: onDuplicate, progress: progress, largeFrom: nil)
     }
 
     /// `importTMX`, with the store's size from which an import is large overridden (tests).
     package func importTMX(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                           user: String? = nil, includeUnreviewed: Bool = false, progress: ((Int) -> Void)? = nil,
-                           largeFrom: Int?) throws -> ImportReport {
-        try importBatches(path: path, format: "tmx", user: user, progress: progress, largeFrom: largeFrom) { report, write in
+                           user: String? = nil, includeUnreviewed: Bool = false, onDuplicate: DuplicatePolicy = .auto,
+                           progress: ((Int) -> Void)? = nil, largeFrom: Int?) throws -> ImportReport {
+        try importBatches(path: path, format: "tmx", user: user, policy: onDuplicate, progress: progress, largeFrom: largeFrom) { report, sink in
             var reader = TMXReader(sourceLanguage: sourceLanguage, targetLanguage: targetLanguage)
             reader.includeUnreviewed = includeUnreviewed
-            let outcome = try reader.read(path: path, write)
+            let outcome = try reader.read(path: path, sink.write)
             report.unreviewed = outcome.unreviewed
             report.skipped = outcome.skipped
             report.skippedCount = outcome.skippedCount
@@ -84,15 +120,26 @@ extension MemoryStore {
     }
 
     /// One file's import: a reader thread parses the file into batches of drafts, each is
-    /// prepared on the other cores (`ImportPipeline`), and this thread hands them to the
-    /// store's `write`, which writes them in one transaction.
-    private func importBatches(path: String, format: String, user: String?, progress: ((Int) -> Void)?, largeFrom: Int?,
-                               read: @escaping (inout ImportReport, ([UnitDraft]) throws -> Void) throws -> Void) throws -> ImportReport {
+    /// checked against the memory as it was before the import (`policy`), prepared on the
+    /// other cores (`ImportPipeline`), and handed by this thread to the store's `write`, which
+    /// writes them in one transaction. Replacements of stored targets follow, each an edit that
+    /// keeps the earlier target.
+    private func importBatches(path: String, format: String, user: String?, policy: DuplicatePolicy,
+                               progress: ((Int) -> Void)?, largeFrom: Int?,
+                               read: @escaping (inout ImportReport, ImportSink) throws -> Void) throws -> ImportReport {
         let start = Date()
         let clock = StageClock()
+        // An empty memory has nothing to replace or keep: a first bulk import pays nothing.
+        let checks = try policy != .variant && unitCount() > 0
+        let corrections = ImportSink.Corrections()
         let pipeline = ImportPipeline<ImportReport>(clock: clock) { write in
             var report = ImportReport(file: path, format: format)
-            try read(&report, write)
+            try withoutActuallyEscaping(write) { write in
+                let sink = ImportSink(write: { drafts in
+                    try write(checks ? try self.applying(policy, to: drafts, corrections: corrections) : drafts)
+                }, corrections: corrections)
+                try read(&report, sink)
+            }
             return report
         }
         defer { pipeline.close() }
@@ -104,9 +151,57 @@ extension MemoryStore {
         report.added = outcome.summary.added
         report.duplicates = outcome.summary.duplicates
         report.journal = outcome.method
+        report.kept = corrections.kept
+        for (id, draft) in corrections.list {
+            if try unit(id: id)?.target == draft.target {
+                report.duplicates += 1   // this correction was imported before
+            } else if try editUnit(id: id, target: draft.target, user: draft.createdBy ?? user) != nil {
+                report.corrected += 1
+            } else {
+                // The unit was deleted since: the pair is stored as new.
+                let summary = try add([draft], user: user)
+                report.added += summary.added
+                report.duplicates += summary.duplicates
+            }
+        }
         report.seconds = Date().timeIntervalSince(start)
         report.stageSeconds = clock.totals
         return report
+    }
+
+    /// The drafts of a batch that are stored as they are under `policy`; the others are left
+    /// out (`keep`) or become corrections of a stored unit (`replace`, `auto`).
+    private func applying(_ policy: DuplicatePolicy, to drafts: [UnitDraft], corrections: ImportSink.Corrections) throws -> [UnitDraft] {
+        let keys = drafts.map { SegmentKey.key($0.source) }
+        let hashes = keys.map(SegmentKey.hash)
+        let stored = try translationCounts(sourceHashes: Array(Set(hashes)))
+        guard !stored.isEmpty else { return drafts }
+        var units: [Int64: [TranslationUnit]] = [:]
+        var kept: [UnitDraft] = []
+        kept.reserveCapacity(drafts.count)
+        for (k, draft) in drafts.enumerated() {
+            guard stored[hashes[k]] != nil else { kept.append(draft); continue }
+            if units[hashes[k]] == nil { units[hashes[k]] = try self.units(sourceHash: hashes[k]) }
+            let same = units[hashes[k]]!.filter { $0.sourceKey == keys[k] }
+            // The same pair stays a duplicate the store counts; a new source is simply new.
+            guard !same.isEmpty, !same.contains(where: { $0.target == draft.target }) else { kept.append(draft); continue }
+            let sameOrigin = same.first { $0.origin != nil && $0.origin == draft.origin }
+            switch policy {
+            case .variant:
+                kept.append(draft)
+            case .keep:
+                corrections.kept += 1
+            case .replace:
+                corrections.append(((sameOrigin ?? same[0]).id!, draft))
+            case .auto:
+                if let unit = sameOrigin, (draft.changedAt ?? draft.createdAt ?? Date()) >= unit.changedAt {
+                    corrections.append((unit.id!, draft))
+                } else {
+                    kept.append(draft)
+                }
+            }
+        }
+        return kept
     }
 
     /// Imports the segments of an XLIFF file (1.2 or 2.0) that a person translated, reviewed or
@@ -115,11 +210,10 @@ extension MemoryStore {
     /// reviewed target that differs from the exact match Tarjama proposed corrects that stored
     /// unit (`editUnit`, history kept) instead of becoming a second translation.
     public func importXLIFF(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                            user: String? = nil, includeUnreviewed: Bool = false,
+                            user: String? = nil, includeUnreviewed: Bool = false, onDuplicate: DuplicatePolicy = .auto,
                             progress: ((Int) -> Void)? = nil) throws -> ImportReport {
-        var corrections: [(unit: Int64, draft: UnitDraft)] = []
         let wantSource = TMXReader.primary(sourceLanguage), wantTarget = TMXReader.primary(targetLanguage)
-        var report = try importBatches(path: path, format: "xliff", user: user, progress: progress, largeFrom: nil) { report, write in
+        return try importBatches(path: path, format: "xliff", user: user, policy: onDuplicate, progress: progress, largeFrom: nil) { report, sink in
             var batch: [UnitDraft] = []
             var pending: (unit: XLIFFUnit, draft: UnitDraft)?
             var previous: (file: String, source: String)?
@@ -128,12 +222,12 @@ extension MemoryStore {
                 pending = nil
                 if let next, next.file == p.unit.file { p.draft.nextSource = next.source }
                 if let unit = p.unit.matchedUnit, p.unit.edited, p.unit.matchKind == "exact" || p.unit.matchKind == "context" {
-                    corrections.append((unit, p.draft))
+                    sink.corrections.append((unit, p.draft))
                     return
                 }
                 batch.append(p.draft)
                 if batch.count >= 2_000 {
-                    try write(batch)
+                    try sink.write(batch)
                     batch.removeAll(keepingCapacity: true)
                 }
             }
@@ -163,36 +257,24 @@ extension MemoryStore {
                 pending = (unit, draft)
             }
             try finish(next: nil)
-            if !batch.isEmpty { try write(batch) }
+            if !batch.isEmpty { try sink.write(batch) }
         }
-        for (id, draft) in corrections {
-            if try unit(id: id)?.target == draft.target {
-                report.duplicates += 1   // this correction was imported before
-            } else if try editUnit(id: id, target: draft.target, user: user) != nil {
-                report.corrected += 1
-            } else {
-                // The proposal's unit was deleted since: the reviewed pair is stored as new.
-                let summary = try add([draft], user: user)
-                report.added += summary.added
-                report.duplicates += summary.duplicates
-            }
-        }
-        return report
     }
 
     /// Imports a file by its kind (`ImportReport.format`): TMX, XLIFF or TSV.
     public func importFile(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                           user: String? = nil, includeUnreviewed: Bool = false,
+                           user: String? = nil, includeUnreviewed: Bool = false, onDuplicate: DuplicatePolicy = .auto,
                            progress: ((Int) -> Void)? = nil) throws -> ImportReport {
         switch ImportReport.format(of: path) {
         case "xliff":
             return try importXLIFF(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
-                                   includeUnreviewed: includeUnreviewed, progress: progress)
+                                   includeUnreviewed: includeUnreviewed, onDuplicate: onDuplicate, progress: progress)
         case "tmx":
             return try importTMX(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
-                                 includeUnreviewed: includeUnreviewed, progress: progress)
+                                 includeUnreviewed: includeUnreviewed, onDuplicate: onDuplicate, progress: progress)
         default:
-            return try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user, progress: progress)
+            return try importTSV(path: path, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, user: user,
+                                 onDuplicate: onDuplicate, progress: progress)
         }
     }
 
