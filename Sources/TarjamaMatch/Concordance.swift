@@ -20,17 +20,18 @@ public struct Concordance: Sendable {
         self.store = store
     }
 
-    public func search(_ phrase: String, side: UnitSide, limit: Int) throws -> [TranslationUnit] {
+    /// Units holding `phrase` on `side`, newest first, up to `limit`, that `filter` accepts.
+    public func search(_ phrase: String, side: UnitSide, limit: Int, filter: UnitFilter = .all) throws -> [TranslationUnit] {
         switch side {
         case .target:
             let text = phrase.lowercased()
             return try units(holding: Set(SearchWords.words(text)), side: .target, limit: limit) {
-                SearchWords.text($0.target, contains: text)
+                filter.accepts($0) && SearchWords.text($0.target, contains: text)
             }
         case .source:
             let key = SegmentKey.key(phrase)
             let terms = Set(MatchTokens.terms(key).terms.split(separator: " ").map(String.init))
-            return try units(holding: terms, side: .source, limit: limit) { Self.key($0.sourceKey, containsPhrase: key) }
+            return try units(holding: terms, side: .source, limit: limit) { filter.accepts($0) && Self.key($0.sourceKey, containsPhrase: key) }
         }
     }
 

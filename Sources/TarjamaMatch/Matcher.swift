@@ -23,6 +23,10 @@ public struct Match: Sendable, Codable {
     public var confidence: Double?
     /// How many different translations the memory holds for this source.
     public var translations: Int
+    /// Who wrote or last corrected the pair, when it last changed, how often it was used.
+    public var author: String?
+    public var changedAt: Date?
+    public var usageCount: Int = 0
     /// Similarity of the written forms in [0, 1] (diacritics count): orders matches of equal score.
     public var writtenSimilarity: Double = 0
 }
@@ -47,11 +51,20 @@ public struct MatchOptions: Sendable {
     public var limit: Int
     /// How many index candidates to score exactly (more: slower, closer to an exhaustive scan).
     public var candidates: Int
+    /// Which units may be offered (by origin, author, date).
+    public var filter: UnitFilter
+    /// Points taken off matches by origin pattern (`UnitFilter.origin(_:matches:)`; the first
+    /// pattern that fits counts), so a desk's own reviewed memory ranks above bulk imports, as
+    /// OmegaT's `tm/penalty-NN` folders do.
+    public var originPenalties: [(pattern: String, points: Int)]
 
-    public init(minimum: Int = 50, limit: Int = 5, candidates: Int = 300) {
+    public init(minimum: Int = 50, limit: Int = 5, candidates: Int = 300, filter: UnitFilter = .all,
+                originPenalties: [(pattern: String, points: Int)] = []) {
         self.minimum = minimum
         self.limit = limit
         self.candidates = candidates
+        self.filter = filter
+        self.originPenalties = originPenalties
     }
 }
 
@@ -107,7 +120,7 @@ public final class Matcher: Sendable {
         let scorer = Scorer(query: text)
         guard !scorer.query.isEmpty else { return [] }
         let generation = try followStore()
-        let exact = try timed("exact", { try store.exact(text) })
+        let exact = try timed("exact", { try store.exact(text) }).filter(options.filter.accepts)
         let seen = Set(exact.map { $0.id! })
 
         let (terms, length) = MatchTokens.terms(scorer.query)
@@ -128,7 +141,8 @@ public final class Matcher: Sendable {
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         // Candidates tied at the cut-off are ordered by written similarity before the cut, so a
         // block of equal scores (numbers masked: document symbols, dates) keeps its closest forms.
-        let keep = max(options.limit * 4, 20)
+        // A filter drops some of the best after they are read: read more of them.
+        let keep = max(options.limit * 4, 20) * (options.filter.isEmpty ? 1 : 5)
         if scored.count > keep {
             let cutoff = scored[keep - 1].score
             let tied = scored.filter { $0.score == cutoff }
@@ -141,15 +155,15 @@ public final class Matcher: Sendable {
         let kept = scored.prefix(keep)
         // Only the kept few are decoded into tokens.
         let tokensOf = Dictionary(uniqueKeysWithValues: kept.map { ($0.id, $0.tokens.decode()) })
-        let fuzzy = try timed("read units", { try store.units(ids: kept.map(\.id)) })
+        let fuzzy = try timed("read units", { try store.units(ids: kept.map(\.id)) }).filter(options.filter.accepts)
         // How many translations each source has, for every unit offered, in one read.
         let translations = try timed("translations") {
             try store.translationCounts(sourceHashes: Array(Set((exact + fuzzy).map(\.sourceHash))))
         }
-        var matches = exact.map { match($0, scorer, context, translations: translations[$0.sourceHash] ?? 1) }
+        var matches = exact.map { match($0, scorer, context, translations: translations[$0.sourceHash] ?? 1, options: options) }
         for unit in fuzzy {
             var m = timed("evaluate") {
-                match(unit, scorer, context, translations: translations[unit.sourceHash] ?? 1, tokens: tokensOf[unit.id!])
+                match(unit, scorer, context, translations: translations[unit.sourceHash] ?? 1, tokens: tokensOf[unit.id!], options: options)
             }
             m.writtenSimilarity = scorer.writtenSimilarity(tokensOf[unit.id!] ?? MatchTokens.tokens(unit.source))
             matches.append(m)
@@ -253,7 +267,7 @@ public final class Matcher: Sendable {
     }
 
     private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, translations: Int,
-                       tokens: [MatchToken]? = nil) -> Match {
+                       tokens: [MatchToken]? = nil, options: MatchOptions) -> Match {
         let stored = tokens ?? MatchTokens.tokens(unit.source)
         var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target, storedSource: unit.source)
         if translations > 1 {
@@ -262,6 +276,9 @@ public final class Matcher: Sendable {
         if let c = unit.confidence, c < 0.75 {
             breakdown.penalties.append(Penalty(.lowConfidence, points: c < 0.5 ? 3 : 1,
                                                detail: String(format: "aligned with confidence %.2f", c)))
+        }
+        if let rule = options.originPenalties.first(where: { UnitFilter.origin(unit.origin, matches: $0.pattern) }), rule.points > 0 {
+            breakdown.penalties.append(Penalty(.origin, points: rule.points, detail: "from \(unit.origin ?? "")"))
         }
         var kind: MatchKind = .fuzzy
         var top = breakdown.characterScore
@@ -272,7 +289,8 @@ public final class Matcher: Sendable {
         let score = max(0, top - breakdown.penaltyPoints)
         return Match(unitID: unit.id!, score: score, kind: kind, band: MatchBand(score: score, kind: kind),
                      source: unit.source, target: target, storedTarget: unit.target, breakdown: breakdown, diff: diff,
-                     origin: unit.origin, position: unit.position, confidence: unit.confidence, translations: translations)
+                     origin: unit.origin, position: unit.position, confidence: unit.confidence, translations: translations,
+                     author: unit.changedBy ?? unit.createdBy, changedAt: unit.changedAt, usageCount: unit.usageCount)
     }
 
     private func isContext(_ unit: TranslationUnit, _ context: MatchContext) -> Bool {

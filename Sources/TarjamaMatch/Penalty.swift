@@ -23,6 +23,8 @@ public struct Penalty: Sendable, Codable, Equatable {
         case multipleTranslations
         /// The stored pair came from an alignment with low confidence.
         case lowConfidence
+        /// The pair comes from an origin the desk ranks lower (`MatchOptions.originPenalties`).
+        case origin
     }
 
     public let reason: Reason

@@ -52,6 +52,7 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
     static func jsonl(_ article: PretranslatedArticle) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
         var out = ""
         for s in article.segments { out += String(decoding: try encoder.encode(s), as: UTF8.self) + "\n" }
         for b in article.boilerplate {

@@ -63,11 +63,17 @@ public struct PretranslateOptions: Sendable {
     public var alternatives: Int
     /// Worker threads (articles run in parallel, each with its own matcher on the shared store).
     public var workers: Int
+    /// Which units may be offered, and points off by origin (`MatchOptions`).
+    public var filter: UnitFilter
+    public var originPenalties: [(pattern: String, points: Int)]
 
-    public init(minimum: Int = 75, alternatives: Int = 3, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(minimum: Int = 75, alternatives: Int = 3, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                filter: UnitFilter = .all, originPenalties: [(pattern: String, points: Int)] = []) {
         self.minimum = minimum
         self.alternatives = alternatives
         self.workers = max(1, workers)
+        self.filter = filter
+        self.originPenalties = originPenalties
     }
 }
 
@@ -159,7 +165,8 @@ final class Worker {
             let matches: [Match]
             do {
                 matches = try matcher.lookup(segment.text, context: context,
-                                             options: MatchOptions(minimum: options.minimum, limit: options.alternatives))
+                                             options: MatchOptions(minimum: options.minimum, limit: options.alternatives,
+                                                                  filter: options.filter, originPenalties: options.originPenalties))
             } catch {
                 article.error = "lookup failed at segment \(k + 1): \(error)"
                 return

@@ -67,6 +67,8 @@ struct APIRoutes {
         var segments: [Segment]
         var min: Int?
         var limit: Int?
+        /// Origin patterns (a trailing * matches a prefix): only units from these.
+        var origins: [String]?
     }
 
     private struct LookupResult: Encodable {
@@ -91,7 +93,7 @@ struct APIRoutes {
         for segment in input.segments {
             let text = try checkedText(segment.text, name: "text")
             let matches = try await server.lookup(text, context: MatchContext(previousSource: segment.previous, nextSource: segment.next),
-                                                  minimum: minimum, limit: limit)
+                                                  minimum: minimum, limit: limit, filter: UnitFilter(origins: input.origins ?? []))
             results.append(LookupResult(text: text, matches: matches))
         }
         return try encoded(["results": results])

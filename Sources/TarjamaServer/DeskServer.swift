@@ -78,9 +78,10 @@ public struct DeskServer: Sendable {
     }
 
     /// Best matches for a text, counted in the metrics.
-    func lookup(_ text: String, context: MatchContext = MatchContext(), minimum: Int, limit: Int) async throws -> [Match] {
+    func lookup(_ text: String, context: MatchContext = MatchContext(), minimum: Int, limit: Int,
+                filter: UnitFilter = .all) async throws -> [Match] {
         metrics.lookups.increment()
-        return try await matcher.lookup(text, context: context, options: MatchOptions(minimum: minimum, limit: limit))
+        return try await matcher.lookup(text, context: context, options: MatchOptions(minimum: minimum, limit: limit, filter: filter))
     }
 }
 

@@ -22,6 +22,7 @@ struct ConcordanceCommand: ParsableCommand {
     @OptionGroup var options: MemoryOptions
     @Option(help: "Search the source or the target side.") var side: UnitSide = .source
     @Option(help: "Most units to show.") var limit = 20
+    @OptionGroup(title: "Provenance") var provenance: ProvenanceOptions
     @Flag(help: "One JSON object per unit.") var json = false
     @Argument(help: "Word or phrase.") var words: [String]
 
@@ -34,19 +35,27 @@ struct ConcordanceCommand: ParsableCommand {
 
     func run() throws {
         let phrase = words.joined(separator: " ")
-        let units = try Concordance(store: try options.open(readOnly: true)).search(phrase, side: side, limit: limit)
+        let units = try Concordance(store: try options.open(readOnly: true)).search(phrase, side: side, limit: limit,
+                                                                                                 filter: try provenance.filter())
         let paint = Paint(enabled: !json && isatty(STDOUT_FILENO) == 1)
         let out = JSONLines()
         if units.isEmpty && !json { print("no unit contains “\(phrase)” on the \(side.rawValue) side") }
         for u in units {
             if json {
-                struct Line: Encodable { let id: Int64; let source: String; let target: String; let origin: String? }
-                print(try out.line(Line(id: u.id!, source: u.source, target: u.target, origin: u.origin)))
+                struct Line: Encodable {
+                    let id: Int64; let source: String; let target: String; let origin: String?
+                    let author: String?; let changed_at: Date; let usage_count: Int
+                }
+                print(try out.line(Line(id: u.id!, source: u.source, target: u.target, origin: u.origin,
+                                        author: u.changedBy ?? u.createdBy, changed_at: u.changedAt, usage_count: u.usageCount)))
                 continue
             }
             let hitSource = side == .source ? paint.mark(phrase, in: u.source) : u.source
             let hitTarget = side == .target ? paint.mark(phrase, in: u.target) : u.target
-            print("[\(u.id!)] \(hitSource)\n      \(hitTarget)")
+            var provenance = [u.origin ?? "no origin"]
+            if let a = u.changedBy ?? u.createdBy { provenance.append("by \(a)") }
+            provenance.append(String(ISO8601DateFormatter().string(from: u.changedAt).prefix(10)))
+            print("[\(u.id!)] \(hitSource)\n      \(hitTarget)\n      " + paint.dim("(\(provenance.joined(separator: ", ")))"))
         }
     }
 }

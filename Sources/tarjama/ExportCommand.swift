@@ -20,15 +20,17 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var options: MemoryOptions
     @Option(help: "tmx or tsv.") var format: Format = .tmx
     @Option(help: "Output file (default: standard output).") var out: String?
+    @OptionGroup(title: "Provenance") var provenance: ProvenanceOptions
 
     func run() throws {
+        let filter = try provenance.filter()
         let memory = try options.open(readOnly: true)
         let path = options.path
         let sink = try OutputSink(path: out, protecting: ["", "-wal", "-shm", "-journal"].map { path + $0 })
         let n: Int
         switch format {
-        case .tmx: n = try memory.exportTMX { try sink.write($0) }
-        case .tsv: n = try memory.exportTSV { try sink.write($0) }
+        case .tmx: n = try memory.exportTMX(filter: filter) { try sink.write($0) }
+        case .tsv: n = try memory.exportTSV(filter: filter) { try sink.write($0) }
         }
         try sink.finish()
         if out != nil { warn("exported \(n) units to \(out!)") }

@@ -27,6 +27,8 @@ struct LookupCommand: ParsableCommand {
     @Option(help: "A file with one query per line.") var file: String?
     @Option(help: "Lowest score to show (0-100).") var min = 70
     @Option(help: "Most matches to show per query.") var limit = 5
+    @OptionGroup(title: "Provenance") var provenance: ProvenanceOptions
+    @OptionGroup var penalty: PenaltyOptions
     @Flag(help: "Show the score breakdown (character and word scores, penalties, substitutions).") var explain = false
     @Flag(help: "One JSON object per query: {query, matches: [...]}.") var json = false
     @Argument(help: "The sentence to look up.") var text: [String] = []
@@ -46,9 +48,10 @@ struct LookupCommand: ParsableCommand {
                 .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
         let out = JSONLines()
+        let matchOptions = MatchOptions(minimum: min, limit: limit, filter: try provenance.filter(), originPenalties: try penalty.rules())
         let paint = Paint(enabled: !json && isatty(STDOUT_FILENO) == 1)
         for q in queries {
-            let matches = try matcher.lookup(q, options: MatchOptions(minimum: min, limit: limit))
+            let matches = try matcher.lookup(q, options: matchOptions)
             if json {
                 struct Line: Encodable { let query: String; let matches: [Match] }
                 print(try out.line(Line(query: q, matches: matches)))
@@ -58,7 +61,12 @@ struct LookupCommand: ParsableCommand {
             if matches.isEmpty { print("  no match at or above \(min)%"); continue }
             for m in matches {
                 let head = m.kind == .fuzzy ? "\(m.score)%" : "\(m.score)% \(m.kind.rawValue)"
-                print("\(paint.bold(head))  [unit \(m.unitID)\(m.origin.map { ", \($0)" } ?? "")]")
+                var provenance = ["unit \(m.unitID)"]
+                if let o = m.origin { provenance.append(o) }
+                if let a = m.author { provenance.append("by \(a)") }
+                if let d = m.changedAt { provenance.append(String(ISO8601DateFormatter().string(from: d).prefix(10))) }
+                if m.usageCount > 0 { provenance.append("used \(m.usageCount)×") }
+                print("\(paint.bold(head))  [\(provenance.joined(separator: ", "))]")
                 print("  src  " + paint.diff(m.diff))
                 print("  tgt  " + m.target)
                 if explain {

@@ -7,6 +7,7 @@ struct Paint {
     let enabled: Bool
 
     func bold(_ s: String) -> String { enabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    func dim(_ s: String) -> String { enabled ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
     func red(_ s: String) -> String { enabled ? "\u{1B}[31;9m\(s)\u{1B}[0m" : s }
     func green(_ s: String) -> String { enabled ? "\u{1B}[32;1m\(s)\u{1B}[0m" : s }
     func highlight(_ s: String) -> String { enabled ? "\u{1B}[43;30m\(s)\u{1B}[0m" : "[\(s)]" }

@@ -29,6 +29,8 @@ struct PretranslateCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).") var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print the analysis as JSON instead of a table.") var json = false
     @Flag(help: "Lock context and exact matches in the XLIFF (translate=\"no\"), so a CAT tool leaves them as they are.") var lockExact = false
+    @OptionGroup(title: "Provenance") var provenance: ProvenanceOptions
+    @OptionGroup var penalty: PenaltyOptions
     @Argument(help: "Arabic article files (UTF-8 .txt) or folders of them.") var inputs: [String]
 
     func validate() throws {
@@ -46,7 +48,8 @@ struct PretranslateCommand: ParsableCommand {
         }
         let memory = try options.open(readOnly: true)
         let bar = ProgressBar(total: paths.count, label: "articles")
-        let batch = try Pretranslator(store: memory, options: PretranslateOptions(minimum: min, workers: jobs))
+        let batch = try Pretranslator(store: memory, options: PretranslateOptions(minimum: min, workers: jobs, filter: try provenance.filter(),
+                                                                                      originPenalties: try penalty.rules()))
             .run(paths: paths) { done in bar.update(done) }
 
         // Output names are unique even when two folders hold the same file name.

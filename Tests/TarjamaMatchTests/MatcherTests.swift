@@ -47,6 +47,27 @@ struct MatcherTests {
         #expect(m.breakdown.penalties.isEmpty)
     }
 
+    /// The desk's own translation and a bulk import's of the same source: a filter chooses, an
+    /// origin penalty ranks, and each match says where it came from.
+    @Test(arguments: StoreKind.available) func provenanceFiltersAndOriginPenaltiesDecideWhatIsOffered(_ kind: StoreKind) throws {
+        let source = "تراجعت أسعار النفط في الأسواق العالمية اليوم."
+        let f = try Fixture([], drafts: [
+            UnitDraft(source: source, target: "Oil prices slid on world markets today.", origin: "bulk.tmx", createdBy: "import"),
+            UnitDraft(source: source, target: "Oil prices fell on global markets today.", origin: "desk", createdBy: "hala"),
+        ], kind)
+        let both = try f.matcher.lookup(source)
+        #expect(both.count == 2)
+        let desk = try f.matcher.lookup(source, options: MatchOptions(filter: UnitFilter(authors: ["hala"])))
+        #expect(desk.map(\.target) == ["Oil prices fell on global markets today."])
+        #expect(desk.first?.author == "hala" && desk.first?.origin == "desk")
+        #expect(try f.matcher.lookup(source, options: MatchOptions(filter: UnitFilter(origins: ["bulk*"]))).map(\.origin) == ["bulk.tmx"])
+        #expect(try f.matcher.lookup(source, options: MatchOptions(filter: UnitFilter(since: Date().addingTimeInterval(3_600)))).isEmpty)
+        let ranked = try f.matcher.lookup(source, options: MatchOptions(originPenalties: [("bulk*", 5)]))
+        #expect(ranked.map(\.origin) == ["desk", "bulk.tmx"])
+        #expect(ranked.last?.breakdown.penalties.contains { $0.reason == .origin && $0.points == 5 } == true)
+        #expect(try Concordance(store: f.memory).search("النفط", side: .source, limit: 5, filter: UnitFilter(origins: ["desk"])).count == 1)
+    }
+
     @Test(arguments: StoreKind.available) func voweledCopyScores100BeforeAOnePointDiacriticsPenalty(_ kind: StoreKind) throws {
         let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("تَرَاجَعَتْ أسعارُ النفطِ في الأسواقِ العالميةِ اليومَ.").first)

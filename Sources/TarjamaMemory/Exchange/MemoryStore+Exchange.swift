@@ -278,20 +278,28 @@ extension MemoryStore {
         }
     }
 
-    /// Writes every unit as TMX 1.4 through `emit`, in constant memory.
-    public func exportTMX(sourceLanguage: String = "ar", emit: @escaping (String) throws -> Void) throws -> Int {
+    /// Writes every unit `filter` accepts as TMX 1.4 through `emit`, in constant memory.
+    public func exportTMX(sourceLanguage: String = "ar", filter: UnitFilter = .all, emit: @escaping (String) throws -> Void) throws -> Int {
         let writer = TMXWriter(sourceLanguage: sourceLanguage, emit: emit)
         try writer.begin()
         var n = 0
-        try forEachUnit { try writer.write($0); n += 1 }
+        try forEachUnit { u in
+            guard filter.accepts(u) else { return }
+            try writer.write(u)
+            n += 1
+        }
         try writer.end()
         return n
     }
 
-    /// Writes every unit as `source<TAB>target` lines.
-    public func exportTSV(emit: (String) throws -> Void) throws -> Int {
+    /// Writes every unit `filter` accepts as `source<TAB>target` lines.
+    public func exportTSV(filter: UnitFilter = .all, emit: (String) throws -> Void) throws -> Int {
         var n = 0
-        try forEachUnit { try emit(TSV.line($0) + "\n"); n += 1 }
+        try forEachUnit { u in
+            guard filter.accepts(u) else { return }
+            try emit(TSV.line(u) + "\n")
+            n += 1
+        }
         return n
     }
 }
