@@ -41,13 +41,9 @@ public func currentUser() -> String? {
     return getpwuid(getuid()).flatMap { $0.pointee.pw_name.map { String(cString: $0) } }
 }
 
-/// Guesses the language of a text from its letters (Arabic script vs Latin).
+/// Arabic or English, by the script most of the letters are in (`LanguageGuess`).
 public func detectLanguage(_ text: String) -> Language {
-    var arabic = 0, latin = 0
-    for s in text.unicodeScalars.prefix(20_000) {
-        if CharClass.isArabicLetter(s) { arabic += 1 } else if s.value < 0x250 && CharClass.isLetter(s) { latin += 1 }
-    }
-    return arabic >= latin ? .ar : .en
+    LanguageGuess(text).arabicLetters >= 0.5 ? .ar : .en
 }
 
 /// Writes one JSON value per line (JSON Lines), keys sorted so output is stable.

@@ -9,20 +9,18 @@ import TarjamaMemory
 /// per segment, its kind (headline, byline, caption) as `restype`. Context and exact matches
 /// are proposed as approved (`state="final"`, `approved="yes"`; locked with `translate="no"`
 /// on request); a fuzzy match's adapted target as `needs-review-translation`, with the stored
-/// unit it came from as an `alt-trans`; nothing matched gives an empty `new` target. Tarjama's
-/// own attributes (`tj:unit`, `tj:match`, `tj:proposed`: the proposal's unit, kind and a hash
-/// of the proposed target) let an import tell a person's edit from our proposal, and a
-/// corrected exact match from a new translation. Boilerplate comes last, untranslatable, with
+/// unit it came from as an `alt-trans`; nothing matched gives an empty `new` target. The
+/// standard `extradata` attribute carries Tarjama's own record of the proposal
+/// (`tarjama unit=42 match=exact proposed=HASH`: its unit, kind and a hash of the proposed
+/// target), which other tools keep as it is and the strict schema allows: an import then tells
+/// a person's edit from our proposal, and a corrected exact match from a new translation. Boilerplate comes last, untranslatable, with
 /// a note that says why it was left out.
 public enum XLIFFWriter {
-    /// Tarjama's namespace for its own attributes (other tools keep them as they are).
-    public static let namespace = "urn:x-tarjama:xliff:1"
-
     public static func document(_ article: PretranslatedArticle, lockExact: Bool = false) -> String {
         let e = TMXWriter.escape
         var x = """
             <?xml version="1.0" encoding="UTF-8"?>
-            <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:tj="\(namespace)">
+            <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
               <file original="\(e(article.name))" source-language="ar" target-language="en" datatype="plaintext" tool-id="tarjama">
                 <header>
                   <tool tool-id="tarjama" tool-name="Tarjama" tool-version="0.1.0"/>
@@ -41,7 +39,7 @@ public enum XLIFFWriter {
             if s.kind != .body { attributes += " restype=\"x-\(s.kind.rawValue)\"" }
             let done = s.best.map { $0.kind != .fuzzy } ?? false
             if let m = s.best {
-                attributes += " tj:unit=\"\(m.unitID)\" tj:match=\"\(m.kind.rawValue)\" tj:proposed=\"\(XLIFFUnit.fingerprint(m.target))\""
+                attributes += " extradata=\"tarjama unit=\(m.unitID) match=\(m.kind.rawValue) proposed=\(XLIFFUnit.fingerprint(m.target))\""
                 if done { attributes += " approved=\"yes\"" }
                 if done && lockExact { attributes += " translate=\"no\"" }
             }

@@ -64,8 +64,21 @@ struct AlignCommand: ParsableCommand {
         }
         let progress = ProgressBar(total: pairs.count, label: "articles")
         let out = JSONLines()
+        var failed = 0
         for (n, pair) in pairs.enumerated() {
-            let doc = aligner.align(sourceText: try readText(pair.ar), targetText: try readText(pair.en), segmented: segmented)
+            defer { progress.update(n + 1) }
+            let arabic: String, english: String
+            do {
+                (arabic, english) = (try readText(pair.ar), try readText(pair.en))
+                try Self.check(arabic: arabic, english: english, pair: pair, refuse: store)
+            } catch let e as UserError where batch != nil {
+                // One bad article does not stop a batch: it is reported and the others go on.
+                warn("tarjama: \(e.description)")
+                if json { print(try out.line(["origin": pair.origin, "error": e.description])) }
+                failed += 1
+                continue
+            }
+            let doc = aligner.align(sourceText: arabic, targetText: english, segmented: segmented)
             if let memory, store {
                 let report = try memory.store(doc, origin: pair.origin, minConfidence: minConfidence, storeAll: storeAll, user: currentUser())
                 if json {
@@ -80,7 +93,35 @@ struct AlignCommand: ParsableCommand {
             } else if batch == nil {
                 try printBeads(doc, out)
             }
-            progress.update(n + 1)
+        }
+        if failed > 0 {
+            warn("tarjama: \(failed) of \(pairs.count) articles were not aligned (see above)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Refuses (with `--store`) or warns about files that cannot be an Arabic article and its
+    /// English translation: the same text twice, the two swapped, or both in one language.
+    static func check(arabic: String, english: String, pair: (origin: String, ar: String, en: String), refuse: Bool) throws {
+        func problem(_ message: String) throws {
+            if refuse { throw UserError(message + "; nothing was stored") }
+            warn("tarjama: warning: " + message)
+        }
+        if arabic.trimmingCharacters(in: .whitespacesAndNewlines) == english.trimmingCharacters(in: .whitespacesAndNewlines) {
+            try problem("'\(pair.ar)' and '\(pair.en)' hold the same text: give an Arabic article and its English translation")
+            return
+        }
+        let a = LanguageGuess(arabic), e = LanguageGuess(english)
+        switch (a.verdict, e.verdict) {
+        case (.arabic, .english):
+            return
+        case (.english, .arabic):
+            try problem("the files look swapped: '\(pair.ar)' is \(a), '\(pair.en)' is \(e). Give the Arabic first: tarjama align --store '\(pair.en)' '\(pair.ar)'")
+        case (.arabic, .arabic), (.english, .english):
+            try problem("both files look \(a.verdict == .arabic ? "Arabic" : "English"): '\(pair.ar)' is \(a), '\(pair.en)' is \(e). Give an Arabic article and its English translation")
+        default:
+            if a.verdict != .arabic { try problem("'\(pair.ar)' does not look Arabic: it is \(a)") }
+            if e.verdict != .english { try problem("'\(pair.en)' does not look English: it is \(e)") }
         }
     }
 

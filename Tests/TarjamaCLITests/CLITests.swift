@@ -193,6 +193,22 @@ struct CLITests {
         #expect(gone.err.contains("no unit with id \(id)"))
     }
 
+    @Test func alignStoreRefusesSwappedSameLanguageAndIdenticalFiles() throws {
+        let cli = try CLI()
+        let ar = cli.sample("Samples/putin-xi/ar.txt"), en = cli.sample("Samples/putin-xi/en.txt")
+        let other = cli.sample("Samples/new-articles/xi-visit.txt")
+        for (files, says) in [([en, ar], "look swapped"), ([ar, other], "both files look Arabic"), ([en, en], "hold the same text")] {
+            let r = try cli.run(["align", "--store", "--memory", cli.memory] + files)
+            #expect(r.status == 1, "\(files)")
+            #expect(r.err.contains(says) && r.err.contains("nothing was stored"), "\(r.err)")
+        }
+        if FileManager.default.fileExists(atPath: cli.memory) {
+            #expect(try cli.run(["memory", "stats", "--memory", cli.memory]).out.contains("units           0"))
+        }
+        let swapped = try cli.run(["align", en, ar])
+        #expect(swapped.err.contains("warning: the files look swapped"))
+    }
+
     @Test func aMissingMemorySaysHowToCreateIt() throws {
         let cli = try CLI()
         let r = try cli.run(["lookup", "--memory", cli.dir.appendingPathComponent("none.tmdb").path, "وصل الوفد."])

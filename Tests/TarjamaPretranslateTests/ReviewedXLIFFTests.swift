@@ -155,4 +155,25 @@ struct ReviewedXLIFFTests {
         #expect(try other.memory.exact("ارتفع حجم التبادل التجاري بين البلدين بنسبة 30٪ في عام 2023.").isEmpty)
         #expect(try other.memory.importTMX(path: path, includeUnreviewed: true).added == 1)
     }
+
+    static let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first { FileManager.default.fileExists(atPath: $0) }
+    static let schema: String? = {
+        let path = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/xliff/xliff-core-1.2-strict.xsd").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }()
+
+    @Test(.enabled(if: xmllint != nil && schema != nil, "xmllint or ../shared/data/xliff absent: schema validation skipped"))
+    func ourXLIFFValidatesAgainstTheStrictSchema() throws {
+        let desk = try Desk()
+        let batch = try Pretranslator(store: desk.memory).run(paths: [try desk.article("a.txt", text)])
+        let path = desk.dir.appendingPathComponent("a.xlf").path
+        try XLIFFWriter.document(batch.articles[0], lockExact: true).write(toFile: path, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Self.xmllint!)
+        p.arguments = ["--noout", "--schema", Self.schema!, path]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
 }

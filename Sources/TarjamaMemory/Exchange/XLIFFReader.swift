@@ -24,8 +24,8 @@ public struct XLIFFUnit: Sendable, Equatable {
     public var file: String
     public var sourceLanguage: String
     public var targetLanguage: String
-    /// Set by Tarjama's pre-translation: the memory unit the proposal came from, its match
-    /// kind (context, exact, fuzzy) and a hash of the proposed target.
+    /// Set by Tarjama's pre-translation (in `extradata`): the memory unit the proposal came
+    /// from, its match kind (context, exact, fuzzy) and a hash of the proposed target.
     public var matchedUnit: Int64?
     public var matchKind: String?
     public var proposed: Int64?
@@ -105,9 +105,17 @@ public struct XLIFFReader {
             u.approved = unitAttributes["approved"]?.lowercased() == "yes"
             u.translatable = unitAttributes["translate"]?.lowercased() != "no"
             if let r = unitAttributes["restype"] { u.kind = r.hasPrefix("x-") ? String(r.dropFirst(2)) : r }
-            u.matchedUnit = unitAttributes["tj:unit"].flatMap { Int64($0) }
-            u.matchKind = unitAttributes["tj:match"]
-            u.proposed = unitAttributes["tj:proposed"].flatMap { Int64($0) }
+            if let extra = unitAttributes["extradata"], extra.hasPrefix("tarjama ") {
+                // Tarjama's record of its proposal: "tarjama unit=42 match=exact proposed=HASH".
+                var fields: [Substring: Substring] = [:]
+                for field in extra.split(separator: " ").dropFirst() {
+                    let kv = field.split(separator: "=", maxSplits: 1)
+                    if kv.count == 2 { fields[kv[0]] = kv[1] }
+                }
+                u.matchedUnit = fields["unit"].flatMap { Int64($0) }
+                u.matchKind = fields["match"].map(String.init)
+                u.proposed = fields["proposed"].flatMap { Int64($0) }
+            }
             count += 1
             try body(u)
         }
