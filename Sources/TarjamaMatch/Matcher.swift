@@ -27,6 +27,8 @@ public struct Match: Sendable, Codable {
     public var author: String?
     public var changedAt: Date?
     public var usageCount: Int = 0
+    /// What the translator must check by hand (a changed number the target spells out).
+    public var warnings: [String] = []
     /// Similarity of the written forms in [0, 1] (diacritics count): orders matches of equal score.
     public var writtenSimilarity: Double = 0
 }
@@ -269,7 +271,7 @@ public final class Matcher: Sendable {
     private func match(_ unit: TranslationUnit, _ scorer: Scorer, _ context: MatchContext, translations: Int,
                        tokens: [MatchToken]? = nil, options: MatchOptions) -> Match {
         let stored = tokens ?? MatchTokens.tokens(unit.source)
-        var (breakdown, target, diff) = scorer.evaluate(stored: stored, target: unit.target, storedSource: unit.source)
+        var (breakdown, target, diff, warnings) = scorer.evaluate(stored: stored, target: unit.target, storedSource: unit.source)
         if translations > 1 {
             breakdown.penalties.append(Penalty(.multipleTranslations, points: 1, detail: "\(translations) translations of this source"))
         }
@@ -290,7 +292,8 @@ public final class Matcher: Sendable {
         return Match(unitID: unit.id!, score: score, kind: kind, band: MatchBand(score: score, kind: kind),
                      source: unit.source, target: target, storedTarget: unit.target, breakdown: breakdown, diff: diff,
                      origin: unit.origin, position: unit.position, confidence: unit.confidence, translations: translations,
-                     author: unit.changedBy ?? unit.createdBy, changedAt: unit.changedAt, usageCount: unit.usageCount)
+                     author: unit.changedBy ?? unit.createdBy, changedAt: unit.changedAt, usageCount: unit.usageCount,
+                     warnings: warnings)
     }
 
     private func isContext(_ unit: TranslationUnit, _ context: MatchContext) -> Bool {

@@ -42,8 +42,9 @@ enum Placeables {
             } else {
                 let key = Normalizer.matchingKey.normalize(t.text)
                 guard value(key) == want else { continue }
-                // Keep the target's percent sign if it has one; otherwise only the digits change.
-                replacement = key.hasSuffix("%") ? digits + "%" : digits
+                // The target's own form stays: its percent sign, its thousands commas.
+                let number = NumberCheck.formatted(digits, like: t.text)
+                replacement = key.hasSuffix("%") ? number + "%" : number
             }
             bytes.replaceSubrange(t.range, with: Array(replacement.utf8))
             target = String(decoding: bytes, as: UTF8.self)

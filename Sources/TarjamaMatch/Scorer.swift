@@ -194,7 +194,10 @@ public final class Scorer {
     /// Full evaluation of one stored pair: alignment, placeables substituted into the target,
     /// penalties for hidden differences, and the diff.
     /// `storedSource` (the stored source as written) lets it report an encoding difference.
-    public func evaluate(stored: [MatchToken], target: String, storedSource: String? = nil) -> (breakdown: ScoreBreakdown, target: String, diff: [DiffSpan]) {
+    /// A changed number the target does not write in digits (spelled out, a time) is not
+    /// substituted: it comes back in `warnings`, so the translator is told to correct it.
+    public func evaluate(stored: [MatchToken], target: String, storedSource: String? = nil)
+        -> (breakdown: ScoreBreakdown, target: String, diff: [DiffSpan], warnings: [String]) {
         let ids = stored.map { id($0) }
         let weights = stored.map(\.weight)
         let storedWeight = weights.reduce(0, +)
@@ -205,6 +208,7 @@ public final class Scorer {
         var substitutions: [Substitution] = []
         var replaced: [Int: String] = [:]
         var hidden: [Penalty.Reason: [String]] = [:]
+        var warnings: [String] = []
         var diff: [DiffSpan] = []
         var previous: MatchToken?
         for k in ops.indices {
@@ -224,6 +228,8 @@ public final class Scorer {
                     diff.append(DiffSpan(op: .substitute, query: q, stored: s, after: previous))
                     continue
                 }
+                let how = NumberCheck.form(of: Placeables.value(s!.key), in: target).map { ": the target \($0)" } ?? ""
+                warnings.append("number \(s!.original) → \(q!.original) not changed in the target\(how); correct it by hand")
             default: break
             }
             diff.append(DiffSpan(op: op.op, query: q, stored: s, after: previous))
@@ -253,7 +259,7 @@ public final class Scorer {
         let characterScore = Int(Self.characterScore(ratio: ratio).rounded(.down))
         let breakdown = ScoreBreakdown(characterScore: characterScore, wordScore: wordScore, distance: (distanceLeft * 1000).rounded() / 1000, queryWeight: queryWeight,
                                        storedWeight: storedWeight, penalties: penalties, substitutions: substitutions)
-        return (breakdown, newTarget, diff)
+        return (breakdown, newTarget, diff, warnings)
     }
 }
 

@@ -68,7 +68,9 @@ public enum OutputFormat: String, Sendable, CaseIterable, Codable {
         for s in article.segments {
             out += "[\(s.index)] \(s.source)\n"
             if let m = s.best {
-                out += "     \(m.score)% \(m.target)\n\n"
+                out += "     \(m.score)% \(m.target)\n"
+                for w in m.warnings { out += "     check: \(w)\n" }
+                out += "\n"
             } else {
                 out += "     —\n\n"
             }

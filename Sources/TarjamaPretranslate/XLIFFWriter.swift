@@ -61,6 +61,7 @@ public enum XLIFFWriter {
             if let m = s.best {
                 var note = "\(m.score)% \(m.kind.rawValue) match, unit \(m.unitID)"
                 if m.target != m.storedTarget { note += "; adapted from the stored target" }
+                for w in m.warnings { note += "; CHECK: \(w)" }
                 if !m.breakdown.penalties.isEmpty {
                     note += "; penalties: " + m.breakdown.penalties.map { "\($0.reason.rawValue) −\($0.points) (\($0.detail))" }.joined(separator: "; ")
                 }

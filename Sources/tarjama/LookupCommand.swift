@@ -69,6 +69,7 @@ struct LookupCommand: ParsableCommand {
                 print("\(paint.bold(head))  [\(provenance.joined(separator: ", "))]")
                 print("  src  " + paint.diff(m.diff))
                 print("  tgt  " + m.target)
+                for w in m.warnings { print("  " + paint.bold("check") + "  " + w) }
                 if explain {
                     let b = m.breakdown
                     print("       character score \(b.characterScore) (shared letters of the normalised sentences, corrected for chance)")

@@ -68,6 +68,26 @@ struct MatcherTests {
         #expect(try Concordance(store: f.memory).search("النفط", side: .source, limit: 5, filter: UnitFilter(origins: ["desk"])).count == 1)
     }
 
+    /// A changed number the target spells out or writes as a time is not substituted but
+    /// warned about; a substituted number keeps the target's thousands commas.
+    @Test(arguments: StoreKind.available) func aNumberTheTargetDoesNotWriteInDigitsGivesAWarning(_ kind: StoreKind) throws {
+        let f = try Fixture([
+            ("ارتفع عدد ضحايا الحادث إلى 19 شخصا.", "The death toll from the accident rose to nineteen."),
+            ("شارك في المسيرة 3000 متظاهر يوم الجمعة.", "Some 3,000 protesters took part in the march on Friday."),
+            ("يبدأ الاجتماع في الساعة 12 ظهرا.", "The meeting starts at 12.00."),
+        ], kind)
+        let spelled = try #require(try f.matcher.lookup("ارتفع عدد ضحايا الحادث إلى 20 شخصا.").first)
+        #expect(spelled.target == "The death toll from the accident rose to nineteen.")
+        #expect(spelled.warnings.count == 1)
+        #expect(spelled.warnings.first?.contains("spells it 'nineteen'") == true)
+        let time = try #require(try f.matcher.lookup("يبدأ الاجتماع في الساعة 13 ظهرا.").first)
+        #expect(time.warnings.first?.contains("'12.00'") == true)
+        let grouped = try #require(try f.matcher.lookup("شارك في المسيرة 4500 متظاهر يوم الجمعة.").first)
+        #expect(grouped.target == "Some 4,500 protesters took part in the march on Friday.")
+        #expect(grouped.warnings.isEmpty)
+        #expect(NumberCheck.spelled("twenty-five or a hundred, three hundred and six").map(\.value) == [25, 100, 306])
+    }
+
     @Test(arguments: StoreKind.available) func voweledCopyScores100BeforeAOnePointDiacriticsPenalty(_ kind: StoreKind) throws {
         let f = try Fixture(Fixture.pairs, kind)
         let m = try #require(try f.matcher.lookup("تَرَاجَعَتْ أسعارُ النفطِ في الأسواقِ العالميةِ اليومَ.").first)
