@@ -25,6 +25,8 @@ public struct Penalty: Sendable, Codable, Equatable {
         case lowConfidence
         /// The pair comes from an origin the desk ranks lower (`MatchOptions.originPenalties`).
         case origin
+        /// The inline codes (tags) of the query and the stored source differ.
+        case inlineCodes
     }
 
     public let reason: Reason

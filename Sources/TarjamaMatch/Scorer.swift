@@ -247,9 +247,15 @@ public final class Scorer {
         }
         // Equal tokens (NFKC, invisible characters removed; canonically equal) but other bytes:
         // presentation forms, mark order or bidi marks the tokens no longer show.
-        if let queryText, let storedSource, !queryText.utf8.elementsEqual(storedSource.utf8),
+        if let queryText, let storedSource,
+           !InlineCodes.stripped(queryText).utf8.elementsEqual(InlineCodes.stripped(storedSource).utf8),
            query.count == stored.count, zip(query, stored).allSatisfy({ $0.original == $1.original }) {
             penalties.append(Penalty(.encoding, points: 1, detail: "same text, other Unicode encoding"))
+        }
+        if let queryText, let storedSource {
+            let (codes, warning) = InlineCodeTransfer.apply(query: queryText, storedSource: storedSource, target: &newTarget)
+            if let codes { penalties.append(Penalty(.inlineCodes, points: 1, detail: codes)) }
+            if let warning { warnings.append(warning) }
         }
         if !substitutions.isEmpty {
             penalties.append(Penalty(.placeable, points: substitutions.count,

@@ -137,8 +137,8 @@ public struct UnitDraft: Sendable, Equatable {
 
 /// Keys and hashes shared by the memory and the matcher, so both agree on "the same sentence".
 public enum SegmentKey {
-    /// The matching key of a sentence.
-    public static func key(_ text: String) -> String { Normalizer.matchingKey.normalize(text) }
+    /// The matching key of a sentence (inline-code placeholders left out, as in its tokens).
+    public static func key(_ text: String) -> String { Normalizer.matchingKey.normalize(InlineCodes.stripped(text)) }
 
     /// 64-bit FNV-1a of UTF-8 bytes, as a signed SQLite integer.
     public static func hash(_ text: String) -> Int64 {

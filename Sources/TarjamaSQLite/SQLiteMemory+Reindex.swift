@@ -7,6 +7,11 @@ extension SQLiteMemory {
     /// older form than this build's (`derivedVersion`), or was marked stale by a migration.
     static func derivedDataIsStale(_ db: Database) throws -> Bool {
         let version = try Int.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'derived'") ?? 0
+        // Form 1 differs from 2 only for sources holding a placeholder: without one, the
+        // memory is already in form 2 (a read-only reader need not ask for an upgrade).
+        if version == 1 {
+            return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM unit WHERE source LIKE '%{%}%')") ?? false
+        }
         return version < derivedVersion
     }
 
@@ -18,16 +23,19 @@ extension SQLiteMemory {
         var postings = PostingAccumulator()
         var sink = try TermIndexWriter(db)
         let setLength = try db.makeStatement(sql: "UPDATE unit SET length = ? WHERE id = ?")
+        let setHash = try db.makeStatement(sql: "UPDATE unit SET source_hash = ? WHERE id = ?")
         let insertTokens = try db.makeStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)")
         var last: Int64 = 0
         while true {
-            let rows = try Row.fetchAll(db, sql: "SELECT id, source, target FROM unit WHERE id > ? ORDER BY id LIMIT 10000",
+            let rows = try Row.fetchAll(db, sql: "SELECT id, source, target, source_hash FROM unit WHERE id > ? ORDER BY id LIMIT 10000",
                                         arguments: [last])
             guard let end = rows.last else { break }
             let ids: [Int64] = rows.map { $0[0] }
             let batch = PreparedUnit.prepare(rows.map { UnitDraft(source: $0[1], target: $0[2]) })
             for (k, row) in batch.rows.enumerated() {
                 try setLength.execute(arguments: [row.length, ids[k]])
+                let hash = SegmentKey.keyHash(rows[k][1])
+                if hash != rows[k][3] as Int64 { try setHash.execute(arguments: [hash, ids[k]]) }
                 let tokens = Data(batch.tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)])
                 try insertTokens.execute(arguments: [ids[k], row.length, tokens])
             }

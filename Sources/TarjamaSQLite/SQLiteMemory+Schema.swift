@@ -15,7 +15,8 @@ extension SQLiteMemory {
     private static let staleDerivedData = "INSERT OR REPLACE INTO meta(key, value) VALUES ('derived', '0')"
 
     /// The form of the derived data this build writes (`reindex` rebuilds older forms).
-    static let derivedVersion = 1
+    /// 2: inline-code placeholders left out of source keys, hashes and tokens.
+    static let derivedVersion = 2
 
     static let migrator: DatabaseMigrator = {
         var m = DatabaseMigrator()

@@ -91,6 +91,10 @@ public final class SQLiteMemory: MemoryStore {
             // first (the check is repeated inside the write).
             if try pool.read(Self.derivedDataIsStale) {
                 try pool.write { db in if try Self.derivedDataIsStale(db) { try Self.reindex(db) } }
+            } else if try pool.read({ try Int.fetchOne($0, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'derived'") ?? 0 })
+                        < Self.derivedVersion {
+                // Already in this build's form (nothing to rebuild): say so, once.
+                try pool.write { try $0.execute(sql: "UPDATE meta SET value = ? WHERE key = 'derived'", arguments: [String(Self.derivedVersion)]) }
             }
         } else {
             let applied = try pool.read { try Self.migrator.appliedMigrations($0) }

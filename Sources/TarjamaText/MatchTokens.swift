@@ -123,7 +123,8 @@ public enum MatchTokens {
         private(set) var spans: [Span] = []
 
         init(_ text: String) {
-            cleaned = MatchTokens.clean.key(utf8: Array(text.utf8))
+            // Inline-code placeholders are not part of the sentence (`InlineCodes`).
+            cleaned = MatchTokens.clean.key(utf8: InlineCodes.strippedUTF8(Array(text.utf8)))
             var offsets: [Int32] = []
             key = MatchTokens.tokenKey.key(utf8: cleaned, offsets: &offsets)
             var spans: [Span] = []

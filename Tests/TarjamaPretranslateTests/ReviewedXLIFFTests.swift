@@ -120,8 +120,12 @@ struct ReviewedXLIFFTests {
         #expect(units.map(\.reviewed) == [true, true, false, true])
         #expect(units[2].target == "Other {2/} text.")
         #expect(units[0].file == "wire-7.html" && units[0].sourceLanguage == "ar-SA")
+        #expect(units[0].sourceCodes["{1}"] == #"<bpt i="1"/>"# && units[0].targetCodes["{/1}"] == #"<ept i="1"/>"#)
         let report = try desk.memory.importXLIFF(path: v12)
         #expect(report.added == 3 && report.unreviewed == 1)
+        var tmx = ""
+        _ = try desk.memory.exportTMX { tmx += $0 }
+        #expect(tmx.contains(#"<seg>The delegation reached <bpt i="1"/>Moscow<ept i="1"/>.</seg>"#))
         #expect(try desk.memory.exact("وغادر مساء.").first?.previousHash != nil)
 
         let v20 = try desk.article("okapi.xlf", """

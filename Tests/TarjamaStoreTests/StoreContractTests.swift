@@ -178,6 +178,38 @@ struct StoreContractTests {
         #expect(try desk.store.check() == "ok")
     }
 
+    /// Inline codes come in as placeholders, go out as the markup they came as, and do not
+    /// count against the untagged sentence.
+    @Test(arguments: StoreKind.available)
+    func inlineCodesSurviveARoundTripAndCostAnUntaggedQueryOnePoint(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let tmx = try desk.file("tagged.tmx", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <tmx version="1.4"><header creationtool="Other" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="en" datatype="html"/>
+            <body>
+            <tu><tuv xml:lang="en"><seg>The minister met <bpt i="1">&lt;b&gt;</bpt>the delegation<ept i="1">&lt;/b&gt;</ept> in Cairo.<ph x="2">&lt;br/&gt;</ph></seg></tuv>
+                <tuv xml:lang="ar"><seg>التقى الوزير <bpt i="1">&lt;b&gt;</bpt>الوفد<ept i="1">&lt;/b&gt;</ept> في القاهرة.<ph x="2">&lt;br/&gt;</ph></seg></tuv></tu>
+            <tu><tuv xml:lang="en"><seg>Prices <hi type="b">rose</hi> again.</seg></tuv>
+                <tuv xml:lang="ar"><seg>ارتفعت الأسعار <hi type="b">مجددا</hi>.</seg></tuv></tu>
+            </body></tmx>
+            """)
+        #expect(try desk.store.importTMX(path: tmx).added == 2)
+        var out = ""
+        _ = try desk.store.exportTMX { out += $0 }
+        #expect(out.contains(#"<seg>التقى الوزير <bpt i="1">&lt;b&gt;</bpt>الوفد<ept i="1">&lt;/b&gt;</ept> في القاهرة.<ph x="2">&lt;br/&gt;</ph></seg>"#))
+        #expect(out.contains(#"<seg>The minister met <bpt i="1">&lt;b&gt;</bpt>the delegation<ept i="1">&lt;/b&gt;</ept> in Cairo.<ph x="2">&lt;br/&gt;</ph></seg>"#))
+        #expect(out.contains(#"<seg>Prices <hi type="b">rose</hi> again.</seg>"#))
+        #expect(!out.contains("x-codes"))
+        let matcher = Matcher(store: desk.store)
+        let plain = try #require(try matcher.lookup("التقى الوزير الوفد في القاهرة.").first)
+        #expect(plain.score >= 95)
+        #expect(plain.target == "The minister met the delegation in Cairo.")
+        #expect(plain.breakdown.penalties.map(\.reason) == [.inlineCodes])
+        let tagged = try #require(try matcher.lookup("التقى الوزير {5}الوفد{/5} في القاهرة.{9/}").first)
+        #expect(tagged.target == "The minister met {5}the delegation{/5} in Cairo.{9/}")
+        #expect(try matcher.lookup("التقى الوزير {1}الوفد{/1} في القاهرة.{2/}").first?.score == 100)
+    }
+
     @Test(arguments: StoreKind.available)
     func tmxExportedAndImportedIntoAnotherStoreGivesTheSameUnits(_ kind: StoreKind) throws {
         let desk = try Desk(kind)

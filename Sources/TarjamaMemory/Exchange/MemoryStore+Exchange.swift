@@ -1,4 +1,5 @@
 import Foundation
+import TarjamaText
 
 /// A line (TSV) or unit (TMX, the line where `<tu>` starts) that was skipped or repaired, and why.
 public struct ImportProblem: Sendable, Equatable, Codable {
@@ -234,9 +235,12 @@ extension MemoryStore {
             try XLIFFReader().read(path: path) { unit in
                 defer { previous = (unit.file, unit.source) }
                 var (source, target) = (unit.source, unit.target)
+                var (sourceCodes, targetCodes) = (unit.sourceCodes, unit.targetCodes)
                 let languages = (TMXReader.primary(unit.sourceLanguage), TMXReader.primary(unit.targetLanguage))
                 if languages == (wantTarget, wantSource) {
-                    swap(&source, &target)   // a file translated the other way holds the same pairs
+                    // A file translated the other way holds the same pairs.
+                    swap(&source, &target)
+                    swap(&sourceCodes, &targetCodes)
                 } else if !languages.0.isEmpty && languages.0 != wantSource || !languages.1.isEmpty && languages.1 != wantTarget {
                     report.skippedCount += 1
                     if report.skipped.count < ImportProblem.kept {
@@ -249,6 +253,12 @@ extension MemoryStore {
                 guard unit.reviewed || includeUnreviewed else { report.unreviewed += 1; return }
                 var properties: [String: String] = [:]
                 if let kind = unit.kind { properties["x-segment-kind"] = kind }
+                // Only the codes the text holds (a segmented unit's segments share their codes).
+                for (name, text, codes) in [("x-codes-source", source, sourceCodes), ("x-codes-target", target, targetCodes)] {
+                    let held = Set(InlineCodes.placeholders(in: text).map(\.text))
+                    let used = codes.filter { held.contains($0.key) }
+                    if !used.isEmpty { properties[name] = JSONText.object(used) }
+                }
                 if !unit.reviewed { properties["x-state"] = unit.state ?? "unreviewed" }
                 var draft = UnitDraft(source: source, target: target, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
                                       origin: unit.file, position: unit.paragraph, createdBy: user, properties: properties)

@@ -6,8 +6,10 @@ import TarjamaText
 ///
 /// Tolerant where tools differ: `xml:lang` or the old `lang`, any case and region of a language
 /// code (`ar`, `AR`, `ar-SA`, `ar_EG` are all Arabic), `srclang="*all*"`, UTF-8 with or without
-/// a BOM and UTF-16. Inline codes (`bpt ept ph it ut x`) become placeholders `{1}`, `{/1}`,
-/// `{2/}` (their native code is dropped); `hi`, `g`, `mrk` keep their text. `prop` and `note`
+/// a BOM and UTF-16. Inline codes (`bpt ept ph it ut x`, and `hi` around its text) become
+/// placeholders `{1}`, `{/1}`, `{2/}` (`InlineCodes`), their markup kept in the unit's
+/// `x-codes-source` / `x-codes-target` properties so that export writes them back as they came;
+/// `g` and `mrk` keep their text. `prop` and `note`
 /// of the unit and its variants are kept. Several target variants give several units (one
 /// source may have several translations). Whatever is skipped or repaired is reported with the
 /// line of the unit.
@@ -73,9 +75,12 @@ public struct TMXReader {
         // The unit being read.
         var tuAttributes: [String: String] = [:]
         var tuProperties: [String: String] = [:], tuNotes: [String] = []
-        var variants: [(lang: String, text: String, line: Int)] = []
+        var variants: [(lang: String, text: String, line: Int, codes: [String: String])] = []
         var variantLang = ""
         var seg = "", inSeg = false, codeDepth = 0, placeholder = 0
+        // The markup of the codes of the segment being read, by placeholder.
+        var codes: [String: String] = [:], raw = "", rawKey: String?
+        var selfClosed: [Bool] = [], highlights: [String] = []
         var text = ""   // prop / note text being collected
         var propType: String?
         var sawTMX = false
@@ -107,6 +112,7 @@ public struct TMXReader {
                 return
             }
             var props = tuProperties
+            if !source.codes.isEmpty { props["x-codes-source"] = JSONText.object(source.codes) }
             if let state = props["x-state"]?.lowercased(), state.hasPrefix("needs-") || state == "new" {
                 guard includeUnreviewed else { outcome.unreviewed += 1; return }
             } else {
@@ -126,6 +132,8 @@ public struct TMXReader {
                     outcome.skip(t.line, "empty \(wantTarget) segment")
                     continue
                 }
+                var unitProps = props
+                if !t.codes.isEmpty { unitProps["x-codes-target"] = JSONText.object(t.codes) }
                 var draft = UnitDraft(
                     source: s, target: target, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
                     origin: unitOrigin, position: position, confidence: confidence,
@@ -133,7 +141,7 @@ public struct TMXReader {
                     changedAt: tuAttributes["changedate"].flatMap { Self.date($0, line: line, &outcome) },
                     createdBy: tuAttributes["creationid"], changedBy: tuAttributes["changeid"],
                     usageCount: tuAttributes["usagecount"].flatMap { Int($0) } ?? 0,
-                    properties: props, notes: tuNotes)
+                    properties: unitProps, notes: tuNotes)
                 draft.previousHash = previousHash
                 draft.nextHash = nextHash
                 batchText += draft.source.utf8.count + draft.target.utf8.count
@@ -150,21 +158,40 @@ public struct TMXReader {
         do {
             while let event = try parser.next() {
                 switch event {
-                case .start(let name, let attributes, _):
+                case .start(let name, let attributes, let selfClosing):
                     let parent = openElements.last
                     openElements.append(name)
                     if inSeg {
+                        let tag = Self.startTag(name, attributes, selfClosing: selfClosing)
+                        selfClosed.append(selfClosing)
+                        if codeDepth > 0 {
+                            raw += tag   // markup inside a code (sub): part of the code
+                            codeDepth += 1
+                            continue
+                        }
+                        var key: String?
                         switch name {
                         case "bpt":
-                            placeholder += 1; codeDepth += 1; seg += "{\(attributes["i"] ?? String(placeholder))}"
+                            placeholder += 1; key = "{\(attributes["i"] ?? String(placeholder))}"
                         case "ept":
-                            codeDepth += 1; seg += "{/\(attributes["i"] ?? String(placeholder))}"
+                            key = "{/\(attributes["i"] ?? String(placeholder))}"
                         case "ph", "it", "ut", "x":
-                            placeholder += 1; codeDepth += 1; seg += "{\(attributes["x"] ?? String(placeholder))/}"
-                        case "sub":
-                            codeDepth += 1   // text inside native code: dropped with it
+                            placeholder += 1; key = "{\(attributes["x"] ?? String(placeholder))/}"
+                        case "hi":
+                            // A highlight wraps text: its tags become a pair around it.
+                            placeholder += 1
+                            let id = "h\(placeholder)"
+                            highlights.append(id)
+                            seg += "{\(id)}"
+                            codes["{\(id)}"] = tag
                         default:
-                            break   // hi, g, mrk: their text is the segment's text
+                            break   // g, mrk: their text is the segment's text
+                        }
+                        if let key {
+                            seg += key
+                            codeDepth = 1
+                            raw = tag
+                            rawKey = key
                         }
                         continue
                     }
@@ -184,6 +211,7 @@ public struct TMXReader {
                         }
                     case "seg":
                         inSeg = true; seg = ""; codeDepth = 0; placeholder = 0
+                        codes = [:]; rawKey = nil; selfClosed = []; highlights = []
                     case "prop":
                         propType = attributes["type"] ?? "x-prop"; text = ""
                     case "note":
@@ -194,20 +222,31 @@ public struct TMXReader {
                     if !sawTMX { throw fail(parser.line, "not a TMX file: the root element is <\(name)>, not <tmx>") }
                 case .text(let t):
                     if inSeg {
-                        if codeDepth == 0 { seg += t }
+                        if codeDepth == 0 { seg += t } else { raw += TMXWriter.escape(t) }
                     } else if openElements.last == "prop" || openElements.last == "note" {
                         text += t
                     }
                 case .end(let name):
                     openElements.removeLast()
                     if inSeg && name != "seg" {
-                        if ["bpt", "ept", "ph", "it", "ut", "x", "sub"].contains(name) { codeDepth -= 1 }
+                        let wasSelfClosing = selfClosed.popLast() ?? false
+                        if codeDepth > 0 {
+                            if !wasSelfClosing { raw += "</\(name)>" }
+                            codeDepth -= 1
+                            if codeDepth == 0, let key = rawKey {
+                                codes[key] = raw
+                                rawKey = nil
+                            }
+                        } else if name == "hi", let id = highlights.popLast() {
+                            seg += "{/\(id)}"
+                            codes["{/\(id)}"] = "</hi>"
+                        }
                         continue
                     }
                     switch name {
                     case "seg":
                         inSeg = false
-                        if !variantLang.isEmpty { variants.append((variantLang, seg, parser.line)) }
+                        if !variantLang.isEmpty { variants.append((variantLang, seg, parser.line, codes)) }
                     case "tuv":
                         variantLang = ""
                     case "prop":
@@ -231,6 +270,13 @@ public struct TMXReader {
         if !batch.isEmpty { try body(batch) }
         outcome.ignoredEntityDeclarations = parser.ignoredEntityDeclarations
         return outcome
+    }
+
+    /// An element's start tag as markup (attributes in name order, values escaped).
+    static func startTag(_ name: String, _ attributes: [String: String], selfClosing: Bool) -> String {
+        var tag = "<" + name
+        for (k, v) in attributes.sorted(by: { $0.key < $1.key }) { tag += " \(k)=\"\(TMXWriter.escape(v))\"" }
+        return tag + (selfClosing ? "/>" : ">")
     }
 
     /// `YYYYMMDDThhmmssZ` (TMX's only date form); nil and a repair note otherwise.

@@ -1,4 +1,5 @@
 import Foundation
+import TarjamaText
 
 /// Writes TMX 1.4 that validates against the TMX 1.4 DTD, streaming one unit at a time.
 ///
@@ -48,17 +49,34 @@ public final class TMXWriter {
         // Context (101%) matches survive a round trip through TMX.
         if let h = unit.previousHash { props["x-context-prev"] = String(h) }
         if let h = unit.nextHash { props["x-context-next"] = String(h) }
+        // Inline codes go back into the segments, not into props.
+        let sourceCodes = JSONText.properties(props.removeValue(forKey: "x-codes-source"))
+        let targetCodes = JSONText.properties(props.removeValue(forKey: "x-codes-target"))
         for (type, value) in props.sorted(by: { $0.key < $1.key }) {
             xml += "      <prop type=\"\(Self.escape(type))\">\(Self.escape(value))</prop>\n"
         }
-        xml += "      <tuv xml:lang=\"\(Self.escape(unit.sourceLanguage))\"><seg>\(Self.escape(unit.source))</seg></tuv>\n"
-        xml += "      <tuv xml:lang=\"\(Self.escape(unit.targetLanguage))\"><seg>\(Self.escape(unit.target))</seg></tuv>\n"
+        xml += "      <tuv xml:lang=\"\(Self.escape(unit.sourceLanguage))\"><seg>\(Self.segment(unit.source, codes: sourceCodes))</seg></tuv>\n"
+        xml += "      <tuv xml:lang=\"\(Self.escape(unit.targetLanguage))\"><seg>\(Self.segment(unit.target, codes: targetCodes))</seg></tuv>\n"
         xml += "    </tu>\n"
         try emit(xml)
     }
 
     public func end() throws {
         try emit("  </body>\n</tmx>\n")
+    }
+
+    /// A segment's text escaped, its placeholders written as the markup they stood for (a
+    /// placeholder without markup stays text).
+    static func segment(_ text: String, codes: [String: String]) -> String {
+        guard !codes.isEmpty else { return escape(text) }
+        let bytes = Array(text.utf8)
+        var out = "", at = 0
+        for p in InlineCodes.placeholders(in: text) {
+            guard let markup = codes[p.text] else { continue }
+            out += escape(String(decoding: bytes[at..<p.range.lowerBound], as: UTF8.self)) + markup
+            at = p.range.upperBound
+        }
+        return out + escape(String(decoding: bytes[at...], as: UTF8.self))
     }
 
     /// TMX dates: `YYYYMMDDThhmmssZ` in UTC.

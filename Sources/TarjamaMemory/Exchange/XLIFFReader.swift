@@ -31,6 +31,10 @@ public struct XLIFFUnit: Sendable, Equatable {
     public var proposed: Int64?
     /// Line of the unit in the file, for messages.
     public var line: Int
+    /// The markup each placeholder of the source and of the target stands for, as TMX inline
+    /// codes (`g` → `bpt`/`ept`, `x` → `ph` …), for the memory to write back on export.
+    public var sourceCodes: [String: String] = [:]
+    public var targetCodes: [String: String] = [:]
 
     /// A person changed the target Tarjama proposed.
     public var edited: Bool {
@@ -84,24 +88,30 @@ public struct XLIFFReader {
         var container: String?
         var text = "", codeDepth = 0
         var paired: [String] = []   // ids of the open g / pc codes
+        // The container's codes as TMX markup, and the code whose native text is being read.
+        var codes: [String: String] = [:], sourceCodes: [String: String] = [:], targetCodes: [String: String]?
+        var native: (key: String, element: String, attributes: String)?, nativeText = ""
         var segmentMID: String?
         var sourceText = "", targetText: String?, targetState: String?
         var sourceSegments: [(mid: String, text: String)] = [], targetSegments: [String: String] = [:]
         // 2.0: segments of the current unit.
         var segmentState: String?
-        var segments20: [(source: String, target: String, state: String?)] = []
+        var segments20: [(source: String, target: String, state: String?, sourceCodes: [String: String], targetCodes: [String: String])] = []
 
         func local(_ name: String) -> String {
             guard let colon = name.lastIndex(of: ":") else { return name }
             return String(name[name.index(after: colon)...])
         }
 
-        func emit(id: String, source: String, target: String?, state: String?) throws {
+        func emit(id: String, source: String, target: String?, state: String?,
+                  sourceCodes: [String: String], targetCodes: [String: String]) throws {
             let s = source.trimmingWhitespace()
             guard !s.isEmpty else { return }
             var u = XLIFFUnit(id: id, source: s, target: (target ?? "").trimmingWhitespace(), state: state?.lowercased(),
                               paragraph: unitParagraph, file: fileName, sourceLanguage: sourceLanguage,
                               targetLanguage: targetLanguage, line: unitLine)
+            u.sourceCodes = sourceCodes
+            u.targetCodes = targetCodes
             u.approved = unitAttributes["approved"]?.lowercased() == "yes"
             u.translatable = unitAttributes["translate"]?.lowercased() != "no"
             if let r = unitAttributes["restype"] { u.kind = r.hasPrefix("x-") ? String(r.dropFirst(2)) : r }
@@ -120,18 +130,37 @@ public struct XLIFFReader {
             try body(u)
         }
 
+        /// A code's placeholder, and its TMX markup: now for an empty code, when its native
+        /// text has been read otherwise.
+        func code(_ key: String, _ element: String, _ attributes: String, selfClosing: Bool) {
+            text += key
+            if selfClosing {
+                codes[key] = "<\(element) \(attributes)/>"
+            } else {
+                codeDepth += 1
+                native = (key, element, attributes)
+                nativeText = ""
+            }
+        }
+
         func startCode(_ name: String, _ a: [String: String], selfClosing: Bool) {
             let id = a["id"] ?? a["rid"] ?? String(codeDepth + 1)
+            let e = TMXWriter.escape
             switch name {
             case "g", "pc":
                 text += "{\(id)}"
+                codes["{\(id)}"] = "<bpt i=\"\(e(id))\"/>"
+                codes["{/\(id)}"] = "<ept i=\"\(e(id))\"/>"
                 if selfClosing { text += "{/\(id)}" } else { paired.append(id) }
-            case "x", "bx", "ph", "bpt", "it", "sc":
-                text += name == "bx" || name == "bpt" || name == "sc" ? "{\(id)}" : "{\(id)/}"
-                if !selfClosing { codeDepth += 1 }
+            case "x", "ph":
+                code("{\(id)/}", "ph", "x=\"\(e(id))\"", selfClosing: selfClosing)
+            case "bx", "bpt", "sc":
+                code("{\(id)}", "bpt", "i=\"\(e(id))\"", selfClosing: selfClosing)
             case "ex", "ept", "ec":
-                text += "{/\(a["rid"] ?? a["startRef"] ?? id)}"
-                if !selfClosing { codeDepth += 1 }
+                let rid = a["rid"] ?? a["startRef"] ?? id
+                code("{/\(rid)}", "ept", "i=\"\(e(rid))\"", selfClosing: selfClosing)
+            case "it":
+                code("{\(id)/}", "it", "pos=\"\(a["pos"] == "close" ? "end" : "begin")\"", selfClosing: selfClosing)
             case "sub":
                 if !selfClosing { codeDepth += 1 }
             default:
@@ -189,15 +218,17 @@ public struct XLIFFReader {
                         }
                         sourceText = ""; targetText = nil; targetState = nil
                         sourceSegments = []; targetSegments = [:]; segments20 = []
+                        sourceCodes = [:]; targetCodes = nil
                     case "alt-trans":
                         altTrans = 1
                     case "segment":
                         segmentState = a["state"]
                         sourceText = ""; targetText = nil
+                        sourceCodes = [:]; targetCodes = nil
                     case "source", "seg-source", "target":
                         guard inUnit else { break }
                         container = name
-                        text = ""; codeDepth = 0; segmentMID = nil; paired = []
+                        text = ""; codeDepth = 0; segmentMID = nil; paired = []; codes = [:]; native = nil
                         if name == "target" { targetState = a["state"] }
                         if selfClosing {
                             container = nil
@@ -207,7 +238,8 @@ public struct XLIFFReader {
                         break
                     }
                 case .text(let t):
-                    if container != nil && altTrans == 0 && codeDepth == 0 { text += t }
+                    guard container != nil && altTrans == 0 else { break }
+                    if codeDepth == 0 { text += t } else if native != nil { nativeText += t }
                 case .end(let qualified):
                     let name = local(qualified)
                     if altTrans > 0 {
@@ -217,8 +249,9 @@ public struct XLIFFReader {
                     if let c = container {
                         if name == c && codeDepth == 0 {
                             switch c {
-                            case "source": sourceText = text
-                            case "target": targetText = text
+                            case "source": sourceText = text; sourceCodes.merge(codes) { a, _ in a }
+                            case "seg-source": sourceCodes.merge(codes) { a, _ in a }
+                            case "target": targetText = text; targetCodes = codes
                             default: break
                             }
                             container = nil
@@ -228,6 +261,10 @@ public struct XLIFFReader {
                             text = ""
                         } else if codeDepth > 0 && ["x", "bx", "ex", "ph", "bpt", "ept", "it", "sc", "ec", "sub"].contains(name) {
                             codeDepth -= 1
+                            if codeDepth == 0, let n = native {
+                                codes[n.key] = "<\(n.element) \(n.attributes)>\(TMXWriter.escape(nativeText))</\(n.element)>"
+                                native = nil
+                            }
                         } else if codeDepth == 0 && (name == "g" || name == "pc"), let id = paired.popLast() {
                             text += "{/\(id)}"   // the end tag carries no id
                         }
@@ -235,21 +272,24 @@ public struct XLIFFReader {
                     }
                     switch name {
                     case "segment":
-                        segments20.append((sourceText, targetText ?? "", segmentState))
+                        segments20.append((sourceText, targetText ?? "", segmentState, sourceCodes, targetCodes ?? [:]))
                     case "trans-unit":
                         let id = unitAttributes["id"] ?? String(count + 1)
                         if !sourceSegments.isEmpty {
                             for (mid, source) in sourceSegments {
-                                try emit(id: "\(id)#\(mid)", source: source, target: targetSegments[mid], state: targetState)
+                                try emit(id: "\(id)#\(mid)", source: source, target: targetSegments[mid], state: targetState,
+                                         sourceCodes: sourceCodes, targetCodes: targetCodes ?? [:])
                             }
                         } else {
-                            try emit(id: id, source: sourceText, target: targetText, state: targetState)
+                            try emit(id: id, source: sourceText, target: targetText, state: targetState,
+                                     sourceCodes: sourceCodes, targetCodes: targetCodes ?? [:])
                         }
                         inUnit = false
                     case "unit":
                         let id = unitAttributes["id"] ?? String(count + 1)
                         for (k, s) in segments20.enumerated() {
-                            try emit(id: segments20.count == 1 ? id : "\(id)#\(k + 1)", source: s.source, target: s.target, state: s.state)
+                            try emit(id: segments20.count == 1 ? id : "\(id)#\(k + 1)", source: s.source, target: s.target, state: s.state,
+                                     sourceCodes: s.sourceCodes, targetCodes: s.targetCodes)
                         }
                         inUnit = false
                     case "group":
