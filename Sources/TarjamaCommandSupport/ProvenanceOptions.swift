@@ -11,6 +11,8 @@ public struct ProvenanceOptions: ParsableArguments {
     public var author: [String] = []
     @Option(help: ArgumentHelp("Only units changed on or after this date (YYYY-MM-DD, UTC).", valueName: "date"))
     public var since: String?
+    @Option(help: ArgumentHelp("Only units translated into this language: en for all English, en-GB for British only.", valueName: "code"))
+    public var targetVariant: String?
 
     public init() {}
 
@@ -24,7 +26,7 @@ public struct ProvenanceOptions: ParsableArguments {
             guard let d = f.date(from: since) else { throw UserError("--since takes a date as YYYY-MM-DD, for example 2026-11-30; got '\(since)'") }
             date = d
         }
-        return UnitFilter(origins: origin, authors: author, since: date)
+        return UnitFilter(origins: origin, authors: author, since: date, targetLanguage: targetVariant)
     }
 }
 

@@ -211,6 +211,27 @@ struct StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func regionCodesAreKeptAndSelectable(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let tmx = try desk.file("regions.tmx", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <tmx version="1.4"><header creationtool="Other" creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="ar-SA" datatype="plaintext"/>
+            <body><tu><tuv xml:lang="ar_sa"><seg>ارتفعت أسعار الوقود.</seg></tuv><tuv xml:lang="en-GB"><seg>Petrol prices rose.</seg></tuv>
+            <tuv xml:lang="EN-us"><seg>Gas prices rose.</seg></tuv></tu></body></tmx>
+            """)
+        #expect(try desk.store.importTMX(path: tmx).added == 2)
+        let units = try desk.store.exact("ارتفعت أسعار الوقود.")
+        #expect(Set(units.map(\.targetLanguage)) == ["en-GB", "en-US"])
+        #expect(Set(units.map(\.sourceLanguage)) == ["ar-SA"])
+        let british = try Matcher(store: desk.store).lookup("ارتفعت أسعار الوقود.", options: MatchOptions(filter: UnitFilter(targetLanguage: "en-GB")))
+        #expect(british.map(\.target) == ["Petrol prices rose."])
+        #expect(try Matcher(store: desk.store).lookup("ارتفعت أسعار الوقود.", options: MatchOptions(filter: UnitFilter(targetLanguage: "en"))).count == 2)
+        var out = ""
+        _ = try desk.store.exportTMX(filter: UnitFilter(targetLanguage: "en-us")) { out += $0 }
+        #expect(out.contains(#"<tuv xml:lang="en-US"><seg>Gas prices rose.</seg></tuv>"#) && !out.contains("Petrol"))
+    }
+
+    @Test(arguments: StoreKind.available)
     func tmxExportedAndImportedIntoAnotherStoreGivesTheSameUnits(_ kind: StoreKind) throws {
         let desk = try Desk(kind)
         try desk.store.add(Self.drafts)

@@ -260,7 +260,11 @@ extension MemoryStore {
                     if !used.isEmpty { properties[name] = JSONText.object(used) }
                 }
                 if !unit.reviewed { properties["x-state"] = unit.state ?? "unreviewed" }
-                var draft = UnitDraft(source: source, target: target, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
+                // The file's codes, regions kept (ar-SA, en-GB), else the ones asked for.
+                var tags = (unit.sourceLanguage.isEmpty ? sourceLanguage : TMXReader.tag(unit.sourceLanguage),
+                            unit.targetLanguage.isEmpty ? targetLanguage : TMXReader.tag(unit.targetLanguage))
+                if languages == (wantTarget, wantSource) { swap(&tags.0, &tags.1) }
+                var draft = UnitDraft(source: source, target: target, sourceLanguage: tags.0, targetLanguage: tags.1,
                                       origin: unit.file, position: unit.paragraph, createdBy: user, properties: properties)
                 if let previous, previous.file == unit.file { draft.previousSource = previous.source }
                 try finish(next: unit)

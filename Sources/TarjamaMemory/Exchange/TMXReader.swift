@@ -58,6 +58,14 @@ public struct TMXReader {
         String(code.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "")
     }
 
+    /// A language code in BCP 47's usual case, its region kept: `ar_eg` → `ar-EG`, `EN-gb` →
+    /// `en-GB`, `AR` → `ar`.
+    public static func tag(_ code: String) -> String {
+        let parts = code.split(whereSeparator: { $0 == "-" || $0 == "_" })
+        guard let language = parts.first else { return code }
+        return ([language.lowercased()] + parts.dropFirst().map { $0.count == 2 ? $0.uppercased() : String($0) }).joined(separator: "-")
+    }
+
     /// Reads `path`, handing drafts to `body` in batches. Throws `MemoryError.badInput` with the
     /// line for a file that is not well-formed TMX; the caller's transaction then imports nothing.
     public func read(path: String, _ body: ([UnitDraft]) throws -> Void) throws -> Outcome {
@@ -135,7 +143,7 @@ public struct TMXReader {
                 var unitProps = props
                 if !t.codes.isEmpty { unitProps["x-codes-target"] = JSONText.object(t.codes) }
                 var draft = UnitDraft(
-                    source: s, target: target, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage,
+                    source: s, target: target, sourceLanguage: Self.tag(source.lang), targetLanguage: Self.tag(t.lang),
                     origin: unitOrigin, position: position, confidence: confidence,
                     createdAt: tuAttributes["creationdate"].flatMap { Self.date($0, line: line, &outcome) },
                     changedAt: tuAttributes["changedate"].flatMap { Self.date($0, line: line, &outcome) },
