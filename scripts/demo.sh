@@ -11,6 +11,7 @@ rm -f "$MEM" "$MEM-wal" "$MEM-shm"
 echo; echo "== 1. Segment the seed article (boilerplate flagged and left out)"
 $T segment Samples/putin-xi/ar.txt
 echo; echo "== 2. Align it with its English translation and store the pairs in $MEM"
+$T memory create --memory "$MEM"
 $T align --store --memory "$MEM" Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
 $T memory stats --memory "$MEM"
 echo; echo "== 3. Look up an edited sentence (numbers substituted, diff shown)"

@@ -13,16 +13,23 @@ public struct MemoryOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Memory file, or a PostgreSQL database (postgres://USER@HOST:PORT/DB).",
                                             discussion: "Default: $TARJAMA_MEMORY, else Memories/default.tmdb.", valueName: "path"))
     public var memory: String?
+    @Flag(help: ArgumentHelp("Create the memory if it does not exist yet.",
+                             discussion: "Without it only the default memory is created on first use, so a mistyped --memory is an error, not a new empty memory."))
+    public var create = false
 
     public init() {}
+
+    /// The memory is the default one (no --memory, no $TARJAMA_MEMORY).
+    var isDefault: Bool { memory == nil && ProcessInfo.processInfo.environment["TARJAMA_MEMORY"] == nil }
 
     /// The memory named by --memory, else $TARJAMA_MEMORY, else `Memories/default.tmdb`.
     public var path: String {
         memory ?? ProcessInfo.processInfo.environment["TARJAMA_MEMORY"] ?? "Memories/default.tmdb"
     }
 
-    /// Opens the memory (creating it unless `readOnly` or not `create`), saying on standard
-    /// error why it waits or upgrades.
+    /// Opens the memory, saying on standard error why it waits or upgrades. A command that may
+    /// create one (`create`) does so for the default memory or with `--create`; a named memory
+    /// that does not exist is otherwise an error that says how to create it.
     public func open(readOnly: Bool = false, create: Bool = true) throws -> any MemoryStore {
         if PostgresAddress.isAddress(path) {
             do {
@@ -39,6 +46,14 @@ public struct MemoryOptions: ParsableArguments {
         if PostgresAddress.isAddress(path) {
             throw UserError("this command works on a memory file; \(path) is a PostgreSQL database")
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            if isFolder.boolValue {
+                throw UserError("'\(path)' is a folder; --memory takes a memory file, for example \((path as NSString).appendingPathComponent("default.tmdb"))")
+            }
+        } else if !readOnly && create && !(self.create || isDefault) {
+            throw UserError("memory '\(path)' does not exist. Check the path, or create it: tarjama memory create --memory '\(path)' (or add --create)")
+        }
         if SQLiteMemory.isBeingBulkLoaded(path) {
             warn("\(path) is being filled by an import into a new memory; waiting until it ends…")
         }
@@ -48,7 +63,7 @@ public struct MemoryOptions: ParsableArguments {
             warn("upgrading \(path) from schema v\(version) to v\(SQLiteMemory.schemaVersion) (once\(rebuild))…")
         }
         do {
-            return try SQLiteMemory(path: path, readOnly: readOnly, create: create)
+            return try SQLiteMemory(path: path, readOnly: readOnly, create: create && (self.create || isDefault || FileManager.default.fileExists(atPath: path)))
         } catch let e as MemoryError {
             throw UserError(e.description)
         }

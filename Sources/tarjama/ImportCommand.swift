@@ -49,11 +49,28 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let memory = try options.open()
-        let files = try expandInputs(paths, suffixes: [".tmx", ".tsv", ".xlf", ".xliff", ".sdlxliff", ".mqxliff"], verb: "import")
+        // Standard input is spooled to a file first: each format is read from a file, and a
+        // file is one transaction.
+        var stdinCopy: String?
+        defer { if let stdinCopy { try? FileManager.default.removeItem(atPath: (stdinCopy as NSString).deletingLastPathComponent) } }
+        let files = try paths.flatMap { path -> [String] in
+            guard path == "-" else {
+                return try expandInputs([path], suffixes: [".tmx", ".tsv", ".xlf", ".xliff", ".sdlxliff", ".mqxliff"], verb: "import")
+            }
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-stdin-\(getpid())")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let file = dir.appendingPathComponent("stdin").path
+            guard FileManager.default.createFile(atPath: file, contents: FileHandle.standardInput.readDataToEndOfFile()) else {
+                throw UserError("cannot keep standard input in \(dir.path): is the disk full?")
+            }
+            stdinCopy = file
+            return [file]
+        }
         var failed = false
         for file in files {
             let bar = ProgressBar(total: 0, label: "units")
-            let report: ImportReport
+            var report: ImportReport
+            let name = file == stdinCopy ? "-" : file
             do {
                 report = try memory.importFile(path: file, sourceLanguage: sourceLang, targetLanguage: targetLang, user: user ?? currentUser(),
                                                includeUnreviewed: includeUnreviewed, onDuplicate: onDuplicate) { bar.update($0) }
@@ -61,15 +78,22 @@ struct ImportCommand: ParsableCommand {
             } catch let e as MemoryError {
                 bar.finish()
                 warn("tarjama: \(e.description)")
-                if json { print(try JSONLines().line(["file": file, "error": e.description])) }
+                if json { print(try JSONLines().line(["file": name, "error": e.description.replacingOccurrences(of: file, with: name)])) }
                 failed = true
                 continue
+            }
+            report.file = name
+            // A file whose every unit was skipped imported nothing a person wanted: an error.
+            let nothing = report.added + report.duplicates + report.corrected + report.kept == 0 && report.skippedCount > 0
+            if nothing {
+                warn("tarjama: \(name): nothing imported: all \(report.skippedCount) units were skipped (reasons below; --json lists them)")
+                failed = true
             }
             if json {
                 print(try JSONLines().line(report))
                 continue
             }
-            var line = String(format: "%@: %d added, %d duplicates, %d skipped", file, report.added, report.duplicates, report.skippedCount)
+            var line = String(format: "%@: %d added, %d duplicates, %d skipped", name, report.added, report.duplicates, report.skippedCount)
             if report.corrected > 0 { line += ", \(report.corrected) corrected" }
             if report.kept > 0 { line += ", \(report.kept) left out (source stored; --on-duplicate keep)" }
             if report.unreviewed > 0 { line += ", \(report.unreviewed) unreviewed left out" }
@@ -77,8 +101,12 @@ struct ImportCommand: ParsableCommand {
             if report.repairedCount > 0 { line += ", \(report.repairedCount) repaired" }
             if report.ignoredEntityDeclarations > 0 { line += ", \(report.ignoredEntityDeclarations) entity declarations ignored" }
             print(line + String(format: " (%.1f s, %.0f units/s)", report.seconds, Double(report.added + report.duplicates) / max(report.seconds, 1e-6)))
-            let problems = (report.skipped.map { ("skipped", $0) } + report.repaired.map { ("repaired", $0) }).sorted { $0.1.line < $1.1.line }
-            for (kind, p) in problems.prefix(20) { warn("  \(file):\(p.line): \(kind): \(p.message)") }
+            // Each problem once, in line order (a unit's repairs may be reported by more than one reader).
+            var seen = Set<String>()
+            let problems = (report.skipped.map { ("skipped", $0) } + report.repaired.map { ("repaired", $0) })
+                .sorted { $0.1.line < $1.1.line }
+                .filter { seen.insert("\($0.0)\($0.1.line)\($0.1.message)").inserted }
+            for (kind, p) in problems.prefix(20) { warn("  \(name):\(p.line): \(kind): \(p.message)") }
             if report.skippedCount + report.repairedCount > 20 {
                 warn("  … \(report.skippedCount + report.repairedCount - 20) more (use --json for the first 1,000 of each)")
             }

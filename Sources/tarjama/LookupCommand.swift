@@ -3,6 +3,7 @@ import Foundation
 import TarjamaMatch
 import TarjamaCommandSupport
 import TarjamaMemory
+import TarjamaText
 
 struct LookupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,7 +59,13 @@ struct LookupCommand: ParsableCommand {
                 continue
             }
             if queries.count > 1 { print(paint.bold("» \(q)")) }
-            if matches.isEmpty { print("  no match at or above \(min)%"); continue }
+            if matches.isEmpty {
+                print("  no match at or above \(min)%")
+                if LanguageGuess(q).verdict == .english {
+                    warn("tarjama: the query looks English; lookup searches the memory's Arabic sources. To find English text use: tarjama concordance --side target \"\(q)\"")
+                }
+                continue
+            }
             for m in matches {
                 let head = m.kind == .fuzzy ? "\(m.score)%" : "\(m.score)% \(m.kind.rawValue)"
                 var provenance = ["unit \(m.unitID)"]

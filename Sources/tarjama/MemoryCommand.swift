@@ -26,7 +26,9 @@ struct MemoryCommand: ParsableCommand {
 
         func run() throws {
             let existed = FileManager.default.fileExists(atPath: options.path)
-            let memory = try options.open()
+            var creating = options
+            creating.create = true   // what this command is for
+            let memory = try creating.open()
             let stats = try memory.stats()
             if json {
                 print(try JSONLines().line(["path": options.path, "created": existed ? "false" : "true", "units": "\(stats.units)"]))

@@ -58,7 +58,7 @@ struct CLI {
 
     /// The seed article and its translation aligned into `memory`.
     func alignSample() throws {
-        let r = try run(["align", "--store", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
+        let r = try run(["align", "--store", "--create", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
         #expect(r.status == 0, "\(r.err)")
     }
 }
@@ -120,7 +120,7 @@ struct CLITests {
     @Test func importThenExportRoundTripsAndReportsAsJSON() throws {
         let cli = try CLI()
         let tsv = try cli.file("pairs.tsv", "وصل الوفد إلى موسكو.\tThe delegation arrived in Moscow.\nغادر الوفد بكين.\tThe delegation left Beijing.\nسطر بلا ترجمة\n")
-        let r = try cli.run(["import", "--memory", cli.memory, "--json", tsv])
+        let r = try cli.run(["import", "--create", "--memory", cli.memory, "--json", tsv])
         #expect(r.status == 0, "\(r.err)")
         let report = try #require(try CLI.objects(r.out).first)
         #expect(report["added"] as? Int == 2)
@@ -169,7 +169,7 @@ struct CLITests {
     @Test func aUnitIsAddedCorrectedWithItsHistoryShownAndDeleted() throws {
         let cli = try CLI()
         let env = ["TARJAMA_USER": "hala"]
-        let added = try cli.run(["unit", "add", "--memory", cli.memory, "--source", "وصل الوفد إلى موسكو.",
+        let added = try cli.run(["unit", "add", "--create", "--memory", cli.memory, "--source", "وصل الوفد إلى موسكو.",
                                  "--target", "The delegation arrived in Moscow.", "--json"], environment: env)
         #expect(added.status == 0, "\(added.err)")
         let id = try #require(try CLI.objects(added.out).first?["id"] as? Int)
@@ -198,7 +198,7 @@ struct CLITests {
         let ar = cli.sample("Samples/putin-xi/ar.txt"), en = cli.sample("Samples/putin-xi/en.txt")
         let other = cli.sample("Samples/new-articles/xi-visit.txt")
         for (files, says) in [([en, ar], "look swapped"), ([ar, other], "both files look Arabic"), ([en, en], "hold the same text")] {
-            let r = try cli.run(["align", "--store", "--memory", cli.memory] + files)
+            let r = try cli.run(["align", "--store", "--create", "--memory", cli.memory] + files)
             #expect(r.status == 1, "\(files)")
             #expect(r.err.contains(says) && r.err.contains("nothing was stored"), "\(r.err)")
         }
@@ -215,6 +215,35 @@ struct CLITests {
         #expect(r.status != 0)
         #expect(r.err.contains("does not exist"))
         #expect(r.err.contains("tarjama memory create"))
+    }
+
+    @Test func aMistypedMemoryIsNotCreatedAndOtherMistakesSayWhatToDo() throws {
+        let cli = try CLI()
+        let typo = cli.dir.appendingPathComponent("Memoires/desk.tmdb").path
+        let tsv = try cli.file("a.tsv", "وصل الوفد.\tThe delegation arrived.\n")
+        let r = try cli.run(["import", "--memory", typo, tsv])
+        #expect(r.status != 0 && r.err.contains("does not exist") && r.err.contains("--create"))
+        #expect(!FileManager.default.fileExists(atPath: typo))
+        #expect(try cli.run(["lookup", "--memory", cli.dir.path, "وصل"]).err.contains("is a folder"))
+        // Standard input, and a file whose every line is skipped.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["import", "--create", "--memory", cli.memory, "-"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        input.fileHandleForWriting.write(Data("وصل الوفد.\tThe delegation arrived.\n".utf8))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(said.hasPrefix("-: 1 added"))
+        let bad = try cli.run(["import", "--memory", cli.memory, try cli.file("bad.tsv", "no tab\nnone here\n")])
+        #expect(bad.status == 1 && bad.err.contains("nothing imported"))
+        let english = try cli.run(["lookup", "--memory", cli.memory, "the delegation arrived in the capital"])
+        #expect(english.err.contains("looks English") && english.err.contains("concordance --side target"))
     }
 
     @Test func badOptionValuesAreRefusedWithTheRange() throws {
@@ -282,7 +311,7 @@ struct PostgresCLITests {
 
 extension CLI {
     func alignSampleInto(_ memory: String) throws {
-        let r = try run(["align", "--store", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
+        let r = try run(["align", "--store", "--create", "--memory", memory, sample("Samples/putin-xi/ar.txt"), sample("Samples/putin-xi/en.txt")])
         #expect(r.status == 0, "\(r.err)")
     }
 }
@@ -322,7 +351,7 @@ struct ServeCLITests {
     func aKeyMadeOnTheCommandLineWritesThroughTheServerWhichStopsCleanlyOnSIGTERM() throws {
         let cli = try CLI()
         try cli.alignSample()
-        let created = try cli.run(["key", "create", "--memory", cli.memory, "--role", "write", "--name", "desk"])
+        let created = try cli.run(["key", "create", "--create", "--memory", cli.memory, "--role", "write", "--name", "desk"])
         #expect(created.status == 0, "\(created.err)")
         let key = try #require(created.out.split(separator: "\n").last.map(String.init))
         #expect(key.hasPrefix("tj_"))
