@@ -22,7 +22,7 @@ struct ProcessSafetyTests {
     func importProcess(_ memory: String, _ file: String) throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tarjamaExecutable!)
-        p.arguments = ["import", "--memory", memory, file]
+        p.arguments = ["import", "--create", "--memory", memory, file]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
