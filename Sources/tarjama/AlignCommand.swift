@@ -14,13 +14,17 @@ struct AlignCommand: ParsableCommand {
         hold one sentence per line. Beads 1-1, 1-0, 0-1, 2-1, 1-2, 2-2, 1-3, 3-1 (and rarer 2-3, \
         1-4) are found by dynamic programming over length, numbers, names and Latin tokens, plus \
         the lexicon learned from the memory when one exists. Each bead gets a confidence in [0, 1]; \
-        with --store, beads under --min-confidence are kept out of the memory and listed for review.
+        with --store, beads under --min-confidence are kept out of the memory and listed for review; \
+        --review FILE writes them to a file a person edits (delete the wrong lines, correct the \
+        others) and stores with --store-reviewed FILE, as reviewed pairs.
 
         Examples:
           tarjama align Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
           tarjama align --store Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
           tarjama align --segmented --format beads ar.txt en.txt
           tarjama align --batch articles/ --store      # folders holding ar.txt and en.txt
+          tarjama align --store --review held.tsv ar.txt en.txt
+          tarjama align --store-reviewed held.tsv
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case tsv, jsonl, beads }
@@ -33,16 +37,31 @@ struct AlignCommand: ParsableCommand {
     @Flag(help: "With --store, store low-confidence beads too.") var storeAll = false
     @Flag(help: "Do not use the lexicon learned from the memory.") var noLexicon = false
     @Option(help: "Align every folder under DIR that holds ar.txt and en.txt.") var batch: String?
+    @Option(help: "With --store, write the beads held back to FILE for a person to review.") var review: String?
+    @Option(help: "Store the pairs left in a review file (written by --review) as reviewed.") var storeReviewed: String?
     @Flag(help: "Print the store report as JSON (with --store).") var json = false
     @Argument(help: "AR_FILE EN_FILE") var files: [String] = []
 
     func validate() throws {
+        if storeReviewed != nil {
+            guard files.isEmpty && batch == nil else { throw ValidationError("--store-reviewed FILE takes no articles: it stores the pairs in FILE") }
+            return
+        }
+        if review != nil && !store { throw ValidationError("--review FILE goes with --store: it lists the beads --store holds back") }
         if batch == nil && files.count != 2 {
             throw ValidationError("give the Arabic file and its English translation (tarjama align AR_FILE EN_FILE), or --batch DIR")
         }
     }
 
     func run() throws {
+        if let storeReviewed {
+            try Self.storeReviewed(storeReviewed, in: try options.open())
+            return
+        }
+        var held: [(origin: String, item: StoreReport.ReviewItem)] = []
+        defer {
+            if let review, !held.isEmpty { Self.writeReview(review, held, minConfidence: minConfidence) }
+        }
         let memory: (any MemoryStore)? = (store || !noLexicon) && (store || FileManager.default.fileExists(atPath: options.path))
             ? try options.open() : nil
         let lexicon: (any MemoryStore)? = noLexicon ? nil : try memory.flatMap { try $0.hasLexicon() ? $0 : nil }
@@ -81,12 +100,13 @@ struct AlignCommand: ParsableCommand {
             let doc = aligner.align(sourceText: arabic, targetText: english, segmented: segmented)
             if let memory, store {
                 let report = try memory.store(doc, origin: pair.origin, minConfidence: minConfidence, storeAll: storeAll, user: currentUser())
+                held += report.lowConfidence.map { (pair.origin, $0) }
                 if json {
                     print(try out.line(report))
                 } else {
                     print("\(pair.origin): stored \(report.stored.added) pairs (\(report.stored.duplicates) already there), "
                           + "\(report.lowConfidence.count) below confidence \(minConfidence) kept out, \(report.unaligned) unaligned")
-                    for item in report.lowConfidence {
+                    for item in report.lowConfidence where review == nil {
                         print(String(format: "  review %@ (%.2f): %@ ⇄ %@", item.bead, item.confidence, item.source, item.target))
                     }
                 }
@@ -98,6 +118,49 @@ struct AlignCommand: ParsableCommand {
             warn("tarjama: \(failed) of \(pairs.count) articles were not aligned (see above)")
             throw ExitCode(1)
         }
+    }
+
+    /// The review file: a few lines saying what to do, then origin, confidence, Arabic and
+    /// English a line (tabs and line breaks inside the text become spaces).
+    static func writeReview(_ path: String, _ held: [(origin: String, item: StoreReport.ReviewItem)], minConfidence: Double) {
+        let clean = { (s: String) in s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        var text = """
+            # Tarjama alignment review: \(held.count) beads held back under confidence \(String(format: "%.2f", minConfidence)).
+            # Delete the lines that are wrong, correct the Arabic or English of the others, then store them:
+            #   tarjama align --store-reviewed \(path)
+            # origin<TAB>confidence<TAB>Arabic<TAB>English
+
+            """
+        for (origin, item) in held {
+            text += "\(clean(origin))\t\(String(format: "%.2f", item.confidence))\t\(clean(item.source))\t\(clean(item.target))\n"
+        }
+        do {
+            let sink = try OutputSink(path: path)
+            try sink.write(text)
+            try sink.finish()
+            warn("\(held.count) beads held back for review: \(path) (then: tarjama align --store-reviewed \(path))")
+        } catch {
+            warn("tarjama: cannot write the review file: \(error)")
+        }
+    }
+
+    /// Stores a reviewed file's pairs: a person checked them, so they count as reviewed
+    /// (confidence 1, `x-state` reviewed) whatever the aligner thought.
+    static func storeReviewed(_ path: String, in memory: any MemoryStore) throws {
+        let text = try readText(path)
+        var drafts: [UnitDraft] = []
+        for (k, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard f.count == 4, !f[2].isEmpty, !f[3].isEmpty else {
+                throw UserError("\(path):\(k + 1): expected origin, confidence, Arabic and English separated by tabs; correct the line or delete it")
+            }
+            drafts.append(UnitDraft(source: f[2], target: f[3], origin: f[0], confidence: 1, createdBy: currentUser(),
+                                    properties: ["x-state": "reviewed"]))
+        }
+        let summary = try memory.add(drafts, user: currentUser())
+        print("\(path): stored \(summary.added) reviewed pairs (\(summary.duplicates) already there)")
     }
 
     /// Refuses (with `--store`) or warns about files that cannot be an Arabic article and its

@@ -209,6 +209,24 @@ struct CLITests {
         #expect(swapped.err.contains("warning: the files look swapped"))
     }
 
+    @Test func heldBackBeadsGoToAReviewFileThatIsStoredAfterEditing() throws {
+        let cli = try CLI()
+        let held = cli.dir.appendingPathComponent("held.tsv").path
+        let r = try cli.run(["align", "--store", "--create", "--memory", cli.memory, "--min-confidence", "0.9", "--review", held,
+                             cli.sample("Samples/putin-xi/ar.txt"), cli.sample("Samples/putin-xi/en.txt")])
+        #expect(r.status == 0, "\(r.err)")
+        let lines = try String(contentsOfFile: held, encoding: .utf8).split(separator: "\n")
+        let pairs = lines.filter { !$0.hasPrefix("#") }
+        #expect(!pairs.isEmpty && pairs.allSatisfy { $0.split(separator: "\t").count == 4 })
+        // The reviewer deletes the first pair and keeps the others.
+        try (lines.filter { $0.hasPrefix("#") } + pairs.dropFirst()).joined(separator: "\n").write(toFile: held, atomically: true, encoding: .utf8)
+        let stored = try cli.run(["align", "--store-reviewed", held, "--memory", cli.memory])
+        #expect(stored.status == 0 && stored.out.contains("stored \(pairs.count - 1) reviewed pairs"), "\(stored.out)\(stored.err)")
+        try "# header\nonly two\tcolumns\n".write(toFile: held, atomically: true, encoding: .utf8)
+        let bad = try cli.run(["align", "--store-reviewed", held, "--memory", cli.memory])
+        #expect(bad.status != 0 && bad.err.contains("held.tsv:2:"))
+    }
+
     @Test func aMissingMemorySaysHowToCreateIt() throws {
         let cli = try CLI()
         let r = try cli.run(["lookup", "--memory", cli.dir.appendingPathComponent("none.tmdb").path, "وصل الوفد."])
