@@ -55,7 +55,7 @@ struct ConcordanceCommand: ParsableCommand {
             var provenance = [u.origin ?? "no origin"]
             if let a = u.changedBy ?? u.createdBy { provenance.append("by \(a)") }
             provenance.append(String(ISO8601DateFormatter().string(from: u.changedAt).prefix(10)))
-            print("[\(u.id!)] \(hitSource)\n      \(hitTarget)\n      " + paint.dim("(\(provenance.joined(separator: ", ")))"))
+            print("[\(u.id!)] \(paint.isolate(hitSource))\n      \(paint.isolate(hitTarget))\n      " + paint.dim("(\(provenance.joined(separator: ", ")))"))
         }
     }
 }

@@ -67,14 +67,19 @@ struct LookupCommand: ParsableCommand {
                 continue
             }
             for m in matches {
-                let head = m.kind == .fuzzy ? "\(m.score)%" : "\(m.score)% \(m.kind.rawValue)"
+                let head: String
+                switch m.kind {
+                case .context: head = "\(m.score)% context (same sentence, same neighbours)"
+                case .exact: head = m.score == 100 ? "100% exact" : "\(m.score)% exact (same words; −\(m.breakdown.penaltyPoints) for what differs, see --explain)"
+                case .fuzzy: head = "\(m.score)% fuzzy"
+                }
                 var provenance = ["unit \(m.unitID)"]
                 if let o = m.origin { provenance.append(o) }
                 if let a = m.author { provenance.append("by \(a)") }
                 if let d = m.changedAt { provenance.append(String(ISO8601DateFormatter().string(from: d).prefix(10))) }
                 if m.usageCount > 0 { provenance.append("used \(m.usageCount)×") }
                 print("\(paint.bold(head))  [\(provenance.joined(separator: ", "))]")
-                print("  src  " + paint.diff(m.diff))
+                print("  src  " + paint.isolate(paint.diff(m.diff, on: m.source)))
                 print("  tgt  " + m.target)
                 for w in m.warnings { print("  " + paint.bold("check") + "  " + w) }
                 if explain {

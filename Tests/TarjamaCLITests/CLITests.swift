@@ -227,6 +227,17 @@ struct CLITests {
         #expect(bad.status != 0 && bad.err.contains("held.tsv:2:"))
     }
 
+    @Test func theSourceLineShowsTheStoredTextWithTheChangesMarked() throws {
+        let cli = try CLI()
+        _ = try cli.run(["unit", "add", "--create", "--memory", cli.memory, "--source", "وقال إن الطرف الآخر - أعظم قوة - رفض العرض.",
+                         "--target", "He said the other side - the greater power - refused the offer."])
+        let r = try cli.run(["lookup", "--memory", cli.memory, "وقال إن الطرف الآخر - أعظم قوة - قبل العرض."])
+        #expect(r.out.contains("src  وقال إن الطرف الآخر - أعظم قوة - {-رفض-}{+قبل+} العرض."), "\(r.out)")
+        #expect(r.out.contains("% fuzzy"))
+        let exact = try cli.run(["lookup", "--memory", cli.memory, "وقال إن الطرف الآخر - أعظم قوة - رفض العرض."])
+        #expect(exact.out.contains("100% exact"))
+    }
+
     @Test func aMissingMemorySaysHowToCreateIt() throws {
         let cli = try CLI()
         let r = try cli.run(["lookup", "--memory", cli.dir.appendingPathComponent("none.tmdb").path, "وصل الوفد."])
