@@ -58,7 +58,7 @@ public struct AlignmentScore: Sendable, Codable, Equatable {
     }
 
     public static func calibration(_ pairs: [(gold: [Bead], test: [Bead])],
-                                   edges: [Double] = [0, 0.5, 0.8, 0.95, 1.0001]) -> [CalibrationBin] {
+                                   edges: [Double] = [0, 0.2, 0.35, 0.5, 0.8, 0.95, 1.0001]) -> [CalibrationBin] {
         var bins = zip(edges, edges.dropFirst()).map { CalibrationBin(lower: $0, upper: min($1, 1)) }
         for (gold, test) in pairs {
             let goldSet = Set(gold.map(\.description))

@@ -33,7 +33,8 @@ struct AlignCommand: ParsableCommand {
     @Flag(help: "The files hold one sentence per line already.") var segmented = false
     @Option(help: "Output: tsv (source, target, confidence), jsonl, or beads ([0]:[0, 1]).") var format: Format = .tsv
     @Flag(help: "Add the aligned pairs to the memory.") var store = false
-    @Option(help: "With --store, keep beads under this confidence out of the memory.") var minConfidence = 0.5
+    /// 0.35: where `eval align`'s calibration shows beads turning unreliable (PERFORMANCE.md).
+    @Option(help: "With --store, keep beads under this confidence out of the memory (see --review).") var minConfidence = 0.35
     @Flag(help: "With --store, store low-confidence beads too.") var storeAll = false
     @Flag(help: "Do not use the lexicon learned from the memory.") var noLexicon = false
     @Option(help: "Align every folder under DIR that holds ar.txt and en.txt.") var batch: String?
