@@ -116,7 +116,9 @@ struct ParagraphClassifier {
         for (i, line) in lines.enumerated() {
             if line.mayBeBoilerplate, let p = Self.boilerplate.first(where: { $0.test(line) }) {
                 result[i] = (.boilerplate, p.reason)
-            } else if seen.contains(line.key) {
+            } else if seen.contains(line.key) && !line.endsWithTerminal {
+                // A repeated headline or caption is page furniture; a repeated full sentence
+                // is the writer's (a quote taken up again) and stays to be translated.
                 result[i] = (.boilerplate, "repeated line")
             } else if language == .ar && line.isMostlyLatin && line.wordCount <= 6 && !line.endsWithTerminal {
                 result[i] = (.boilerplate, "interface text")

@@ -22,6 +22,13 @@ struct ParagraphClassifierTests {
         try Segmenter(language: .ar).segment(article).map { ($0.text, $0.kind, $0.reason) }
     }
 
+    @Test func aRepeatedFullSentenceStaysBodyWhileARepeatedCaptionIsBoilerplate() throws {
+        let text = "عنوان الخبر\nقال الوزير إن المحادثات كانت مثمرة.\nصورة الوزير\nوأضاف أن الوفدين اتفقا.\nصورة الوزير\nقال الوزير إن المحادثات كانت مثمرة.\n"
+        let segments = try Segmenter(language: .ar).segment(text)
+        #expect(segments.filter { $0.text == "قال الوزير إن المحادثات كانت مثمرة." }.map(\.kind) == [.body, .body])
+        #expect(segments.last { $0.text == "صورة الوزير" }?.kind == .boilerplate)
+    }
+
     @Test func firstShortLineIsTheHeadline() throws {
         #expect(try kinds()[0].1 == .headline)
     }
