@@ -48,6 +48,34 @@ enum NumberCheck {
         return found
     }
 
+    /// The value of an Arabic number word (its matching key: `ثلاثة` and `ثلاث` are 3), or of
+    /// a number written in digits of either script.
+    static func arabicValue(_ key: String) -> Int? {
+        if let n = Int(Placeables.value(key)) { return n }
+        return arabicWords[key]
+    }
+
+    static let arabicWords: [String: Int] = {
+        let words: [(String, Int)] = [
+            ("واحد", 1), ("واحدة", 1), ("اثنان", 2), ("اثنين", 2), ("اثنتان", 2), ("اثنتين", 2), ("ثلاث", 3), ("ثلاثة", 3),
+            ("أربع", 4), ("أربعة", 4), ("خمس", 5), ("خمسة", 5), ("ست", 6), ("ستة", 6), ("سبع", 7), ("سبعة", 7),
+            ("ثمان", 8), ("ثماني", 8), ("ثمانية", 8), ("تسع", 9), ("تسعة", 9), ("عشر", 10), ("عشرة", 10),
+            ("عشرون", 20), ("عشرين", 20), ("ثلاثون", 30), ("ثلاثين", 30), ("أربعون", 40), ("أربعين", 40),
+            ("خمسون", 50), ("خمسين", 50), ("ستون", 60), ("ستين", 60), ("سبعون", 70), ("سبعين", 70),
+            ("ثمانون", 80), ("ثمانين", 80), ("تسعون", 90), ("تسعين", 90), ("مئة", 100), ("مائة", 100), ("ألف", 1000),
+        ]
+        return Dictionary(words.map { (Normalizer.matchingKey.normalize($0.0), $0.1) }, uniquingKeysWith: { a, _ in a })
+    }()
+
+    /// How `target` writes `value`: spelled ("three"), in digits, or nil.
+    static func written(_ value: Int, in target: String) -> String? {
+        if let (words, _) = spelled(target).first(where: { $0.value == value }) { return "'\(words)'" }
+        for t in Tokenizer().tokenize(target) where t.kind == .number && Int(Placeables.value(Normalizer.matchingKey.normalize(t.text))) == value {
+            return "'\(t.text)'"
+        }
+        return nil
+    }
+
     static let units: [String: Int] = [
         "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,

@@ -230,6 +230,13 @@ public final class Scorer {
                 }
                 let how = NumberCheck.form(of: Placeables.value(s!.key), in: target).map { ": the target \($0)" } ?? ""
                 warnings.append("number \(s!.original) → \(q!.original) not changed in the target\(how); correct it by hand")
+            case .substitute:
+                // A number written in words on either side (ثلاثة → أربعة, ثلاثة → 4): no
+                // substitution can follow it, so the translator is told where the target has it.
+                if let old = NumberCheck.arabicValue(s!.key), let new = NumberCheck.arabicValue(q!.key), old != new,
+                   let form = NumberCheck.written(old, in: target) {
+                    warnings.append("number \(s!.original) → \(q!.original) not changed in the target: it writes \(form); correct it by hand")
+                }
             default: break
             }
             diff.append(DiffSpan(op: op.op, query: q, stored: s, after: previous))

@@ -86,6 +86,9 @@ struct MatcherTests {
         #expect(grouped.target == "Some 4,500 protesters took part in the march on Friday.")
         #expect(grouped.warnings.isEmpty)
         #expect(NumberCheck.spelled("twenty-five or a hundred, three hundred and six").map(\.value) == [25, 100, 306])
+        let words = try Fixture([("تستمر الزيارة ثلاثة أيام في موسكو.", "The visit lasts three days in Moscow.")], kind)
+        let changed = try #require(try words.matcher.lookup("تستمر الزيارة أربعة أيام في موسكو.").first)
+        #expect(changed.warnings == ["number ثلاثة → أربعة not changed in the target: it writes 'three'; correct it by hand"])
     }
 
     @Test(arguments: StoreKind.available) func voweledCopyScores100BeforeAOnePointDiacriticsPenalty(_ kind: StoreKind) throws {
