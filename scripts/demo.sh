@@ -15,7 +15,7 @@ $T memory create --memory "$MEM"
 $T align --store --memory "$MEM" Samples/putin-xi/ar.txt Samples/putin-xi/en.txt
 $T memory stats --memory "$MEM"
 echo; echo "== 3. Look up an edited sentence (numbers substituted, diff shown)"
-$T lookup --memory "$MEM" --explain "وبحسب أرقام الجمارك الصينية، ارتفع حجم التبادل التجاري بين البلدين بنسبة 29٪ خلال الأشهر الأحد عشر الأولى من عام ٢٠٢٣، ليبلغ نحو 218 مليار دولار."
+$T lookup --memory "$MEM" --explain "وأشار بوتين إلى أن “حجم مبيعات البضائع في روسيا الاتحادية والصين سينمو بنحو 30٪ بحلول عام 2024 ، مع وصول الدول إلى معايير 250 مليار دولار في وقت مبكر”."
 echo; echo "== 4. Pre-translate the new wire articles"
 $T pretranslate --memory "$MEM" --min 75 --format xliff --format txt Samples/new-articles --out out
 echo; echo "== 5. Export the memory as TMX 1.4"

@@ -130,9 +130,14 @@ struct ParagraphClassifier {
         let isBodyLike = lines.map { $0.endsWithTerminal || $0.wordCount > 30 }
         let firstBody = (0..<lines.count).first { isBodyLike[$0] && result[$0].kind != .boilerplate } ?? lines.count
         var sawHeadline = false
-        for (i, line) in lines.enumerated() where result[i].kind != .boilerplate && !isBodyLike[i] {
+        var previousWasHeadline = false
+        for (i, line) in lines.enumerated() where result[i].kind != .boilerplate {
+            defer { previousWasHeadline = result[i].kind == .headline }
+            if isBodyLike[i] { continue }
             if isByline(line) {
                 result[i] = (.byline, "byline or agency")
+            } else if previousWasHeadline && i < firstBody && isPersonalName(line) {
+                result[i] = (.byline, "personal name under the headline")
             } else if isDateline(line) {
                 result[i] = (.dateline, "date line")
             } else if i < firstBody && !sawHeadline {
@@ -152,6 +157,34 @@ struct ParagraphClassifier {
             let k = Self.key(a)
             return l.key == k || l.key.hasSuffix(" " + k) || l.key.hasPrefix(k + " ") || l.key.contains(" " + k + " ")
                 || l.key.contains("(" + k + ")")
+        }
+    }
+
+    /// Words that make a short line a title or a caption ("الرئيس الروسي", "Russian President")
+    /// rather than a writer's name.
+    static let titleWords: Set<String> = Set(["رئيس", "الرئيس", "وزير", "وزيرة", "الوزير", "ملك", "الملك", "امير", "الأمير",
+        "سفير", "السفير", "نائب", "مدير", "المتحدث", "صور", "صورة", "فيديو", "president", "minister", "prime", "king", "queen",
+        "prince", "ambassador", "secretary", "spokesman", "spokeswoman", "director", "photo", "file", "video", "chancellor",
+        "general", "leader", "chief"].map { Normalizer.matchingKey.normalize($0) })
+
+    /// A line of two to four name words under the headline: a writer's name ("ماهر الزياتي",
+    /// "Maher al-Zayati"). Arabic names do not open with the article ال that a title or a
+    /// caption ("الرئيس الروسي") opens with; English name words are capitalised.
+    private func isPersonalName(_ l: Line) -> Bool {
+        guard (2...4).contains(l.wordCount), !l.hasDigit, !l.text.contains(":") else { return false }
+        let words = l.words
+        if words.contains(where: { Self.titleWords.contains(String($0)) }) { return false }
+        let raw = l.text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        switch language {
+        case .ar:
+            guard let first = raw.first, !first.hasPrefix("ال") else { return false }
+            return raw.allSatisfy { w in w.unicodeScalars.allSatisfy { CharClass.isArabicLetter($0) || $0 == "-" } }
+        case .en:
+            let particles: Set<Substring> = ["al", "el", "bin", "ibn", "abu", "de", "van", "von", "der", "da", "la"]
+            return raw.allSatisfy { w in
+                let head = w.split(separator: "-").first ?? w
+                return particles.contains(head.lowercased()[...]) || w.first?.isUppercase == true
+            } && raw.allSatisfy { $0.unicodeScalars.allSatisfy { CharClass.isLetter($0) || $0 == "-" || $0 == "'" || $0 == "." } }
         }
     }
 

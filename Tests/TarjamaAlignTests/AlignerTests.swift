@@ -125,3 +125,25 @@ struct AlignmentPieceTests {
     }
 
 }
+
+@Suite("The seed article")
+struct SeedArticleAlignmentTests {
+    /// The scraped seed and our English: every bead one-to-one except the Arabic sentence broken
+    /// at "مع دولة. زيارة القاهرة", which pairs two Arabic segments with one English sentence.
+    @Test func theScrapedSeedAlignsWithOurEnglishThroughItsOddSpots() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let ar = try String(contentsOf: root.appendingPathComponent("Samples/putin-xi/ar.txt"), encoding: .utf8)
+        let en = try String(contentsOf: root.appendingPathComponent("Samples/putin-xi/en.txt"), encoding: .utf8)
+        let doc = try DocumentAligner().align(sourceText: ar, targetText: en)
+        let pairs = doc.beads.map { bead in
+            (bead.source.map { doc.source[$0].text }.joined(separator: " "), bead.target.map { doc.target[$0].text }.joined(separator: " "))
+        }
+        #expect(doc.beads.filter { $0.type != BeadType(1, 1) }.map(\.description).count == 1)
+        let broken = try #require(pairs.first { $0.0.hasPrefix("نحن في انتظارك الربيع المقبل مع دولة.") })
+        #expect(broken.0.hasSuffix("زيارة القاهرة “."))
+        #expect(broken.1 == "We expect you next spring on a state visit to Cairo.\"")
+        let spaced = try #require(pairs.first { $0.0.hasPrefix("أكد الرئيس الروسي فلاديمير بوتين ، الجمعة ،") })
+        #expect(spaced.1.hasPrefix("Russian President Vladimir Putin stressed on Friday"))
+        #expect(doc.beads.allSatisfy { !$0.source.isEmpty && !$0.target.isEmpty })
+    }
+}

@@ -93,14 +93,14 @@ struct CLITests {
     @Test func lookupJSONGivesTheQueryAndScoredMatchesWithTheSubstitutedTarget() throws {
         let cli = try CLI()
         try cli.alignSample()
-        let query = "وبحسب أرقام الجمارك الصينية، ارتفع حجم التبادل التجاري بين البلدين بنسبة 29٪ خلال الأشهر الأحد عشر الأولى من عام ٢٠٢٣، ليبلغ نحو 218 مليار دولار."
+        let query = "وأشار بوتين إلى أن “حجم مبيعات البضائع في روسيا الاتحادية والصين سينمو بنحو 30٪ بحلول عام 2024 ، مع وصول الدول إلى معايير 250 مليار دولار في وقت مبكر”."
         let r = try cli.run(["lookup", "--memory", cli.memory, "--json", query])
         #expect(r.status == 0, "\(r.err)")
         let line = try #require(try CLI.objects(r.out).first)
         #expect(line["query"] as? String == query)
         let best = try #require((line["matches"] as? [[String: Any]])?.first)
         #expect((best["score"] as? Int ?? 0) >= 95)
-        #expect((best["target"] as? String)?.contains("218 billion") == true)
+        #expect((best["target"] as? String)?.contains("250 billion dollar") == true)
         #expect(best["unitID"] is Int)
         #expect(best["band"] is String)
     }
@@ -310,7 +310,7 @@ struct PostgresCLITests {
         let stats = try cli.run(["memory", "stats", "--memory", memory, "--json"])
         #expect(stats.status == 0, "\(stats.err)")
         #expect(try CLI.objects(stats.out).first?["units"] as? Int == 19)
-        let query = "وبحسب أرقام الجمارك الصينية، ارتفع حجم التبادل التجاري بين البلدين بنسبة 29٪ خلال الأشهر الأحد عشر الأولى من عام ٢٠٢٣، ليبلغ نحو 218 مليار دولار."
+        let query = "وأشار بوتين إلى أن “حجم مبيعات البضائع في روسيا الاتحادية والصين سينمو بنحو 30٪ بحلول عام 2024 ، مع وصول الدول إلى معايير 250 مليار دولار في وقت مبكر”."
         let sqlite = try CLI()
         try sqlite.alignSample()
         let onPostgres = try cli.run(["--memory", memory, "lookup", "--json", query])

@@ -73,12 +73,32 @@ struct ParagraphClassifierTests {
         #expect(segments.map(\.kind) == [.headline, .boilerplate, .boilerplate, .body])
     }
 
-    @Test func theSeedArticleGivesTheExpectedBody() throws {
+    /// The seed article as scraped: headline once, its two repetitions boilerplate, the writer's
+    /// name a byline, reading time, both caption forms, share and exit lines never body.
+    @Test func theSeedArticleAsScrapedIsClassifiedLineByLine() throws {
         let url = packageRoot.appendingPathComponent("Samples/putin-xi/ar.txt")
         let text = try String(contentsOf: url, encoding: .utf8)
         let segments = try Segmenter(language: .ar).segment(text)
-        #expect(segments.filter { $0.kind == .body }.count == 15)
-        #expect(segments.filter { $0.kind == .boilerplate }.count == 6)
-        #expect(segments.first?.kind == .headline)
+        let headline = "بوتين: روسيا والصين تواصلان التعاون في المجال العسكري التقني"
+        #expect(segments.filter { $0.text == headline }.map(\.kind) == [.headline, .boilerplate, .boilerplate])
+        #expect(segments.first { $0.text == "ماهر الزياتي" }?.kind == .byline)
+        for furniture in ["قراءة 2 دقيقة", "الرئيس الروسي فلاديمير بوتين", "الرئيس الروسي", "شارك هذه المقالة", "Exit mobile version"] {
+            let kinds = segments.filter { $0.text == furniture }.map(\.kind)
+            #expect(!kinds.isEmpty && !kinds.contains(.body), "\(furniture): \(kinds)")
+        }
+        let body = segments.filter { $0.kind == .body }
+        #expect(body.count == 16)
+        // Every article sentence ends in punctuation; the odd break at "مع دولة." stays two segments.
+        #expect(body.allSatisfy { $0.text.hasSuffix(".") || $0.text.hasSuffix("”.") || $0.text.hasSuffix("“.") })
+        #expect(body.contains { $0.text == "نحن في انتظارك الربيع المقبل مع دولة." })
+    }
+
+    @Test func aWritersNameUnderTheHeadlineIsABylineInBothLanguagesButATitleIsNot() throws {
+        let ar = try Segmenter(language: .ar).segment("عنوان الخبر اليوم\nسلمى الحداد\nالرئيس الروسي\nبدأ الاجتماع صباح اليوم.")
+        #expect(ar.map(\.kind) == [.headline, .byline, .caption, .body])
+        let en = try Segmenter(language: .en).segment("Talks begin in Moscow\nMaher al-Zayati\nThe talks began this morning.")
+        #expect(en.map(\.kind) == [.headline, .byline, .body])
+        let title = try Segmenter(language: .en).segment("Talks begin in Moscow\nRussian President Vladimir Putin\nThe talks began.")
+        #expect(title.map(\.kind) == [.headline, .caption, .body])
     }
 }
