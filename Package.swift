@@ -78,7 +78,7 @@ let package = Package(
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
             "TarjamaEvaluation", "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"]),
+        .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"], exclude: ["Fixtures"]),
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         // A store held in dictionaries, for running the matcher's and pre-translator's tests on
         // a second store beside SQLite.

@@ -8,8 +8,13 @@ public struct BoundaryContext: Sendable {
     public var mark: String
     /// The token before the mark, without opening quotes (`د`, `أ.د`, `U.S`, `2.5`).
     public var wordBefore: String
+    /// The token before `wordBefore` (`1990` in `عام 1990 م.`), empty at the paragraph start.
+    public var previousWord: String = ""
     /// True when only `wordBefore` and the mark stand between the paragraph start and here.
     public var atParagraphStart: Bool
+    /// True when a sentence ended just before `wordBefore` (`… النار. ٢.`): a list label there
+    /// labels the next item.
+    public var afterSentenceEnd: Bool = false
     /// Closing quotes or brackets after the mark.
     public var hasClosers: Bool
     /// Whitespace between the mark (or closers) and the next text.
@@ -98,11 +103,32 @@ public struct SegmentationRules: Sendable {
         "ويعد", "وتعد", "وتعتبر", "ويعتبر", "وأظهرت", "ويقول", "وتقول", "وأردف", "واختتم", "وأعرب", "وأعربت",
         "ومنذ", "وخلال", "وبعد", "وقبل", "وكذلك", "أما", "وأما", "فقد", "وتوقع", "ويتوقع", "وتجدر", "وسبق",
         "ويعتقد", "ووصف", "واعتبر", "وأجرى", "وبحث", "وتناول", "وجرى", "ورأى", "وتأتي", "وعلى", "وإلى", "وأمس",
+        "وأخيرا", "أخيرا", "وفجأة", "فجأة", "وبالفعل", "وهكذا", "هكذا", "وعليه", "ولذلك", "لذلك", "وبالتالي", "بالتالي",
+        "وعموما", "عموما", "وفي النهاية", "وبعدها", "بعدها", "وحينها", "وعندها", "عندها", "وحتى الآن",
         "واليوم", "وكشف", "وكشفت", "وأوضحت", "وأبلغ", "وسجل", "وسجلت", "وارتفع", "وارتفعت", "وانخفض", "وتراجع",
     ])
 
     /// Words that continue a sentence after `؟` (`…؟ أو …`).
     public static let arabicContinuations: Set<String> = keySet(["أو", "أم"])
+
+    /// Abbreviations that end a phrase rather than open a name (`ق.م.` = BC, `إلخ.` = etc.):
+    /// after them a new Arabic word starts a sentence unless it is a preposition or particle
+    /// that carries the same one on.
+    public static let arabicEndingAbbreviations: Set<String> = keySet(["ق.م", "إلخ", "الخ", "ق.ه"])
+    /// Era markers after a year (`1350 هـ.` = AH, `1990 م.` = AD): there they end a phrase.
+    public static let arabicEraMarkers: Set<String> = keySet(["هـ", "ه", "م"])
+    public static let arabicCarryOn: Set<String> = keySet([
+        "في", "من", "على", "إلى", "عن", "مع", "حتى", "إن", "أن", "التي", "الذي", "الذين", "حيث", "بعد", "قبل", "عند", "و",
+        "أو", "ثم", "بل", "لأن", "كي", "منذ", "خلال", "بين", "ضد", "نحو",
+    ])
+
+    /// Verbs of saying that follow a quoted question or exclamation as its attribution
+    /// (`"…؟" سأل الوزير`); with و/ف before them they open a new sentence instead.
+    public static let arabicAttributionVerbs: Set<String> = keySet([
+        "قال", "قالت", "سأل", "سألت", "تساءل", "تساءلت", "أضاف", "أضافت", "هتف", "هتفت", "صاح", "صاحت", "أجاب",
+        "أجابت", "يقول", "تقول", "يتساءل", "تتساءل", "ردد", "رددت", "علق", "علقت", "كتب", "كتبت", "أكد", "أكدت",
+        "صرخ", "صرخت", "يسأل", "تسأل", "قالها", "سألها", "سأله",
+    ])
 
     public static let arabic = SegmentationRules(
         language: .ar,
@@ -111,11 +137,30 @@ public struct SegmentationRules: Sendable {
         creditLabels: ["صورة:", "الصورة:", "تصوير:", "Image:", "Photo:"],
         rules: [
             .break("photo credit glued to a caption (… صورة: رويترز)") { $0.nextIsCreditLabel },
+            .break("space missing after a full stop between words (غدا.وقال)") {
+                $0.isPeriod && !$0.hasSpace && isArabicWord($0.wordBefore) && !isArabicAbbreviation($0.wordBefore)
+                    && isArabicWord($0.nextWord)
+            },
             .noBreak("no space after the mark (أ.د، 2.5، example.com)") { !$0.hasSpace && $0.next != nil && !$0.nextStartsWithOpener },
             .noBreak("list marker at line start (1. ٢. أ.)") { $0.isPeriod && $0.atParagraphStart && isListLabel($0.wordBefore) },
+            .noBreak("numbered item after a sentence (… النار. ٢. تبادل)") { $0.isPeriod && $0.afterSentenceEnd && isNumberLabel($0.wordBefore) },
             .noBreak("question continued by أو/أم") { $0.isQuestionOrExclamation && arabicContinuations.contains(key($0.nextWord)) },
-            .break("ellipsis before a sentence opener") { $0.isEllipsis && arabicSentenceOpeners.contains(key($0.nextWord)) },
+            .noBreak("quoted question or exclamation before its attribution (\"…؟\" سأل الوزير)") {
+                $0.isQuestionOrExclamation && $0.hasClosers && arabicAttributionVerbs.contains(key($0.nextWord))
+            },
+            .break("ellipsis before a sentence opener") {
+                $0.isEllipsis && arabicSentenceOpeners.contains(key($0.nextWord)) && !arabicCarryOn.contains(key($0.nextWord))
+            },
             .noBreak("ellipsis mid-sentence") { $0.isEllipsis && !$0.hasClosers },
+            .noBreak("Latin abbreviation inside a name (U.S. Steel، Acme Inc. إن)") {
+                $0.isPeriod && !$0.hasClosers && isLatinAbbreviation($0.wordBefore)
+                    && !arabicSentenceOpeners.contains(key($0.nextWord))
+            },
+            .break("abbreviation that ends a phrase before a new sentence (ق.م. وما، عام 1990 م. وتخرج)") {
+                $0.isPeriod && isArabicWord($0.nextWord) && !arabicCarryOn.contains(key($0.nextWord))
+                    && (arabicEndingAbbreviations.contains(key($0.wordBefore))
+                        || (arabicEraMarkers.contains(key($0.wordBefore)) && isNumberLabel($0.previousWord, maxDigits: 4)))
+            },
             .break("abbreviation before a sentence opener") {
                 $0.isPeriod && isArabicAbbreviation($0.wordBefore) && arabicSentenceOpeners.contains(key($0.nextWord))
             },
@@ -132,6 +177,21 @@ public struct SegmentationRules: Sendable {
         }
         let letters = k.unicodeScalars.filter { $0 != "." }
         return letters.count == 1 && letters.allSatisfy(CharClass.isArabicLetter)
+    }
+
+    /// Two or more Arabic letters and nothing else: a word, not an initial or a dotted abbreviation.
+    static func isArabicWord(_ word: String) -> Bool {
+        var letters = 0
+        for s in word.unicodeScalars {
+            if CharClass.isArabicLetter(s) { letters += 1 } else if !CharClass.isArabicDiacritic(s) && s.value != 0x0640 { return false }
+        }
+        return letters >= 2
+    }
+
+    /// A Latin abbreviation English text writes with a dot (`Inc`, `U.S`, `Dr`, `J`).
+    static func isLatinAbbreviation(_ word: String) -> Bool {
+        let w = word.lowercased()
+        return englishTitles.contains(w) || englishAmbiguous.contains(w) || englishBeforeNumber.contains(w) || isInitial(word)
     }
 
     // MARK: English
@@ -178,8 +238,18 @@ public struct SegmentationRules: Sendable {
                 $0.isLastInParagraph && !$0.restEndsWithTerminal && $0.restWordCount <= 10
                     && $0.restLast.map { CharClass.isLetter($0) || CharClass.isCloser($0) || CharClass.digitValue($0) != nil } == true
             },
+            .break("space missing after a full stop between words (late.The)") {
+                $0.isPeriod && !$0.hasSpace && isLowercaseWord($0.wordBefore) && isCapitalisedWord($0.nextWord)
+            },
+            .noBreak("quoted question or exclamation before its attribution (\"…?\" the minister asked)") {
+                $0.isQuestionOrExclamation && $0.nextAfterOpeners.map(CharClass.isLowercase) == true
+            },
             .noBreak("no space after the mark (U.S, 2.5, example.com)") { !$0.hasSpace && $0.next != nil && !$0.nextStartsWithOpener },
             .noBreak("list marker at line start (1. a.)") { $0.isPeriod && $0.atParagraphStart && isListLabel($0.wordBefore) },
+            .noBreak("numbered item after a sentence (… ceasefire. 2. An)") { $0.isPeriod && $0.afterSentenceEnd && isNumberLabel($0.wordBefore) },
+            .break("etc. before a capitalised word (… corn, etc. Rice)") {
+                $0.isPeriod && $0.wordBefore.lowercased() == "etc" && startsUppercase($0.nextWord)
+            },
             .noBreak("title before a name (Mr. Dr. Gen.)") { $0.isPeriod && englishTitles.contains($0.wordBefore.lowercased()) },
             .noBreak("label before a number (No. 1, Jan. 5)") {
                 $0.isPeriod && englishBeforeNumber.contains($0.wordBefore.lowercased())
@@ -193,6 +263,7 @@ public struct SegmentationRules: Sendable {
                 $0.isPeriod && !$0.hasClosers && englishAmbiguous.contains($0.wordBefore.lowercased())
             },
             .noBreak("initial before a name (L. Ron Hubbard)") { $0.isPeriod && !$0.hasClosers && isInitial($0.wordBefore) },
+            .break("ellipsis before a capitalised word (… for hours… Finally)") { $0.isEllipsis && isCapitalisedWord($0.nextWord) },
             .noBreak("ellipsis mid-sentence") { $0.isEllipsis && !$0.hasClosers && !englishSentenceStarters.contains($0.nextWord.lowercased()) },
         ])
 
@@ -217,12 +288,28 @@ public struct SegmentationRules: Sendable {
         return Set(["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]).contains(word.lowercased())
     }
 
+    /// One to `maxDigits` digits of any script: a list item's number, or a year before an era marker.
+    static func isNumberLabel(_ word: String, maxDigits: Int = 2) -> Bool {
+        !word.isEmpty && word.unicodeScalars.count <= maxDigits && word.unicodeScalars.allSatisfy { CharClass.digitValue($0) != nil }
+    }
+
     /// A single capital Latin letter, or dotted initials (`J`, `J.R`).
     static func isInitial(_ word: String) -> Bool {
         let parts = word.split(separator: ".", omittingEmptySubsequences: false)
         return !parts.isEmpty && parts.allSatisfy { p in
             p.unicodeScalars.count == 1 && p.unicodeScalars.first.map(CharClass.isUppercase) == true
         }
+    }
+
+    /// Two or more Latin letters, all lowercase (`late` in `late.The`; not `U.S`, `www2`, `a/b`).
+    static func isLowercaseWord(_ word: String) -> Bool {
+        word.unicodeScalars.count >= 2 && word.unicodeScalars.allSatisfy { $0.value < 0x250 && CharClass.isLowercase($0) }
+    }
+
+    /// A capital then lowercase letters (`The`, not `NET` or `js`).
+    static func isCapitalisedWord(_ word: String) -> Bool {
+        let s = Array(word.unicodeScalars)
+        return s.count >= 2 && CharClass.isUppercase(s[0]) && s.dropFirst().allSatisfy(CharClass.isLowercase)
     }
 
     static func startsUppercase(_ word: String) -> Bool {

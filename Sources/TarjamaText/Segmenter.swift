@@ -148,7 +148,11 @@ public final class Segmenter {
                 let (t, m) = UTF8Scan.scalar(at: k, in: p)
                 if CharClass.isWhitespace(t) { k += m } else { break }
             }
-            if k > j && k < p.count { result.append(k) }
+            if k > j && k < p.count {
+                result.append(k)
+            } else if k == j && k < p.count && s == "." && CharClass.isLetter(UTF8Scan.scalar(at: k, in: p).0) {
+                result.append(k)  // `غدا.وقال`, `late.The`: the rules decide whether a space went missing
+            }
             i = max(i, j)
         }
         return result
@@ -235,7 +239,27 @@ public final class Segmenter {
             if CharClass.isLetter(s) || CharClass.isArabicDiacritic(s) || s.value == 0x0640 { wordEnd += n } else { break }
         }
         let string = { (r: Range<Int>) in String(decoding: UnsafeBufferPointer(rebasing: p[r]), as: UTF8.self) }
-        return BoundaryContext(
+        // The token before `wordBefore`, and whether a terminator (and closers) ends it.
+        var prevEnd = wordStart
+        while prevEnd > 0 {
+            let (s, start) = UTF8Scan.scalar(before: prevEnd, in: p)
+            if CharClass.isWhitespace(s) { prevEnd = start } else { break }
+        }
+        var prevStart = prevEnd
+        while prevStart > 0 {
+            let (s, start) = UTF8Scan.scalar(before: prevStart, in: p)
+            if CharClass.isWhitespace(s) { break }
+            prevStart = start
+        }
+        var afterSentenceEnd = false
+        var q = prevEnd
+        while q > prevStart {
+            let (s, start) = UTF8Scan.scalar(before: q, in: p)
+            if CharClass.isCloser(s) && !rules.terminators.contains(s) { q = start; continue }
+            afterSentenceEnd = rules.terminators.contains(s) && prevEnd < wordStart
+            break
+        }
+        var context = BoundaryContext(
             mark: string(markStart..<markEnd),
             wordBefore: string(w..<markStart),
             atParagraphStart: Self.trim(p, 0..<wordStart).isEmpty,
@@ -245,5 +269,8 @@ public final class Segmenter {
             nextAfterOpeners: nextAfterOpeners,
             nextWord: string(wordBegin..<wordEnd),
             icuBreaks: icuBreaks)
+        context.previousWord = string(prevStart..<prevEnd)
+        context.afterSentenceEnd = afterSentenceEnd
+        return context
     }
 }
