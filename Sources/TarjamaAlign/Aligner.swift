@@ -16,6 +16,9 @@ public final class Aligner {
     public var lexicon: (any LexiconProvider)?
     public var sourceLanguage: Language
     public var targetLanguage: Language
+    /// Re-estimate the length model and bead priors from the document's own first alignment
+    /// and align again (one step of Viterbi EM): costs fitted to this document, not to ours.
+    public var adapts = true
 
     public init(sourceLanguage: Language = .ar, targetLanguage: Language = .en, lexicon: (any LexiconProvider)? = nil) {
         self.sourceLanguage = sourceLanguage
@@ -29,8 +32,9 @@ public final class Aligner {
         let target: SpanTable
         let sourceCount: Int
         let targetCount: Int
-        let model: LengthModel
+        var model: LengthModel
         let hasLexicon: Bool
+        let weights: CostWeights
 
         func source(_ bead: Bead) -> SpanFeatures { source.features(bead.source[0], bead.source.count) }
         func target(_ bead: Bead) -> SpanFeatures { target.features(bead.target[0], bead.target.count) }
@@ -49,10 +53,16 @@ public final class Aligner {
         let maxSpan = BeadType.searched.reduce(1) { max($0, $1.type.source, $1.type.target) }
         let functionWords = Set(NameSkeleton.englishFunctionWords.compactMap { extractor.table.existing("w:" + $0) })
         let content: (Int32) -> Bool = { !functionWords.contains($0) }
-        let doc = Document(source: SpanTable(src, maxSpan: maxSpan, lexicon: scorer, isSource: true, contentWord: content),
+        var doc = Document(source: SpanTable(src, maxSpan: maxSpan, lexicon: scorer, isSource: true, contentWord: content),
                            target: SpanTable(tgt, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: content),
-                           sourceCount: src.count, targetCount: tgt.count, model: model, hasLexicon: scorer != nil)
-        var beads = search(doc)
+                           sourceCount: src.count, targetCount: tgt.count, model: model, hasLexicon: scorer != nil,
+                           weights: weights)
+        var beads = search(doc, types: BeadTypes(BeadType.searched))
+        if adapts && lengthModel == nil {
+            let fitted = DocumentFit(beads, doc, base: model)
+            doc.model = fitted.lengthModel
+            beads = search(doc, types: BeadTypes(fitted.priors), around: beads)
+        }
         let support = documentSupport(beads, doc)
         for k in beads.indices { beads[k].confidence = confidence(beads[k], doc, support: support) }
         return beads
@@ -64,7 +74,7 @@ public final class Aligner {
         let s = src.reduce(0) { $0 + $1.length }, t = tgt.reduce(0) { $0 + $1.length }
         guard s > 200, t > 200 else { return base }
         let ratio = min(max(Double(t) / Double(s), base.ratio * 0.75), base.ratio * 1.33)
-        return LengthModel(ratio: ratio, variance: base.variance)
+        return LengthModel(ratio: ratio, variance: base.variance, outlierShare: base.outlierShare, outlierSpread: base.outlierSpread)
     }
 
     // MARK: Cost
@@ -72,6 +82,7 @@ public final class Aligner {
     /// Cost of aligning source[i..<i+a] with target[j..<j+b]: lower is better.
     @inline(__always)
     func beadCost(_ doc: Document, _ i: Int, _ a: Int, _ j: Int, _ b: Int, priorCost: Double) -> Double {
+        let weights = doc.weights
         var cost = priorCost
         if a == 0 || b == 0 {
             // An English sentence left unaligned leaves all its words unexplained.
@@ -79,7 +90,7 @@ public final class Aligner {
             return cost + weights.nullCost
         }
         let s = doc.source, t = doc.target
-        cost += weights.length * doc.model.cost(source: s.length(i, a), target: t.length(j, b))
+        cost += weights.length * doc.model.cost(source: s.length(i, a), target: t.length(j, b), loose: a == 1 && b == 1)
         let numbersShared = s.common(.numbers, i, a, t, .numbers, j, b)
         let anchors = numbersShared + s.common(.names, i, a, t, .names, j, b) + s.common(.latin, i, a, t, .latin, j, b)
         cost -= weights.anchorMatch * Double(anchors)
@@ -92,67 +103,6 @@ public final class Aligner {
             cost += weights.lexicon * Double(unexplained)
         }
         return cost
-    }
-
-    // MARK: Search
-
-    /// Banded dynamic programming over bead types, widening the band until the best path stays
-    /// clear of its edges. Time and memory are O((n + m) × band).
-    func search(_ doc: Document) -> [Bead] {
-        let n = doc.sourceCount, m = doc.targetCount
-        if n == 0 || m == 0 {
-            return (0..<n).map { Bead(source: [$0], target: []) } + (0..<m).map { Bead(source: [], target: [$0]) }
-        }
-        // The band follows the straight diagonal from (0, 0) to (n, m); local drift from it grows
-        // about as √n, so start there and widen only when the path touches an edge.
-        var band = max(24, Int(1.5 * Double(max(n, m)).squareRoot()))
-        while true {
-            let (beads, touched) = searchBand(doc, band: band)
-            if !touched || band >= max(n, m) { return beads }
-            band *= 2
-        }
-    }
-
-    private func searchBand(_ doc: Document, band: Int) -> (beads: [Bead], touchedEdge: Bool) {
-        let n = doc.sourceCount, m = doc.targetCount
-        let types = BeadType.searched
-        let priorCosts = types.map { -log($0.prior) }
-        func center(_ i: Int) -> Int { Int((Double(i) * Double(m) / Double(n)).rounded()) }
-        let lo = (0...n).map { max(0, center($0) - band) }
-        let hi = (0...n).map { min(m, center($0) + band) }
-        var offset = [Int](repeating: 0, count: n + 2)
-        for i in 0...n { offset[i + 1] = offset[i] + (hi[i] - lo[i] + 1) }
-        var cost = [Double](repeating: .infinity, count: offset[n + 1])
-        var back = [UInt8](repeating: 255, count: offset[n + 1])
-        func at(_ i: Int, _ j: Int) -> Int? { (j < lo[i] || j > hi[i]) ? nil : offset[i] + j - lo[i] }
-        cost[at(0, 0)!] = 0
-        for i in 0...n {
-            for j in lo[i]...hi[i] {
-                guard let here = at(i, j), !(i == 0 && j == 0) else { continue }
-                var best = Double.infinity, bestType: UInt8 = 255
-                for (t, entry) in types.enumerated() {
-                    let a = entry.type.source, b = entry.type.target
-                    guard i >= a, j >= b, let prev = at(i - a, j - b) else { continue }
-                    let c = cost[prev]
-                    if c == .infinity { continue }
-                    let total = c + beadCost(doc, i - a, a, j - b, b, priorCost: priorCosts[t])
-                    if total < best { best = total; bestType = UInt8(t) }
-                }
-                cost[here] = best
-                back[here] = bestType
-            }
-        }
-        var beads: [Bead] = []
-        var i = n, j = m, touched = false
-        while i > 0 || j > 0 {
-            guard let here = at(i, j), back[here] != 255 else { break }
-            if (j == lo[i] && lo[i] > 0) || (j == hi[i] && hi[i] < m) { touched = true }
-            let type = types[Int(back[here])].type
-            beads.append(Bead(source: Array((i - type.source)..<i), target: Array((j - type.target)..<j)))
-            i -= type.source
-            j -= type.target
-        }
-        return (beads.reversed(), touched)
     }
 
     // MARK: Confidence

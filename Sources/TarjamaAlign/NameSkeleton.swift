@@ -40,11 +40,36 @@ final class NameSkeleton {
             stem = String(stem.dropFirst(prefix.count))
             break
         }
-        guard let latin = try? transliterator?.apply(stem) else { cache[word] = .some(nil); return nil }
-        let s = Self.skeleton(latin)
+        let s: String
+        if let fast = letterSkeleton(stem) {
+            s = fast
+        } else {
+            guard let latin = try? transliterator?.apply(stem) else { cache[word] = .some(nil); return nil }
+            s = Self.skeleton(latin)
+        }
         let result: String? = s.count >= 2 ? s : nil
         cache[word] = .some(result)
         return result
+    }
+
+    /// Consonant class of each basic Arabic letter (U+0621…U+064A), read from the transliterator
+    /// once: the skeleton keeps only consonant classes, which the letters determine one by one,
+    /// and transliterating every new word was a tenth of a long alignment's time.
+    private lazy var letterClasses: [Character?] = (0x0621...0x064A).map { v in
+        guard let scalar = Unicode.Scalar(v), let latin = try? transliterator?.apply(String(Character(scalar))) else { return nil }
+        return Self.skeleton(latin).first
+    }
+
+    /// The skeleton from the letter table, or nil when the word holds anything else (the
+    /// transliterator decides those).
+    func letterSkeleton(_ word: String) -> String? {
+        var out: [Character] = []
+        for u in word.unicodeScalars {
+            guard u.value >= 0x0621 && u.value <= 0x064A else { return nil }
+            guard let c = letterClasses[Int(u.value) - 0x0621] else { continue }
+            if out.last != c { out.append(c) }
+        }
+        return String(out)
     }
 
     func english(_ word: String) -> String? {

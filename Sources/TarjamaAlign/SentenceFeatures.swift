@@ -44,6 +44,55 @@ final class FeatureExtractor {
     /// True when both texts are in Latin script, so Latin tokens are not distinctive by themselves.
     var latinIsCommon = false
 
+    /// What a word form contributes, computed once per distinct form: news repeats its words, and
+    /// folding, skeletons and interning were most of the feature time.
+    struct WordInfo {
+        var isArabic: Bool
+        var word: Int32
+        var skeleton: String?
+        var name: Int32?
+        var latin: Int32 = -1
+        var isCapitalised = false
+        var isStopword = false
+        var hasDigit = false
+    }
+    private var known: [WordForm: WordInfo] = [:]
+
+    /// A word form keyed by its bytes: `String` hashing normalises Arabic to NFC on every lookup.
+    struct WordForm: Hashable {
+        let hash: UInt64
+        let bytes: [UInt8]
+
+        init(_ text: String) {
+            bytes = Array(text.utf8)
+            var h: UInt64 = 0xcbf29ce484222325   // FNV-1a
+            for b in bytes { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+            hash = h
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
+    private func word(_ text: String) -> WordInfo {
+        let form = WordForm(text)
+        if let info = known[form] { return info }
+        let first = text.unicodeScalars.first!
+        var info: WordInfo
+        if CharClass.isArabicLetter(first) {
+            let folded = Normalizer.matchingKey.normalize(text)
+            let skeleton = skeletons.arabic(folded)
+            info = WordInfo(isArabic: true, word: table.id("w:" + folded), skeleton: skeleton, name: skeleton.map { table.id("n:" + $0) })
+        } else {
+            let lower = text.lowercased()
+            info = WordInfo(isArabic: false, word: table.id("w:" + lower), skeleton: nil,
+                            name: skeletons.english(lower).map { table.id("n:" + $0) }, latin: table.id("l:" + lower),
+                            isCapitalised: CharClass.isUppercase(first), isStopword: NameSkeleton.englishStopwords.contains(lower),
+                            hasDigit: text.unicodeScalars.contains(where: { CharClass.digitValue($0) != nil }))
+        }
+        known[form] = info
+        return info
+    }
+
     func features(_ sentence: String, language: Language) -> SentenceFeatures {
         let key = Normalizer.matchingKey.normalize(sentence)
         var length = 0
@@ -58,12 +107,11 @@ final class FeatureExtractor {
             case .punctuation:
                 previousArabicSkeleton = nil
             case .word:
-                let first = token.text.unicodeScalars.first!
-                if CharClass.isArabicLetter(first) {
-                    let folded = Normalizer.matchingKey.normalize(token.text)
-                    words.append(table.id("w:" + folded))
-                    if let s = skeletons.arabic(folded) {
-                        names.append(table.id("n:" + s))
+                let info = word(token.text)
+                if info.isArabic {
+                    words.append(info.word)
+                    if let s = info.skeleton, let name = info.name {
+                        names.append(name)
                         // Names written as one English word and two Arabic ones (جين بينغ ↔ Jinping).
                         if let p = previousArabicSkeleton { names.append(table.id("n:" + p + s)) }
                         previousArabicSkeleton = s
@@ -71,17 +119,11 @@ final class FeatureExtractor {
                         previousArabicSkeleton = nil
                     }
                 } else {
-                    let lower = token.text.lowercased()
-                    let capitalised = CharClass.isUppercase(first)
                     // In Arabic text any Latin token is an anchor (NATO, COVID-19). Between two
                     // Latin-script texts only names and codes are: shared function words are noise.
-                    if !latinIsCommon || (capitalised && k > 0) || token.text.unicodeScalars.contains(where: { CharClass.digitValue($0) != nil }) {
-                        latin.append(table.id("l:" + lower))
-                    }
-                    if language == .en { words.append(table.id("w:" + lower)) }
-                    if capitalised && (k > 0 || !NameSkeleton.englishStopwords.contains(lower)), let s = skeletons.english(lower) {
-                        names.append(table.id("n:" + s))
-                    }
+                    if !latinIsCommon || (info.isCapitalised && k > 0) || info.hasDigit { latin.append(info.latin) }
+                    if language != .ar { words.append(info.word) }
+                    if let name = info.name, info.isCapitalised && (k > 0 || !info.isStopword) { names.append(name) }
                 }
             }
         }

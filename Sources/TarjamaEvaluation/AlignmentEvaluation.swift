@@ -17,7 +17,20 @@ public struct AlignmentEvaluation: Sendable, Codable {
     public var calibration: [AlignmentScore.CalibrationBin]
     public var seconds: Double
 
-    public static func run(directory: String, aligner: Aligner) throws -> AlignmentEvaluation {
+    /// Which documents of a set to score: tune on `dev`, report `heldOut`, never the other way.
+    public enum Part: String, Sendable, Codable, CaseIterable {
+        /// The first half of the documents (a single-document set: its first half, cut between beads).
+        case dev
+        /// The second half.
+        case heldOut = "held-out"
+        case all
+    }
+
+    public var part: Part = .all
+
+    /// - Parameter inspect: called per document with its sentences, gold beads and ours.
+    public static func run(directory: String, aligner: Aligner, part: Part = .all,
+                           inspect: ((_ source: [String], _ target: [String], _ gold: [Bead], _ test: [Bead]) -> Void)? = nil) throws -> AlignmentEvaluation {
         let fm = FileManager.default
         let url = URL(fileURLWithPath: directory)
         var docs: [(src: [String], tgt: [String], gold: [Bead])] = []
@@ -59,14 +72,29 @@ public struct AlignmentEvaluation: Sendable, Codable {
             aligner.sourceLanguage = .en
             aligner.targetLanguage = .en
         }
+        if part != .all {
+            if docs.count == 1 { docs = halves(docs[0]) }
+            let cut = docs.count / 2
+            docs = part == .dev ? Array(docs[..<cut]) : Array(docs[cut...])
+        }
         let start = Date()
         let results = docs.map { (gold: $0.gold, test: aligner.align(source: $0.src, target: $0.tgt)) }
         let seconds = Date().timeIntervalSince(start)
+        if let inspect { for (doc, r) in zip(docs, results) { inspect(doc.src, doc.tgt, r.gold, r.test) } }
         return AlignmentEvaluation(set: url.lastPathComponent, documents: docs.count,
                                    sourceSentences: docs.reduce(0) { $0 + $1.src.count },
                                    targetSentences: docs.reduce(0) { $0 + $1.tgt.count },
                                    score: AlignmentScore.score(results), calibration: AlignmentScore.calibration(results),
-                                   seconds: seconds)
+                                   seconds: seconds, part: part)
+    }
+
+    /// A document cut in two at the bead boundary nearest its middle, each half renumbered.
+    static func halves(_ doc: (src: [String], tgt: [String], gold: [Bead])) -> [(src: [String], tgt: [String], gold: [Bead])] {
+        let cut = doc.gold.count / 2
+        let first = Array(doc.gold[..<cut]), second = Array(doc.gold[cut...])
+        let s0 = first.flatMap(\.source).max().map { $0 + 1 } ?? 0, t0 = first.flatMap(\.target).max().map { $0 + 1 } ?? 0
+        let renumbered = second.map { Bead(source: $0.source.map { $0 - s0 }, target: $0.target.map { $0 - t0 }) }
+        return [(Array(doc.src[..<s0]), Array(doc.tgt[..<t0]), first), (Array(doc.src[s0...]), Array(doc.tgt[t0...]), renumbered)]
     }
 }
 

@@ -16,7 +16,9 @@ struct EvalCommand: ParsableCommand {
         Examples:
           tarjama-dev eval align
           tarjama-dev eval align ../shared/data/align/textberg-dev --json
-          tarjama-dev eval align --no-lexicon
+          tarjama-dev eval align --no-lexicon --part dev
+        Tune on --part dev; report --part held-out (the default): never tune and report on the
+        same documents.
         """,
         subcommands: [AlignEval.self, FuzzyEval.self, PretranslateEval.self])
 
@@ -30,6 +32,9 @@ struct EvalCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Aligned pairs (Arabic<TAB>English) to learn a lexicon from for Arabic-English sets; the evaluated documents' sentences are removed first.", valueName: "TSV"))
         var lexiconFrom = "../shared/data/parallel/ar-en-33k.tsv"
         @Flag(help: "Only the run without a lexicon.") var noLexicon = false
+        @Option(help: ArgumentHelp("Documents to score: dev (the first half of each set, for tuning), held-out (the second half: the figure to report) or all.", valueName: "PART"))
+        var part: AlignmentEvaluation.Part = .heldOut
+        @Flag(help: "Print the beads that differ from the gold, with their sentences (both sides).") var mistakes = false
         @Flag(help: "Print one JSON object per set.") var json = false
 
         func run() throws {
@@ -39,21 +44,35 @@ struct EvalCommand: ParsableCommand {
                 throw UserError("no gold sets found: ../shared/data/align is absent. Pass a folder with ar/ en/ gold/.")
             }
             for set in chosen {
-                let e = try AlignmentEvaluation.run(directory: set, aligner: Aligner())
+                let inspect: ([String], [String], [Bead], [Bead]) -> Void = { Self.showMistakes($0, $1, $2, $3) }
+                let e = try AlignmentEvaluation.run(directory: set, aligner: Aligner(), part: part, inspect: mistakes ? inspect : nil)
                 report(e, label: "no lexicon")
                 let arabicEnglish = FileManager.default.fileExists(atPath: set + "/ar")
                 guard arabicEnglish, !noLexicon, FileManager.default.fileExists(atPath: lexiconFrom) else { continue }
                 let (pairs, removed) = try AlignmentEvaluation.heldOutPairs(tsv: lexiconFrom, excluding: set)
                 let (lexicon, r) = LexiconTrainer().train(pairs)
-                let withLexicon = try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon))
+                let withLexicon = try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon), part: part)
                 report(withLexicon, label: String(format: "lexicon from %d pairs (%d held out), trained in %.1f s", r.pairs, removed, r.seconds))
+            }
+        }
+
+        static func showMistakes(_ source: [String], _ target: [String], _ gold: [Bead], _ test: [Bead]) {
+            let right = Set(gold.map(\.description)), ours = Set(test.map(\.description))
+            func text(_ b: Bead) -> String {
+                "    " + b.source.map { source[$0] }.joined(separator: " ¦ ") + "\n    → " + b.target.map { target[$0] }.joined(separator: " ¦ ")
+            }
+            for b in test where !right.contains(b.description) {
+                let golds = gold.filter { g in !Set(g.source).isDisjoint(with: b.source) || !Set(g.target).isDisjoint(with: b.target) }
+                print("ours \(b) (\(String(format: "%.2f", b.confidence))) gold \(golds.map(\.description).joined(separator: " "))")
+                print(text(b))
+                for g in golds where !ours.contains(g.description) { print("  gold \(g):"); print(text(g)) }
             }
         }
 
         private func report(_ e: AlignmentEvaluation, label: String) {
             if json { print((try? JSONLines().line(e)) ?? "{}"); return }
             let s = e.score
-            print("\(e.set) [\(label)]: \(e.documents) documents, \(e.sourceSentences)×\(e.targetSentences) sentences, \(String(format: "%.2f", e.seconds)) s")
+            print("\(e.set) \(e.part.rawValue) [\(label)]: \(e.documents) documents, \(e.sourceSentences)×\(e.targetSentences) sentences, \(String(format: "%.2f", e.seconds)) s")
             print(String(format: "  strict  P %.3f  R %.3f  F1 %.3f", s.strictPrecision, s.strictRecall, s.strictF1))
             print(String(format: "  lax     P %.3f  R %.3f  F1 %.3f", s.laxPrecision, s.laxRecall, s.laxF1))
             let bins = e.calibration.filter { $0.beads > 0 }
@@ -166,3 +185,5 @@ extension EvalCommand {
         }
     }
 }
+
+extension AlignmentEvaluation.Part: ExpressibleByArgument {}

@@ -171,7 +171,7 @@ struct AlignCommand: ParsableCommand {
             if refuse { throw UserError(message + "; nothing was stored") }
             warn("tarjama: warning: " + message)
         }
-        if arabic.trimmingCharacters(in: .whitespacesAndNewlines) == english.trimmingCharacters(in: .whitespacesAndNewlines) {
+        if arabic.trimmingWhitespace().utf8.elementsEqual(english.trimmingWhitespace().utf8) {
             try problem("'\(pair.ar)' and '\(pair.en)' hold the same text: give an Arabic article and its English translation")
             return
         }
