@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TarjamaText
 
@@ -28,12 +29,15 @@ public final class Aligner {
 
     /// Everything the search needs about one document pair.
     struct Document {
-        let source: SpanTable
+        var source: SpanTable
         let target: SpanTable
         let sourceCount: Int
         let targetCount: Int
         var model: LengthModel
-        let hasLexicon: Bool
+        var hasLexicon: Bool
+        /// Whether confidences read the lexicon: only one learned elsewhere; a lexicon learned
+        /// from this document's own first pass would vouch for the beads it came from.
+        var lexiconIsIndependent: Bool
         let weights: CostWeights
 
         func source(_ bead: Bead) -> SpanFeatures { source.features(bead.source[0], bead.source.count) }
@@ -41,10 +45,8 @@ public final class Aligner {
     }
 
     public func align(source: [String], target: [String]) -> [Bead] {
-        let extractor = FeatureExtractor()
-        extractor.latinIsCommon = sourceLanguage != .ar && targetLanguage != .ar
-        let src = source.map { extractor.features($0, language: sourceLanguage) }
-        let tgt = target.map { extractor.features($0, language: targetLanguage) }
+        let (src, tgt, extractor) = FeatureExtractor.both(source: source, sourceLanguage, target: target, targetLanguage,
+                                                          latinIsCommon: sourceLanguage != .ar && targetLanguage != .ar)
         let model = lengthModel ?? estimateModel(src, tgt)
         let scorer = lexicon.map { provider in
             let words = Set(extractor.table.strings.filter { $0.hasPrefix("w:") }.map { String($0.dropFirst(2)) })
@@ -52,20 +54,82 @@ public final class Aligner {
         }
         let maxSpan = BeadType.searched.reduce(1) { max($0, $1.type.source, $1.type.target) }
         let functionWords = Set(NameSkeleton.englishFunctionWords.compactMap { extractor.table.existing("w:" + $0) })
-        let content: (Int32) -> Bool = { !functionWords.contains($0) }
+        let content: @Sendable (Int32) -> Bool = { !functionWords.contains($0) }
         var doc = Document(source: SpanTable(src, maxSpan: maxSpan, lexicon: scorer, isSource: true, contentWord: content),
                            target: SpanTable(tgt, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: content),
                            sourceCount: src.count, targetCount: tgt.count, model: model, hasLexicon: scorer != nil,
-                           weights: weights)
-        var beads = search(doc, types: BeadTypes(BeadType.searched))
-        if adapts && lengthModel == nil {
+                           lexiconIsIndependent: scorer != nil, weights: weights)
+        let rough = needsRoughPath(doc) ? roughPath(doc) : nil
+        let adapting = adapts && lengthModel == nil
+        let learnsLexicon = adapting && scorer == nil
+        /// The first full search and, without a memory lexicon, one learned from the confident
+        /// beads of the rough path if there is one (on its own thread, beside the search), else
+        /// of the first search.
+        let (first, learned) = FirstPass(aligner: self, doc: doc, rough: rough, source: src, target: tgt, content: content)
+            .run(learnsLexicon: learnsLexicon)
+        var beads = first
+        if adapting {
             let fitted = DocumentFit(beads, doc, base: model)
             doc.model = fitted.lengthModel
+            if let learned {
+                doc.source = SpanTable(doc.source, translations: src.map { learned.scorer.translations(of: $0.words) })
+                doc.hasLexicon = true
+            }
             beads = search(doc, types: BeadTypes(fitted.priors), around: beads)
         }
         let support = documentSupport(beads, doc)
         for k in beads.indices { beads[k].confidence = confidence(beads[k], doc, support: support) }
         return beads
+    }
+
+    /// A lexicon from the confident 1-1 beads of a path, when there are enough of them.
+    func bootstrapLexicon(_ path: [Bead], _ doc: Document, _ src: [SentenceFeatures], _ tgt: [SentenceFeatures],
+                          content: (Int32) -> Bool) -> LexiconBootstrap? {
+        let support = documentSupport(path, doc)
+        let confident = path.filter { $0.source.count == 1 && $0.target.count == 1 && confidence($0, doc, support: support) >= 0.5 }
+            .map { (src[$0.source[0]].words, tgt[$0.target[0]].words.filter(content)) }
+        return LexiconBootstrap(confident)
+    }
+
+    /// The first search and the lexicon bootstrap, side by side on a long document.
+    ///
+    /// Both only read the document (its span tables and model are not changed until both end),
+    /// hence `@unchecked Sendable`.
+    private final class FirstPass: @unchecked Sendable {
+        let aligner: Aligner
+        let doc: Document
+        let rough: [Bead]?
+        let source: [SentenceFeatures], target: [SentenceFeatures]
+        let content: @Sendable (Int32) -> Bool
+        var beads: [Bead] = []
+        var learned: LexiconBootstrap?
+
+        init(aligner: Aligner, doc: Document, rough: [Bead]?, source: [SentenceFeatures], target: [SentenceFeatures],
+             content: @escaping @Sendable (Int32) -> Bool) {
+            self.aligner = aligner
+            self.doc = doc
+            self.rough = rough
+            self.source = source
+            self.target = target
+            self.content = content
+        }
+
+        func run(learnsLexicon: Bool) -> ([Bead], LexiconBootstrap?) {
+            let types = BeadTypes(BeadType.searched)
+            if learnsLexicon, let rough {
+                DispatchQueue.concurrentPerform(iterations: 2) { k in
+                    if k == 0 {
+                        beads = aligner.search(doc, types: types, around: rough)
+                    } else {
+                        learned = aligner.bootstrapLexicon(rough, doc, source, target, content: content)
+                    }
+                }
+                return (beads, learned)
+            }
+            beads = aligner.search(doc, types: types, around: rough)
+            if learnsLexicon { learned = aligner.bootstrapLexicon(beads, doc, source, target, content: content) }
+            return (beads, learned)
+        }
     }
 
     /// The length ratio of this document (bounded) with the language pair's variance.
@@ -131,7 +195,7 @@ public final class Aligner {
         let shared = commonCount(s.anchors, t.anchors)
         var evidence = -1.0 + 2.5 * pLength.squareRoot() + 1.2 * Double(min(shared, 3)) + 4 * (support - 0.5)
         evidence -= 1.0 * Double(s.numbers.count + t.numbers.count - 2 * commonCount(s.numbers, t.numbers))
-        if doc.hasLexicon {
+        if doc.lexiconIsIndependent {
             evidence += 6 * (LexiconScorer.score(source: s, target: t) - 0.35)
         }
         if bead.source.count + bead.target.count > 2 { evidence -= 0.5 }

@@ -87,6 +87,9 @@ public struct CostWeights: Sendable {
     public var questionMismatch = 1.0
     /// Extra cost of leaving a sentence unaligned (on top of the 1-0/0-1 prior).
     public var nullCost = 0.5
+    /// Taken off each further sentence of a run left unaligned on the same side (an affine gap:
+    /// a caption block missing from one version opens one gap, not many).
+    public var nullRunDiscount = 2.0
     /// Cost per English content word that no source word's learned translation explains.
     public var lexicon = 0.2
 

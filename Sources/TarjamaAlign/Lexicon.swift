@@ -38,6 +38,9 @@ final class LexiconScorer {
     /// Translation probability an entry needs to count as evidence.
     static let threshold: Float = 0.05
 
+    /// For each source word id, the sorted target word ids it translates to.
+    init(options: [Int32: [Int32]]) { self.options = options }
+
     init(lexicon: Lexicon, table: AnchorTable) {
         for (s, targets) in lexicon.table {
             guard let sid = table.existing("w:" + s) else { continue }

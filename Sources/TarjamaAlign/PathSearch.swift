@@ -73,19 +73,26 @@ extension Aligner {
         if n == 0 || m == 0 {
             return (0..<n).map { Bead(source: [$0], target: []) } + (0..<m).map { Bead(source: [], target: [$0]) }
         }
-        var rough = start
-        if rough == nil && max(n, m) > 150 {
-            let cheap = BeadTypes(BeadType.searched.filter { $0.type.source + $0.type.target <= 3 })
-            rough = widening(doc, types: cheap, scoring: .lengthOnly, around: nil)
-        }
-        return widening(doc, types: types, scoring: .full, around: rough)
+        return widening(doc, types: types, scoring: .full, around: start ?? (needsRoughPath(doc) ? roughPath(doc) : nil))
+    }
+
+    /// Documents long enough that a full-cost search of the diagonal band costs more than a rough
+    /// path plus a full search near it.
+    func needsRoughPath(_ doc: Document) -> Bool { max(doc.sourceCount, doc.targetCount) > 150 }
+
+    /// Bead shapes of the rough path.
+    static let roughTypes = BeadType.searched.filter { $0.type.source + $0.type.target <= 3 }
+
+    /// The best path by length alone over 1-1, 1-0, 0-1, 2-1 and 1-2 beads.
+    func roughPath(_ doc: Document) -> [Bead] {
+        widening(doc, types: BeadTypes(Self.roughTypes), scoring: .lengthOnly, around: nil)
     }
 
     private func widening(_ doc: Document, types: BeadTypes, scoring: Scoring, around path: [Bead]?) -> [Bead] {
         let n = doc.sourceCount, m = doc.targetCount
         // Around a path: a few sentences either side. Without one: local drift from the straight
         // diagonal grows about as √n, so start there.
-        var width = path == nil ? max(24, Int(1.5 * Double(max(n, m)).squareRoot())) : 8
+        var width = path == nil ? max(24, Int(1.5 * Double(max(n, m)).squareRoot())) : 4
         while true {
             let corridor = path.map { Corridor.around($0, n: n, m: m, margin: width) } ?? Corridor.diagonal(n: n, m: m, width: width)
             let (beads, touched) = searchCorridor(doc, corridor, types: types, scoring: scoring)
@@ -103,6 +110,7 @@ extension Aligner {
         var back = [UInt8](repeating: 255, count: offset[n + 1])
         let shapes = types.shapes, priorCosts = types.priorCosts
         let lengthWeight = doc.weights.length, nullCost = doc.weights.nullCost
+        let runDiscount = doc.weights.nullRunDiscount
         cost[0] = 0
         for i in 0...n where lo[i] <= hi[i] {
             let rowBase = offset[i] - lo[i]
@@ -123,7 +131,11 @@ extension Aligner {
                         step = priorCosts[t] + ((a == 0 || b == 0) ? nullCost
                             : lengthWeight * doc.model.cost(source: doc.source.length(pi, a), target: doc.target.length(pj, b), loose: a == 1 && b == 1))
                     }
-                    let total = c + step
+                    var total = c + step
+                    // A run of unaligned sentences (a caption block, a paragraph left out) pays
+                    // its opening once and less for each further sentence, as gaps do in sequence
+                    // alignment; otherwise merging them into 1-3 and 1-4 beads comes out cheaper.
+                    if (a == 0 || b == 0), back[offset[pi] + pj - lo[pi]] == UInt8(t) { total -= runDiscount }
                     if total < best { best = total; bestType = UInt8(t) }
                 }
                 cost[rowBase + j] = best

@@ -1,3 +1,4 @@
+import Dispatch
 import TarjamaText
 
 /// What the aligner knows of one sentence: its length and its dictionary-free anchors.
@@ -168,4 +169,47 @@ func mergedUnique(_ a: [Int32], _ b: [Int32]) -> [Int32] {
     if a.isEmpty { return b }
     if b.isEmpty { return a }
     return (a + b).sortedUnique()
+}
+
+extension FeatureExtractor {
+    /// Features of both sides with one id space. A long document's two sides are extracted on two
+    /// threads (features are a third of a long alignment's time), each with its own extractor,
+    /// then each side's ids are mapped into the first extractor's table.
+    static func both(source: [String], _ sourceLanguage: Language, target: [String], _ targetLanguage: Language,
+                     latinIsCommon: Bool) -> (source: [SentenceFeatures], target: [SentenceFeatures], extractor: FeatureExtractor) {
+        let main = FeatureExtractor()
+        main.latinIsCommon = latinIsCommon
+        guard source.count + target.count >= 400 else {
+            return (source.map { main.features($0, language: sourceLanguage) }, target.map { main.features($0, language: targetLanguage) }, main)
+        }
+        // One job a side: cutting a side further loses more to its extractors' separate word
+        // caches than it gains (measured: 0.31 s → 0.36 s at 2,100 sentences on two cores).
+        let jobs: [(side: Int, range: Range<Int>)] = [(0, 0..<source.count), (1, 0..<target.count)]
+        final class Results: @unchecked Sendable {
+            var features: [[SentenceFeatures]]
+            var tables: [AnchorTable?]
+            init(_ n: Int) { features = Array(repeating: [], count: n); tables = Array(repeating: nil, count: n) }
+        }
+        // Each job writes only its own slot; `concurrentPerform` returns after all.
+        let results = Results(jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            let extractor = FeatureExtractor()
+            extractor.latinIsCommon = latinIsCommon
+            let job = jobs[k]
+            results.features[k] = job.side == 0 ? source[job.range].map { extractor.features($0, language: sourceLanguage) }
+                                                : target[job.range].map { extractor.features($0, language: targetLanguage) }
+            results.tables[k] = extractor.table
+        }
+        var src: [SentenceFeatures] = [], tgt: [SentenceFeatures] = []
+        for (k, job) in jobs.enumerated() {
+            let map = results.tables[k]!.strings.map { main.table.id($0) }
+            func remap(_ ids: [Int32]) -> [Int32] { ids.map { map[Int($0)] } }
+            let mapped = results.features[k].map { f in
+                SentenceFeatures(length: f.length, numbers: remap(f.numbers).sortedUnique(), names: remap(f.names).sortedUnique(),
+                                 latin: remap(f.latin).sortedUnique(), words: remap(f.words), isQuestion: f.isQuestion)
+            }
+            if job.side == 0 { src += mapped } else { tgt += mapped }
+        }
+        return (src, tgt, main)
+    }
 }

@@ -74,6 +74,48 @@ final class SpanTable {
         }
     }
 
+    /// The same spans with other translations (a lexicon learned after the first pass): the
+    /// other lists are copied, only the translations are merged anew.
+    init(_ base: SpanTable, translations singles: [[Int32]]) {
+        count = base.count
+        maxSpan = base.maxSpan
+        lengths = base.lengths
+        questions = base.questions
+        var spans: [[Int32]] = singles
+        spans.reserveCapacity(count * maxSpan)
+        var previous = singles
+        for k in stride(from: 2, through: maxSpan, by: 1) {
+            var row: [[Int32]] = []
+            row.reserveCapacity(count)
+            for i in 0..<count { row.append(i + k <= count ? mergedUnique(previous[i], singles[i + k - 1]) : []) }
+            spans.append(contentsOf: row)
+            previous = row
+        }
+        let lists = List.translations.rawValue
+        let baseTotal = spans.isEmpty ? 0 : Int(base.bounds[2 * ((spans.count - 1) * 5 + lists) + 1])
+        let total = baseTotal - base.translationIds + spans.reduce(0) { $0 + $1.count }
+        pool = .allocate(capacity: max(1, total))
+        bounds = .allocate(capacity: max(1, spans.count * 10))
+        var next: Int32 = 0
+        for s in 0..<spans.count {
+            for l in 0..<lists {
+                let from = Int(base.bounds[2 * (s * 5 + l)]), to = Int(base.bounds[2 * (s * 5 + l) + 1])
+                bounds[2 * (s * 5 + l)] = next
+                (pool + Int(next)).update(from: base.pool + from, count: to - from)
+                next += Int32(to - from)
+                bounds[2 * (s * 5 + l) + 1] = next
+            }
+            bounds[2 * (s * 5 + lists)] = next
+            for id in spans[s] { pool[Int(next)] = id; next += 1 }
+            bounds[2 * (s * 5 + lists) + 1] = next
+        }
+    }
+
+    /// Ids held in translation lists, all spans together.
+    private var translationIds: Int {
+        (0..<(count * maxSpan)).reduce(0) { $0 + size(.translations, $1 % count, $1 / count + 1) }
+    }
+
     deinit {
         pool.deallocate()
         bounds.deallocate()
@@ -100,10 +142,37 @@ final class SpanTable {
         let a = 2 * (slot(start, span) * 5 + list.rawValue), b = 2 * (other.slot(oStart, oSpan) * 5 + otherList.rawValue)
         var i = Int(bounds[a]), j = Int(other.bounds[b])
         let iEnd = Int(bounds[a + 1]), jEnd = Int(other.bounds[b + 1])
+        guard i < iEnd && j < jEnd else { return 0 }
+        // A few ids against many (English names against every Arabic word's skeleton): look
+        // each of the few up by binary search instead of walking the many.
+        if (iEnd - i) * 8 < jEnd - j { return Self.lookups(pool, i, iEnd, in: other.pool, j, jEnd) }
+        if (jEnd - j) * 8 < iEnd - i { return Self.lookups(other.pool, j, jEnd, in: pool, i, iEnd) }
+        // Branch-free merge: which side advances is data, not a branch the CPU must guess
+        // (guessing wrong was most of the search's time).
         var n = 0
         while i < iEnd && j < jEnd {
             let x = pool[i], y = other.pool[j]
-            if x == y { n += 1; i += 1; j += 1 } else if x < y { i += 1 } else { j += 1 }
+            n &+= x == y ? 1 : 0
+            i &+= x <= y ? 1 : 0
+            j &+= y <= x ? 1 : 0
+        }
+        return n
+    }
+
+    /// How many of `few[i..<iEnd]` occur in `many[j..<jEnd]` (both sorted).
+    @inline(__always)
+    static func lookups(_ few: UnsafeMutablePointer<Int32>, _ i: Int, _ iEnd: Int,
+                        in many: UnsafeMutablePointer<Int32>, _ j: Int, _ jEnd: Int) -> Int {
+        var n = 0, low = j
+        for k in i..<iEnd {
+            let x = few[k]
+            var lo = low, hi = jEnd
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if many[mid] < x { lo = mid + 1 } else { hi = mid }
+            }
+            if lo < jEnd && many[lo] == x { n += 1; low = lo + 1 } else { low = lo }
+            if low >= jEnd { break }
         }
         return n
     }

@@ -97,51 +97,116 @@ struct SegmentBench: ParsableCommand {
 struct AlignBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "align",
-        abstract: "Align one long document built from real pairs; compare with hunalign's 7.5 s for 10,000 sentences.")
+        abstract: "Align line-parallel files with `tarjama align` and with hunalign, by turns, at several sizes.",
+        discussion: """
+        Builds one-sentence-a-line Arabic and English files from the first N pairs of a tab-separated         corpus, then times whole commands, ours and hunalign's, A B A B (wall time, best of --runs;         peak memory from /usr/bin/time when present), and scores both against the line-for-line         truth (every pair 1-1): the easy case an aligner must never lose. hunalign is built from         its public source by scripts/bench-align.sh, which runs this:
+          bash scripts/bench-align.sh
+          tarjama-dev bench align --hunalign /tmp/hunalign/src/hunalign/hunalign --sizes 2100,10000,20000
+        """)
 
-    @Option(help: "Tab-separated Arabic/English pairs to build the document from.")
+    @Option(help: "Tab-separated Arabic/English pairs to build the files from.")
     var pairs = "../shared/data/parallel/ar-en-33k.tsv"
-    @Option(help: "Sentences per side.") var sentences = 10_000
-    @Option(help: "hunalign's time on the same size, measured on this machine (seconds).") var baseline = 7.5
-    @Flag(help: "Print the result as JSON.") var json = false
+    @Option(help: "hunalign's binary (scripts/bench-align.sh builds it).") var hunalign: String
+    @Option(help: "An empty dictionary file for hunalign (default: an empty file made here).") var dictionary: String?
+    @Option(parsing: .upToNextOption, help: "Sentences per side, comma-separated.") var sizes: [String] = ["2100,10000,20000"]
+    @Option(help: "Timed runs of each command (best kept).") var runs = 3
+    @Option(help: "Our CLI (default: `tarjama` beside this executable).") var tarjama: String?
+    @Flag(help: "Print one JSON object per size.") var json = false
 
     func run() throws {
+        guard FileManager.default.isExecutableFile(atPath: hunalign) else {
+            throw UserError("hunalign is not at '\(hunalign)': build it with bash scripts/bench-align.sh (it prints the path)")
+        }
+        let ours = tarjama ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tarjama").path
+        guard FileManager.default.isExecutableFile(atPath: ours) else { throw UserError("no tarjama binary at '\(ours)': pass --tarjama PATH") }
         guard let text = try? String(contentsOfFile: pairs, encoding: .utf8) else {
             throw UserError("cannot read '\(pairs)': pass --pairs FILE with source<TAB>target lines")
         }
-        var ar: [String] = [], en: [String] = []
-        var owners: [[Int]] = [], gold: [Bead] = []
-        for line in text.split(separator: "\n") where ar.count < sentences {
+        let lines = text.split(separator: "\n").compactMap { line -> (Substring, Substring)? in
             let p = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard p.count >= 2 else { continue }
-            // Drop every 37th English sentence and merge every 23rd pair so beads are not all 1-1;
-            // the construction is the gold alignment.
-            ar.append(String(p[0]))
-            let k = ar.count - 1
-            if ar.count % 37 == 0 { gold.append(Bead(source: [k], target: [])); continue }
-            if ar.count % 23 == 0, let last = en.popLast() {
-                en.append(last + " " + String(p[1]))
-                owners[owners.count - 1].append(k)
+            guard p.count >= 2, !p[0].allSatisfy(\.isWhitespace), !p[1].allSatisfy(\.isWhitespace) else { return nil }
+            return (p[0], p[1])
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-bench-align-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let dictionaryPath = dictionary ?? folder.appendingPathComponent("null.dic").path
+        if dictionary == nil { _ = FileManager.default.createFile(atPath: dictionaryPath, contents: Data()) }
+        let counts = sizes.flatMap { $0.split(separator: ",") }.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty else { throw UserError("--sizes wants numbers, like 2100,10000,20000") }
+        if !json {
+            print("align: line-parallel Arabic/English, wall time best of \(runs) by turns; strict F1 against the line-for-line truth")
+            print("   size   tarjama s  hunalign s   ratio   tarjama MB  hunalign MB   tarjama F1  hunalign F1")
+        }
+        for n in counts {
+            guard n <= lines.count else { throw UserError("--sizes \(n) is more than the \(lines.count) pairs of '\(pairs)'") }
+            let ar = folder.appendingPathComponent("ar\(n).txt").path, en = folder.appendingPathComponent("en\(n).txt").path
+            try (lines[..<n].map { String($0.0) }.joined(separator: "\n") + "\n").write(toFile: ar, atomically: true, encoding: .utf8)
+            try (lines[..<n].map { String($0.1) }.joined(separator: "\n") + "\n").write(toFile: en, atomically: true, encoding: .utf8)
+            let oursCommand = [ours, "align", "--segmented", "--no-lexicon", "--format", "beads", ar, en]
+            let theirs = [hunalign, dictionaryPath, ar, en]
+            var best = (ours: Double.infinity, theirs: Double.infinity), memory = (ours: 0.0, theirs: 0.0)
+            var outputs = (ours: "", theirs: "")
+            for _ in 0..<runs {
+                let a = try timed(oursCommand), b = try timed(theirs)
+                best = (min(best.ours, a.seconds), min(best.theirs, b.seconds))
+                memory = (max(memory.ours, a.megabytes), max(memory.theirs, b.megabytes))
+                outputs = (a.output, b.output)
+            }
+            let truth = (0..<n).map { Bead(source: [$0], target: [$0]) }
+            let ourBeads = outputs.ours.split(separator: "\n").compactMap { Bead(goldLine: String($0)) }
+            let f1 = (ours: AlignmentScore.score([(gold: truth, test: ourBeads)]).strictF1,
+                      theirs: AlignmentScore.score([(gold: truth, test: Self.beads(ladder: outputs.theirs))]).strictF1)
+            if json {
+                print(try JSONLines().line(["sentences": Double(n), "tarjama_seconds": best.ours, "hunalign_seconds": best.theirs,
+                                            "ratio_to_hunalign": best.theirs / best.ours, "tarjama_peak_mb": memory.ours,
+                                            "hunalign_peak_mb": memory.theirs, "tarjama_strict_f1": f1.ours, "hunalign_strict_f1": f1.theirs]))
             } else {
-                en.append(String(p[1]))
-                owners.append([k])
+                print(String(format: "%7d   %9.2f  %10.2f   %5.2f×  %11.0f  %11.0f   %10.4f  %11.4f", n, best.ours, best.theirs,
+                             best.theirs / best.ours, memory.ours, memory.theirs, f1.ours, f1.theirs))
             }
         }
-        gold += owners.enumerated().map { Bead(source: $0.element, target: [$0.offset]) }
-        gold.sort { ($0.source.first ?? 0) < ($1.source.first ?? 0) }
-        var beads: [Bead] = []
-        let seconds = bestTime(runs: 1) { beads = Aligner().align(source: ar, target: en) }
-        let rss = residentMegabytes()
-        let score = AlignmentScore.score([(gold: gold, test: beads)])
-        if json {
-            print(try JSONLines().line(["source_sentences": Double(ar.count), "target_sentences": Double(en.count), "seconds": seconds,
-                                        "peak_rss_mb": rss, "strict_f1": score.strictF1, "hunalign_seconds": baseline,
-                                        "ratio_to_hunalign": baseline / seconds]))
-            return
+        if !json { print("ratio > 1: Tarjama is faster") }
+    }
+
+    /// hunalign's ladder (`i<TAB>j<TAB>score` rungs, the last at the two ends) as beads.
+    static func beads(ladder: String) -> [Bead] {
+        let rungs = ladder.split(separator: "\n").compactMap { line -> (Int, Int)? in
+            let f = line.split(separator: "\t")
+            guard f.count >= 2, let i = Int(f[0]), let j = Int(f[1]) else { return nil }
+            return (i, j)
         }
-        print(String(format: "align: %d × %d sentences in %.2f s (%d beads, strict F1 %.3f against the construction), peak RSS %.0f MB",
-                     ar.count, en.count, seconds, beads.count, score.strictF1, rss))
-        print(String(format: "  hunalign on the same size: %.1f s → Tarjama is %.1f× faster", baseline, baseline / seconds))
+        return zip(rungs, rungs.dropFirst()).compactMap { a, b in
+            a == b ? nil : Bead(source: Array(a.0..<b.0), target: Array(a.1..<b.1))
+        }
+    }
+
+    /// Runs a command to its end: wall seconds, peak memory (through /usr/bin/time when present),
+    /// and its standard output.
+    private func timed(_ command: [String]) throws -> (seconds: Double, megabytes: Double, output: String) {
+        let process = Process()
+        let measure = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+        process.executableURL = URL(fileURLWithPath: measure ? "/usr/bin/time" : command[0])
+        process.arguments = measure ? ["-f", "%M"] + command : Array(command.dropFirst())
+        // Standard error to a file: two pipes read one after the other can block each other.
+        let errorFile = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-bench-\(getpid())-stderr")
+        _ = FileManager.default.createFile(atPath: errorFile.path, contents: Data())
+        defer { try? FileManager.default.removeItem(at: errorFile) }
+        let out = Pipe(), err = try FileHandle(forWritingTo: errorFile)
+        process.standardOutput = out
+        process.standardError = err
+        let start = DispatchTime.now().uptimeNanoseconds
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try? err.close()
+        let errorText = (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            throw UserError("'\(command[0])' failed (exit \(process.terminationStatus)): \(errorText.suffix(400))")
+        }
+        let kilobytes = errorText.split(separator: "\n").last.flatMap { Double($0.trimmingCharacters(in: .whitespaces)) } ?? 0
+        return (seconds, kilobytes / 1024, String(decoding: output, as: UTF8.self))
     }
 }
 
