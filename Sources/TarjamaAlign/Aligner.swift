@@ -55,8 +55,8 @@ public final class Aligner {
         let maxSpan = BeadType.searched.reduce(1) { max($0, $1.type.source, $1.type.target) }
         let functionWords = Set(NameSkeleton.englishFunctionWords.compactMap { extractor.table.existing("w:" + $0) })
         let content: @Sendable (Int32) -> Bool = { !functionWords.contains($0) }
-        var doc = Document(source: SpanTable(src, maxSpan: maxSpan, lexicon: scorer, isSource: true, contentWord: content),
-                           target: SpanTable(tgt, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: content),
+        let tables = SpanTable.both(src, tgt, maxSpan: maxSpan, lexicon: scorer, contentWord: content)
+        var doc = Document(source: tables.source, target: tables.target,
                            sourceCount: src.count, targetCount: tgt.count, model: model, hasLexicon: scorer != nil,
                            lexiconIsIndependent: scorer != nil, weights: weights)
         let rough = needsRoughPath(doc) ? roughPath(doc) : nil

@@ -38,7 +38,11 @@ struct DocumentFit {
         let total = Double(beads.count)
         priors = BeadType.searched.map { entry in
             let p = (counts[entry.type, default: 0] + Self.priorStrength * entry.prior) / (total + Self.priorStrength)
-            return (entry.type, max(p, entry.prior / 10))
+            // Only toward fewer merges and gaps: a first pass absorbs noise into merges, so its
+            // merge counts overstate them, while a first pass that finds few is good evidence
+            // the translation runs line for line (raising merges cost .02 F1 on Text+Berg dev).
+            if entry.type == BeadType(1, 1) { return (entry.type, max(p, entry.prior)) }
+            return (entry.type, min(max(p, entry.prior / 10), entry.prior))
         }
     }
 }

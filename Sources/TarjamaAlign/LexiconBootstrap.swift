@@ -12,7 +12,7 @@ struct LexiconBootstrap {
     static let minimumPairs = 30
     /// Pairs used at most (evenly spread): enough for the frequent words of a long document.
     static let maximumPairs = 1000
-    static let iterations = 5
+    static let iterations = 4
     static let minimumProbability: Float = 0.05
     static let keepPerWord = 4
 

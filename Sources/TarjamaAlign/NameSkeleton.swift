@@ -7,7 +7,6 @@ import TarjamaText
 /// vowels and glides and merge consonants that the two scripts write differently (p/b, v/f, q/k…).
 final class NameSkeleton {
     private let transliterator = try? Transliterator("Arabic-Latin; Latin-ASCII")
-    private var cache: [String: String?] = [:]
 
     /// Frequent Arabic function words that never name anything.
     static let arabicStopwords: Set<String> = Set([
@@ -30,11 +29,10 @@ final class NameSkeleton {
     ])
 
     /// Skeleton of an Arabic word (already a matching key), or nil for function words and
-    /// skeletons too short to be distinctive.
+    /// skeletons too short to be distinctive. Not cached here: `FeatureExtractor` asks once a form.
     func arabic(_ word: String) -> String? {
-        if let hit = cache[word] { return hit }
         var stem = word
-        if Self.arabicStopwords.contains(stem) { cache[word] = .some(nil); return nil }
+        if Self.arabicStopwords.contains(stem) { return nil }
         // Proclitics and the article do not belong to names: والصين → صين, بموسكو stays (ambiguous).
         for prefix in ["وال", "بال", "لل", "فال", "كال", "ال"] where stem.hasPrefix(prefix) && stem.count - prefix.count >= 3 {
             stem = String(stem.dropFirst(prefix.count))
@@ -44,12 +42,10 @@ final class NameSkeleton {
         if let fast = letterSkeleton(stem) {
             s = fast
         } else {
-            guard let latin = try? transliterator?.apply(stem) else { cache[word] = .some(nil); return nil }
+            guard let latin = try? transliterator?.apply(stem) else { return nil }
             s = Self.skeleton(latin)
         }
-        let result: String? = s.count >= 2 ? s : nil
-        cache[word] = .some(result)
-        return result
+        return s.count >= 2 ? s : nil
     }
 
     /// Consonant class of each basic Arabic letter (U+0621…U+064A), read from the transliterator

@@ -92,7 +92,7 @@ extension Aligner {
         let n = doc.sourceCount, m = doc.targetCount
         // Around a path: a few sentences either side. Without one: local drift from the straight
         // diagonal grows about as √n, so start there.
-        var width = path == nil ? max(24, Int(1.5 * Double(max(n, m)).squareRoot())) : 4
+        var width = path == nil ? max(24, Int(1.5 * Double(max(n, m)).squareRoot())) : 3
         while true {
             let corridor = path.map { Corridor.around($0, n: n, m: m, margin: width) } ?? Corridor.diagonal(n: n, m: m, width: width)
             let (beads, touched) = searchCorridor(doc, corridor, types: types, scoring: scoring)

@@ -22,18 +22,20 @@ public struct SentenceFeatures: Sendable {
 
 /// Interns anchor strings to small integers for one alignment run.
 final class AnchorTable {
-    private var ids: [String: Int32] = [:]
+    /// Keyed by bytes: `String` keys hash Arabic through NFC normalisation on every lookup.
+    private var ids: [FeatureExtractor.WordForm: Int32] = [:]
     private(set) var strings: [String] = []
 
     func id(_ s: String) -> Int32 {
-        if let id = ids[s] { return id }
+        let key = FeatureExtractor.WordForm(s)
+        if let id = ids[key] { return id }
         let id = Int32(strings.count)
-        ids[s] = id
+        ids[key] = id
         strings.append(s)
         return id
     }
 
-    func existing(_ s: String) -> Int32? { ids[s] }
+    func existing(_ s: String) -> Int32? { ids[FeatureExtractor.WordForm(s)] }
 }
 
 /// Builds `SentenceFeatures` for Arabic and English sentences.

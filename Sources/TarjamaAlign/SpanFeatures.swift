@@ -1,3 +1,4 @@
+import Dispatch
 /// The features of one to four consecutive sentences, merged once before the search.
 ///
 /// The search scores every bead type at every cell of its band; merging anchor lists there
@@ -185,5 +186,31 @@ final class SpanTable {
         }
         return SpanFeatures(length: length(start, span), numbers: list(.numbers), names: list(.names), latin: list(.latin),
                             words: list(.words), translations: list(.translations), isQuestion: isQuestion(start, span))
+    }
+}
+
+extension SpanTable {
+    /// The tables of both sides, built on two threads for a long document.
+    static func both(_ source: [SentenceFeatures], _ target: [SentenceFeatures], maxSpan: Int, lexicon: LexiconScorer?,
+                     contentWord: @escaping @Sendable (Int32) -> Bool) -> (source: SpanTable, target: SpanTable) {
+        guard source.count + target.count >= 400 else {
+            return (SpanTable(source, maxSpan: maxSpan, lexicon: lexicon, isSource: true, contentWord: contentWord),
+                    SpanTable(target, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: contentWord))
+        }
+        // Each thread writes its own field; the lexicon is only read.
+        final class Tables: @unchecked Sendable {
+            var source: SpanTable?, target: SpanTable?
+            let lexicon: LexiconScorer?
+            init(_ lexicon: LexiconScorer?) { self.lexicon = lexicon }
+        }
+        let tables = Tables(lexicon)
+        DispatchQueue.concurrentPerform(iterations: 2) { side in
+            if side == 0 {
+                tables.source = SpanTable(source, maxSpan: maxSpan, lexicon: tables.lexicon, isSource: true, contentWord: contentWord)
+            } else {
+                tables.target = SpanTable(target, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: contentWord)
+            }
+        }
+        return (tables.source!, tables.target!)
     }
 }
