@@ -26,7 +26,45 @@ extension PostgresMemory {
     /// occurrences rise) even against writers running at the same moment. Posting lists are
     /// gathered in memory and written as blocks of their own (`PostgresTermSink`); the memory's
     /// generation and unit count change in the same transaction.
+    ///
+    /// Writers of the same pairs lock the same rows. Rows are upserted in key order, so two
+    /// batches never wait on each other in a circle; two transactions of several batches still
+    /// can, and PostgreSQL then cancels one ("deadlock detected"). That write runs again from
+    /// the batches it kept (up to `replayLimit` rows; past that it asks to be run again),
+    /// nothing of the cancelled attempt having been stored.
     public func write(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
+        var kept: [PreparedBatch] = [], keptRows = 0, overflowed = false
+        for attempt in 1... {
+            var replayed = 0
+            let source: () throws -> PreparedBatch? = {
+                if replayed < kept.count { replayed += 1; return kept[replayed - 1] }
+                guard let batch = try next() else { return nil }
+                if !overflowed {
+                    keptRows += batch.rows.count
+                    if keptRows > Self.replayLimit { overflowed = true; kept = [] } else { kept.append(batch); replayed += 1 }
+                }
+                return batch
+            }
+            do {
+                return try writeOnce(request, next: source)
+            } catch let conflict as TransientConflict {
+                guard attempt < Self.attempts, !overflowed else {
+                    throw MemoryError.failed(location, conflict.message + (overflowed
+                        ? "; another writer was storing the same units at the same moment and nothing of this write was stored: run it again"
+                        : "; tried \(attempt) times, nothing of this write was stored: run it again"))
+                }
+                // Apart by a random moment, so the two writers do not meet again in step.
+                usleep(UInt32.random(in: 20_000...200_000) * UInt32(attempt))
+            }
+        }
+        fatalError("unreachable: the loop returns or throws")
+    }
+
+    /// Attempts of a write cancelled by a deadlock, and the rows a write keeps to run again.
+    static let attempts = 5
+    static let replayLimit = 50_000
+
+    private func writeOnce(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
         let connection = try connections.checkout()
         defer { connections.checkin(connection) }
         let c = connection
@@ -67,6 +105,9 @@ extension PostgresMemory {
         do {
             return try PostgresConnections.wait(work)
         } catch {
+            if let e = error as? PSQLError, let state = e.serverInfo?[.sqlState], state == "40P01" || state == "40001" {
+                throw TransientConflict(message: PostgresConnections.message(error))
+            }
             throw MemoryError.failed(location, PostgresConnections.message(error))
         }
     }
@@ -128,7 +169,8 @@ extension PostgresMemory {
             var inserted = Set<Int64>()
             let rows = try await c.query("""
                 INSERT INTO unit (\(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences)
-                SELECT \(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences FROM unit_stage ORDER BY k
+                SELECT \(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences FROM unit_stage
+                ORDER BY source_hash, pair_hash
                 ON CONFLICT (source_hash, pair_hash) DO UPDATE SET occurrences = unit.occurrences + EXCLUDED.occurrences
                 RETURNING id, xmax = 0
                 """, logger: Self.logger)
@@ -352,4 +394,10 @@ extension PostgresMemory {
 private struct PairKey: Hashable {
     let source: Int64
     let pair: Int64
+}
+
+/// PostgreSQL cancelled a transaction to break a deadlock (40P01) or a serialisation conflict
+/// (40001): nothing of it was stored and it may run again.
+struct TransientConflict: Error {
+    let message: String
 }
