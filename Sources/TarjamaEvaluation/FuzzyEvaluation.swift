@@ -13,6 +13,13 @@ import TarjamaText
 public struct FuzzyEvaluation: Sendable, Codable {
     public var queries = 0
     public var topHit = 0
+    /// Queries whose gold line is among the first five hits.
+    public var topFive = 0
+    public var topFiveMisses: [String] = []
+    /// With a reference memory (the same units in another store): queries whose top hit (text
+    /// and score) is the same in both.
+    public var referenceChecked = 0
+    public var sameTopHit = 0
     public var equivalents = 0
     public var equivalentsAt100 = 0
     public var equivalentsWithPenalty = 0
@@ -29,6 +36,8 @@ public struct FuzzyEvaluation: Sendable, Codable {
     public var missesOutranked = 0
 
     public var topHitRate: Double { queries == 0 ? 0 : Double(topHit) / Double(queries) }
+    public var topFiveRate: Double { queries == 0 ? 0 : Double(topFive) / Double(queries) }
+    public var sameTopHitRate: Double { referenceChecked == 0 ? 0 : Double(sameTopHit) / Double(referenceChecked) }
     public var exhaustiveAgreement: Double { exhaustiveChecked == 0 ? 0 : Double(exhaustiveAgree) / Double(exhaustiveChecked) }
 
     /// Reads `line`-numbered pairs (1-based) of the parallel file.
@@ -48,13 +57,16 @@ public struct FuzzyEvaluation: Sendable, Codable {
     /// - Parameters:
     ///   - data: the shared data folder; `memory` must already hold `parallel/ar-en-33k.tsv`.
     ///   - exhaustiveSample: how many queries also run the exhaustive scan (it is slow by design).
+    ///   - reference: the same units in another store, whose top hits this memory's should equal.
     public static func run(data: String, memory: any MemoryStore, exhaustiveSample: Int = 200,
+                           reference: (any MemoryStore)? = nil,
                            progress: ((Int, Int) -> Void)? = nil) throws -> FuzzyEvaluation {
         var e = FuzzyEvaluation()
         let corpus = try lines(data + "/parallel/ar-en-33k.tsv")
         let natural = try table(data + "/fuzzy/fuzzy-natural-dev.tsv")
         let equivalents = try table(data + "/fuzzy/fuzzy-normalisation-equivalents-dev.tsv")
         let matcher = Matcher(store: memory)
+        let referenceMatcher = reference.map { Matcher(store: $0) }
         let scan = exhaustiveSample > 0 ? try ReferenceScan(memory: memory) : nil
         var times: [Double] = [], scanTimes: [Double] = []
         for (k, row) in natural.enumerated() {
@@ -68,6 +80,18 @@ public struct FuzzyEvaluation: Sendable, Codable {
                 .filter { !$0.source.utf8.elementsEqual(query.utf8) }
             times.append(Date().timeIntervalSince(start))
             e.queries += 1
+            if let referenceMatcher {
+                let theirs = try referenceMatcher.lookup(query, options: MatchOptions(minimum: 50, limit: 6))
+                    .filter { !$0.source.utf8.elementsEqual(query.utf8) }
+                e.referenceChecked += 1
+                if theirs.first?.source == hits.first?.source && theirs.first?.storedTarget == hits.first?.storedTarget
+                    && theirs.first?.score == hits.first?.score { e.sameTopHit += 1 }
+            }
+            if hits.prefix(5).contains(where: { SegmentKey.key($0.source) == SegmentKey.key(wanted) }) {
+                e.topFive += 1
+            } else if e.topFiveMisses.count < 40 {
+                e.topFiveMisses.append("line \(q) “\(query)”: wanted line \(m) “\(wanted)”; got " + hits.prefix(5).map { "\($0.score) “\($0.source)”" }.joined(separator: " · "))
+            }
             if let top = hits.first {
                 let wantedKey = SegmentKey.key(wanted)
                 let wantedScore = hits.first { SegmentKey.key($0.source) == wantedKey }?.score

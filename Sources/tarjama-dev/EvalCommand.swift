@@ -7,6 +7,7 @@ import TarjamaAlign
 import TarjamaMatch
 import TarjamaMemory
 import TarjamaPretranslate
+import TarjamaPostgres
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,7 +96,10 @@ extension EvalCommand {
             """)
 
         @Option(help: "The shared data folder.") var data = "../shared/data"
-        @Option(help: "Memory to build or reuse for the evaluation.") var memory = ".build/eval-33k.tmdb"
+        @Option(help: "Memory to build or reuse for the evaluation: a file, or a PostgreSQL database (postgres://USER@HOST:PORT/DB) that exists.")
+        var memory = ".build/eval-33k.tmdb"
+        @Option(help: ArgumentHelp("The same corpus in another memory (built if empty): count the queries whose top hit is the same in both.", valueName: "MEMORY"))
+        var sameAs: String?
         @Option(help: "Queries also run through the exhaustive scan.") var exhaustive = 200
         @Flag(help: "Also measure the gold set's ceiling: how often its own raw character similarity puts the gold line first (about a minute).")
         var ceiling = false
@@ -106,14 +110,18 @@ extension EvalCommand {
             guard FileManager.default.fileExists(atPath: corpus) else {
                 throw UserError("'\(corpus)' is absent: the shared data folder is needed (pass --data DIR).")
             }
-            let fresh = !FileManager.default.fileExists(atPath: memory)
-            let m = try SQLiteMemory(path: memory)
-            if try fresh || m.unitCount() == 0 {
-                let r = try m.importTSV(path: corpus)
-                warn(String(format: "built %@: %d units in %.1f s (%.0f units/s)", memory, r.added, r.seconds, Double(r.added) / r.seconds))
+            func filled(_ address: String) throws -> any MemoryStore {
+                let m: any MemoryStore = PostgresAddress.isAddress(address) ? try PostgresMemory(address: address) : try SQLiteMemory(path: address)
+                if try m.unitCount() == 0 {
+                    let r = try m.importTSV(path: corpus)
+                    warn(String(format: "built %@: %d units in %.1f s (%.0f units/s)", address, r.added, r.seconds, Double(r.added) / r.seconds))
+                }
+                return m
             }
+            let m = try filled(memory)
+            let reference = try sameAs.map(filled)
             var bar: ProgressBar?
-            var e = try FuzzyEvaluation.run(data: data, memory: m, exhaustiveSample: exhaustive) { done, total in
+            var e = try FuzzyEvaluation.run(data: data, memory: m, exhaustiveSample: exhaustive, reference: reference) { done, total in
                 if bar == nil { bar = ProgressBar(total: total, label: "queries") }
                 bar?.update(done)
             }
@@ -126,7 +134,11 @@ extension EvalCommand {
             }
             if json { print(try JSONLines().line(e)); return }
             print(String(format: "natural near-duplicates: gold match on top for %d of %d queries (%.1f%%)", e.topHit, e.queries, 100 * e.topHitRate))
+            print(String(format: "  gold match in the top 5 for %d (%.1f%%)", e.topFive, 100 * e.topFiveRate))
             print("  misses: \(e.missesWithoutHit) with nothing at 50% or more, \(e.missesOutranked) with another unit ranked first")
+            if e.referenceChecked > 0 {
+                print(String(format: "  top hit the same as in %@: %d of %d (%.1f%%)", sameAs ?? "", e.sameTopHit, e.referenceChecked, 100 * e.sameTopHitRate))
+            }
             if let c = e.ceilingOnTop {
                 print(String(format: "  ceiling: the gold set's own raw character similarity puts the gold line first for %d of %d (%.1f%%)",
                              c, e.queries, 100 * Double(c) / Double(max(e.queries, 1))))
@@ -136,6 +148,7 @@ extension EvalCommand {
             print(String(format: "median lookup %.2f ms, exhaustive scan %.1f ms → %.0f× faster", e.medianLookupMilliseconds,
                          e.medianExhaustiveMilliseconds, e.medianExhaustiveMilliseconds / max(e.medianLookupMilliseconds, 0.001)))
             for miss in e.misses.prefix(15) { print("  miss: \(miss)") }
+            for miss in e.topFiveMisses.prefix(15) { print("  not in the top 5: \(miss)") }
             for miss in e.exhaustiveMisses.prefix(10) { print("  exhaustive scan found more: \(miss)") }
         }
     }
