@@ -27,6 +27,9 @@ public struct MemoryOptions: ParsableArguments {
         memory ?? ProcessInfo.processInfo.environment["TARJAMA_MEMORY"] ?? "Memories/default.tmdb"
     }
 
+    /// The memory's file, or nil for a PostgreSQL database.
+    public var file: String? { PostgresAddress.isAddress(path) ? nil : path }
+
     /// Opens the memory, saying on standard error why it waits or upgrades. A command that may
     /// create one (`create`) does so for the default memory or with `--create`; a named memory
     /// that does not exist is otherwise an error that says how to create it.
@@ -67,6 +70,26 @@ public struct MemoryOptions: ParsableArguments {
         } catch let e as MemoryError {
             throw UserError(e.description)
         }
+    }
+}
+
+/// Refuses, before anything is read or written, a set of planned output files that would land on
+/// an input or on the memory, or on each other (two inputs of one name in different folders).
+public func refuseOutputsOverInputs(_ outputs: [String], inputs: [String], memory: String? = nil) throws {
+    func resolved(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
+    let protected = Dictionary(inputs.filter { $0 != "-" }.map { (resolved($0), $0) }, uniquingKeysWith: { a, _ in a })
+    let memoryFiles = memory.map { m in Set(["", "-wal", "-shm", "-journal"].map { resolved(m + $0) }) } ?? []
+    var seen: [String: String] = [:]
+    for output in outputs {
+        let r = resolved(output)
+        if let input = protected[r] {
+            throw UserError("refusing to write '\(output)': it is the input '\(input)', which would be lost. Choose another --out folder.")
+        }
+        if memoryFiles.contains(r) { throw UserError("refusing to write '\(output)': it is the memory itself. Choose another --out folder.") }
+        if seen[r] != nil {
+            throw UserError("two outputs would be '\(output)' (inputs of the same name in different folders); run them separately or rename one.")
+        }
+        seen[r] = output
     }
 }
 

@@ -25,12 +25,11 @@ public func readText(_ path: String) throws -> String {
         }
         data = d
     }
-    var bytes = [UInt8](data)
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-        throw UserError("'\(path)' is not valid UTF-8 text. Convert it first, for example: iconv -f CP1256 -t UTF-8 '\(path)'")
+    do {
+        return try TextDecoding.decode([UInt8](data), name: path == "-" ? "standard input" : path)
+    } catch let failure as TextDecoding.Failure {
+        throw UserError(failure.description)
     }
-    return text
 }
 
 /// Who is at the keyboard, for the author and editor of what a command writes:

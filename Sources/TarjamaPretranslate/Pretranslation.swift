@@ -189,10 +189,11 @@ public enum ArticleReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(description: "cannot read '\(path)': no such file, or permission denied")
         }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw Problem(description: "'\(path)' is not UTF-8 text; convert it first (iconv -f CP1256 -t UTF-8)")
+        let text: String
+        do {
+            text = try TextDecoding.decode([UInt8](data), name: path)
+        } catch let failure as TextDecoding.Failure {
+            throw Problem(description: failure.description)
         }
         var arabic = 0, letters = 0
         for s in text.unicodeScalars.prefix(50_000) where CharClass.isLetter(s) {

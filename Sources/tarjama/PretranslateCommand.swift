@@ -41,6 +41,10 @@ struct PretranslateCommand: ParsableCommand {
     func run() throws {
         let paths = try expandInputs(inputs, suffixes: [".txt"], verb: "pre-translate")
         guard !paths.isEmpty else { throw UserError("no articles to pre-translate: give .txt files or folders holding them.") }
+        let bases = Self.outputBases(paths)
+        try refuseOutputsOverInputs(bases.flatMap { base in format.map { (out as NSString).appendingPathComponent("\(base).\($0.fileExtension)") } }
+                                    + ["report.json", "report.html"].map { (out as NSString).appendingPathComponent($0) },
+                                    inputs: paths, memory: options.file)
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
@@ -52,12 +56,7 @@ struct PretranslateCommand: ParsableCommand {
                                                                                       originPenalties: try penalty.rules()))
             .run(paths: paths) { done in bar.update(done) }
 
-        // Output names are unique even when two folders hold the same file name.
-        var used = Set<String>()
-        for article in batch.articles where article.error == nil {
-            var base = (article.name as NSString).deletingPathExtension
-            var n = 2
-            while !used.insert(base).inserted { base = (article.name as NSString).deletingPathExtension + "-\(n)"; n += 1 }
+        for (article, base) in zip(batch.articles, bases) where article.error == nil {
             for f in format {
                 let file = (out as NSString).appendingPathComponent("\(base).\(f.fileExtension)")
                 try write(try f.render(article, lockExact: lockExact), to: file)
@@ -81,12 +80,21 @@ struct PretranslateCommand: ParsableCommand {
         if !analysis.failed.isEmpty { throw ExitCode(1) }
     }
 
-    private func write(_ text: String, to path: String) throws {
-        do {
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw UserError("cannot write '\(path)': \(error.localizedDescription)")
+    /// Output names, one per article, unique even when two folders hold the same file name.
+    static func outputBases(_ paths: [String]) -> [String] {
+        var used = Set<String>()
+        return paths.map { path in
+            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            var base = stem, n = 2
+            while !used.insert(base).inserted { base = stem + "-\(n)"; n += 1 }
+            return base
         }
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        let sink = try OutputSink(path: path, protecting: inputs)
+        try sink.write(text)
+        try sink.finish()
     }
 }
 

@@ -39,6 +39,7 @@ struct SegmentCommand: ParsableCommand {
     func run() throws {
         let inputs = files.isEmpty ? ["-"] : files
         if let out {
+            try refuseOutputsOverInputs(inputs.map { outputPath(out, $0, ext: json ? "jsonl" : nil) }, inputs: inputs)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         }
         var segmenters: [Language: Segmenter] = [:]
@@ -50,17 +51,15 @@ struct SegmentCommand: ParsableCommand {
             let segments = segmenters[language]!.segment(text)
             let kept = segments.filter { keepBoilerplate || $0.kind != .boilerplate }
             if json {
+                let sink = try OutputSink(path: out.map { outputPath($0, path, ext: "jsonl") }, protecting: inputs)
                 for s in segments {
-                    let line = try jsonLines.line(SegmentRecord(file: path == "-" ? nil : path, language: language, segment: s))
-                    if let out {
-                        try appendLine(line, to: outputPath(out, path, ext: "jsonl"), first: s.index == 0)
-                    } else {
-                        print(line)
-                    }
+                    try sink.write(try jsonLines.line(SegmentRecord(file: path == "-" ? nil : path, language: language, segment: s)) + "\n")
                 }
+                try sink.finish()
             } else if let out {
-                let body = kept.map(\.text).joined(separator: "\n") + (kept.isEmpty ? "" : "\n")
-                try Data(body.utf8).write(to: URL(fileURLWithPath: outputPath(out, path, ext: nil)))
+                let sink = try OutputSink(path: outputPath(out, path, ext: nil), protecting: inputs)
+                try sink.write(kept.map(\.text).joined(separator: "\n") + (kept.isEmpty ? "" : "\n"))
+                try sink.finish()
             } else {
                 if n > 0 { print("") }
                 for s in kept { print(s.text) }
@@ -72,16 +71,6 @@ struct SegmentCommand: ParsableCommand {
         var name = input == "-" ? "stdin.txt" : URL(fileURLWithPath: input).lastPathComponent
         if let ext { name = (name as NSString).deletingPathExtension + "." + ext }
         return (dir as NSString).appendingPathComponent(name)
-    }
-
-    private func appendLine(_ line: String, to path: String, first: Bool) throws {
-        if first && !FileManager.default.createFile(atPath: path, contents: nil) {
-            throw UserError("cannot create '\(path)': check that the --out folder is writable.")
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data((line + "\n").utf8))
     }
 }
 

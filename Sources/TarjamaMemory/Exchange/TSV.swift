@@ -34,6 +34,10 @@ public enum TSV {
             if lineNumber == 1, hi - lo >= 3, b[lo] == 0xEF, b[lo + 1] == 0xBB, b[lo + 2] == 0xBF { lo += 3 }
             if hi > lo, b[hi - 1] == 0x0D { hi -= 1 }
             if lo == hi { return }
+            if firstIndex(of: 0x00, in: b, lo..<hi) != nil {
+                problems.append(Problem(line: lineNumber, message: "holds a NUL character, which text never does (binary data?); line skipped"))
+                return
+            }
             guard let tab = firstIndex(of: 0x09, in: b, lo..<hi) else {
                 problems.append(Problem(line: lineNumber, message: "no tab between source and target; line skipped"))
                 return
@@ -73,6 +77,12 @@ public enum TSV {
                                            message: "reading failed (\(String(cString: strerror(errno)))); check the file and try again")
             }
             if n == 0 { break }
+            if filled == 0 && lineNumber == 0 {
+                // UTF-16 read as UTF-8 would import every line as NUL-laced text: refused whole.
+                if TextDecoding.utf16Order(Array(buffer[..<n])) != nil {
+                    throw MemoryError.badInput(file: path, line: 1, message: "the file is UTF-16 text; Tarjama reads UTF-8 TSV. Convert it first: iconv -f UTF-16 -t UTF-8 '\(path)' > '\(TextDecoding.converted(path))'")
+                }
+            }
             filled += n
             let consumed = try buffer.withUnsafeMutableBufferPointer { whole -> Int in
                 let b = UnsafeMutableBufferPointer(rebasing: whole[..<filled])

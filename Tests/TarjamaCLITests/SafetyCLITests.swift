@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Inputs a user may hand over by mistake: an output folder that is the input folder, a file in
+/// another encoding, binary data. Nothing is overwritten, nothing stored as garbage.
+@Suite("Command line safety")
+struct SafetyCLITests {
+    @Test func segmentRefusesToWriteOverItsInput() throws {
+        let cli = try CLI()
+        let article = try cli.file("art.txt", "وصل الرئيس إلى القاهرة. وقال إن الزيارة مهمة.\n")
+        let before = try Data(contentsOf: URL(fileURLWithPath: article))
+        let r = try cli.run(["segment", "--out", cli.dir.path, article])
+        #expect(r.status != 0)
+        #expect(r.err.contains("refusing to write") && r.err.contains("input"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: article)) == before)
+        let json = try cli.run(["segment", "--json", "--out", cli.dir.appendingPathComponent("out").path, article])
+        #expect(json.status == 0)
+        #expect(try CLI.objects(String(contentsOf: cli.dir.appendingPathComponent("out/art.jsonl"), encoding: .utf8)).count == 2)
+    }
+
+    @Test func pretranslateRefusesAnOutputFolderHoldingItsArticles() throws {
+        let cli = try CLI()
+        try FileManager.default.createDirectory(at: cli.dir.appendingPathComponent("wires"), withIntermediateDirectories: true)
+        let article = try cli.file("wires/a.txt", "وصل الرئيس إلى القاهرة.\n")
+        #expect(try cli.run(["memory", "create", "--memory", cli.memory]).status == 0)
+        let r = try cli.run(["pretranslate", "wires", "--out", "wires", "--format", "txt", "--memory", cli.memory])
+        #expect(r.status != 0)
+        #expect(r.err.contains("refusing to write"))
+        #expect(try String(contentsOfFile: article, encoding: .utf8) == "وصل الرئيس إلى القاهرة.\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.dir.appendingPathComponent("wires/report.json").path))
+        let ok = try cli.run(["pretranslate", "wires", "--out", "out", "--format", "txt", "--memory", cli.memory])
+        #expect(ok.status == 0, "\(ok.err)")
+    }
+
+    @Test func utf16AndNULAreNeverStoredAsText() throws {
+        let cli = try CLI()
+        #expect(try cli.run(["memory", "create", "--memory", cli.memory]).status == 0)
+        let pair = "وصل الرئيس\tThe president arrived\n"
+        let withBOM = cli.dir.appendingPathComponent("bom.tsv"), noBOM = cli.dir.appendingPathComponent("nobom.tsv")
+        try (Data([0xFF, 0xFE]) + pair.data(using: .utf16LittleEndian)!).write(to: withBOM)
+        try pair.data(using: .utf16LittleEndian)!.write(to: noBOM)
+        for file in [withBOM, noBOM] {
+            let r = try cli.run(["import", file.path, "--memory", cli.memory])
+            #expect(r.status != 0)
+            #expect(r.err.contains("UTF-16") && r.err.contains("iconv -f UTF-16"))
+        }
+        let nul = try cli.file("nul.tsv", "وصل\u{0}الرئيس\tThe president\nغادر الوزير\tThe minister left\n")
+        let r = try cli.run(["import", nul, "--memory", cli.memory])
+        #expect(r.err.contains("nul.tsv:1") && r.err.contains("NUL"))
+        let stats = try cli.run(["export", "--format", "tsv", "--memory", cli.memory])
+        #expect(stats.out == "غادر الوزير\tThe minister left\n")
+    }
+
+    @Test func articlesInUTF16AreReadAndLegacyCodePagesNamed() throws {
+        let cli = try CLI()
+        let article = cli.dir.appendingPathComponent("u16.txt")
+        try (Data([0xFF, 0xFE]) + "وصل الرئيس إلى القاهرة.\n".data(using: .utf16LittleEndian)!).write(to: article)
+        let r = try cli.run(["segment", article.path])
+        #expect(r.status == 0)
+        #expect(r.out == "وصل الرئيس إلى القاهرة.\n")
+        let cp1256 = cli.dir.appendingPathComponent("old.txt")
+        // "مرحبا" in Windows-1256.
+        try Data([0xE3, 0xD1, 0xCD, 0xC8, 0xC7, 0x20, 0xC8, 0xDF, 0xE3]).write(to: cp1256)
+        let old = try cli.run(["segment", cp1256.path])
+        #expect(old.status != 0)
+        #expect(old.err.contains("iconv -f CP1256"))
+        let latin = cli.dir.appendingPathComponent("latin.txt")
+        try Data("caf".utf8 + [0xE9] + " and more text here".utf8).write(to: latin)
+        #expect(try cli.run(["segment", latin.path]).err.contains("iconv -f CP1252"))
+        let binary = cli.dir.appendingPathComponent("bin.txt")
+        try Data("text\nmore\u{0}x".utf8).write(to: binary)
+        let b = try cli.run(["segment", binary.path])
+        #expect(b.status != 0)
+        #expect(b.err.contains("bin.txt':2") && b.err.contains("NUL"))
+    }
+}
