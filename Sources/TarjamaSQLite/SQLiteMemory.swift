@@ -35,11 +35,66 @@ public final class SQLiteMemory: MemoryStore {
     /// The schema version of the memory file at `path` (nil when there is none or it is not a
     /// memory), read without changing it: callers can say an upgrade is coming before it runs.
     public static func schemaVersion(ofFileAt path: String) -> Int? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard FileManager.default.fileExists(atPath: path), (try? checkIdentity(path)) != nil else { return nil }
         var config = Configuration()
         config.readonly = true
         guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return nil }
         return try? queue.read { try migrator.appliedMigrations($0).count }
+    }
+
+    /// Whether this process may write the memory file and create files beside it.
+    static func writable(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return access(path, W_OK) == 0 && access(folder.isEmpty ? "." : folder, W_OK) == 0
+    }
+
+    /// An SQLite URI opening `path` as immutable (Debian's SQLite reads URI file names).
+    static func immutableURI(_ path: String) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        var encoded = ""
+        for u in absolute.unicodeScalars {
+            if u == "%" || u == "?" || u == "#" { encoded += String(format: "%%%02X", u.value) } else { encoded.unicodeScalars.append(u) }
+        }
+        return "file:" + encoded + "?immutable=1"
+    }
+
+    /// The SQLite header's application id of a Tarjama memory: "TJMa".
+    public static let applicationID: Int32 = 0x544A_4D61
+
+    /// Refuses, before SQLite opens it for writing (which would add our tables and switch it to
+    /// WAL), a file that is not a Tarjama memory of a schema this build knows: not SQLite at all,
+    /// another application's database (another application id, or tables without ours), or a
+    /// memory written by a newer Tarjama. The file is left byte for byte as it was.
+    static func checkIdentity(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }   // permissions: SQLite says so
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        try? handle.close()
+        if header.isEmpty { return }   // an empty file is a new database
+        guard header.count >= 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+            throw MemoryError.failed(path, "not a Tarjama memory: the file is not an SQLite database; nothing was changed. Give a memory file (.tmdb) or a new name")
+        }
+        let id = header[68..<72].reduce(Int32(0)) { $0 << 8 | Int32($1) }
+        if id != 0 && id != applicationID {
+            throw MemoryError.failed(path, String(format: "not a Tarjama memory: an SQLite database of another application (application id 0x%08X); nothing was changed", id))
+        }
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: config) else { return }
+        // Busy (a bulk load holds a new memory): opening waits for it and checks nothing more.
+        guard let (tables, applied) = try? queue.read({ db -> ([String], [String]) in
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            let applied = tables.contains("grdb_migrations") ? try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") : []
+            return (tables, applied)
+        }) else { return }
+        try? queue.close()
+        if id == 0 && !tables.isEmpty && !(tables.contains("grdb_migrations") && tables.contains("unit")) {
+            throw MemoryError.failed(path, "not a Tarjama memory: an SQLite database of another application (tables \(tables.prefix(5).joined(separator: ", "))\(tables.count > 5 ? ", …" : "")); nothing was changed")
+        }
+        let known = Set(migrator.migrations)
+        let unknown = applied.filter { !known.contains($0) }
+        if !unknown.isEmpty {
+            throw MemoryError.failed(path, "written by a newer Tarjama (schema v\(applied.count); this one knows v\(known.count)); nothing was changed. Update Tarjama to open it")
+        }
     }
 
     /// Opens (and by default creates) a memory. `readOnly` opens an existing file for lookups.
@@ -52,6 +107,10 @@ public final class SQLiteMemory: MemoryStore {
         if !exists {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        }
+        if exists { try Self.checkIdentity(path) }
+        if exists && !readOnly && !Self.writable(path) {
+            throw MemoryError.cannotOpen(path, "this user may not write the file or its folder (lookup, concordance and export still read it)")
         }
         var config = Configuration()
         config.readonly = readOnly
@@ -71,7 +130,11 @@ public final class SQLiteMemory: MemoryStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         configuration = config
-        let pool = try Self.openPool(path: path, configuration: config)
+        // Reading a memory whose folder (or file) this user may not write: SQLite cannot make the
+        // shared-memory file WAL reading needs, so the file is opened as immutable (read as it is
+        // on disk, no locks), which another user's read-only copy is.
+        let openPath = readOnly && !Self.writable(path) ? Self.immutableURI(path) : path
+        let pool = try Self.openPool(path: openPath, configuration: config)
         connections = Mutex(pool)
         if !readOnly {
             // Two processes opening a new or older memory at once may both start the same
@@ -86,6 +149,11 @@ public final class SQLiteMemory: MemoryStore {
                     attempt += 1
                     usleep(50_000)
                 }
+            }
+            // Marks the file as a Tarjama memory (the header's application id), so a later open
+            // can tell it from another application's database before writing anything.
+            if try pool.read({ try Int32.fetchOne($0, sql: "PRAGMA application_id") ?? 0 }) != Self.applicationID {
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(Self.applicationID)") }
             }
             // Derived data in an older form is rebuilt once, by whichever process gets here
             // first (the check is repeated inside the write).

@@ -74,3 +74,82 @@ struct SafetyCLITests {
         #expect(b.err.contains("bin.txt':2") && b.err.contains("NUL"))
     }
 }
+
+@Suite("Opening the wrong file")
+struct WrongFileCLITests {
+    /// Another application's database, a file that is not SQLite and a memory of a newer schema
+    /// are refused by a writing command and left byte for byte as they were.
+    @Test func foreignAndNewerFilesAreLeftUntouched() throws {
+        let cli = try CLI()
+        let pairs = try cli.file("pairs.tsv", "غادر الوزير\tThe minister left\n")
+        let foreign = cli.dir.appendingPathComponent("crm.db").path
+        try Self.sqlite(foreign, "CREATE TABLE customers (id INTEGER, name TEXT); INSERT INTO customers VALUES (1, 'x');")
+        let notSQLite = try cli.file("notes.tmdb", "not a database\n")
+        #expect(try cli.run(["memory", "create", "--memory", cli.memory]).status == 0)
+        let newer = cli.dir.appendingPathComponent("newer.tmdb").path
+        try FileManager.default.copyItem(atPath: cli.memory, toPath: newer)
+        try Self.sqlite(newer, "INSERT INTO grdb_migrations VALUES ('v99 from the future');")
+        for (file, says) in [(foreign, "another application"), (notSQLite, "not an SQLite database"), (newer, "newer Tarjama")] {
+            let before = try Data(contentsOf: URL(fileURLWithPath: file))
+            let r = try cli.run(["import", pairs, "--memory", file])
+            #expect(r.status != 0)
+            #expect(r.err.contains(says), "\(r.err)")
+            #expect(!r.err.contains("upgrading"))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
+        }
+        // Not switched to WAL (a memory would be): the other application's journal mode stays.
+        #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
+        #expect(try cli.run(["import", pairs, "--memory", cli.memory]).status == 0)
+    }
+
+    static func sqlite(_ path: String, _ sql: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.executescript(sys.argv[2]); c.commit()", path, sql]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+    }
+}
+
+@Suite("A memory in a read-only folder")
+struct ReadOnlyMemoryCLITests {
+    /// Another user (or this one, when not root) reads a memory whose file and folder it may not
+    /// write; a writing command says why it cannot, and the files stay as they were.
+    @Test func aReadOnlyMemoryCanBeReadByAnotherUser() throws {
+        let cli = try CLI()
+        let folder = cli.dir.appendingPathComponent("shared")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let memory = folder.appendingPathComponent("desk.tmdb").path
+        let pairs = try cli.file("pairs.tsv", "غادر الوزير القاهرة\tThe minister left Cairo\n")
+        #expect(try cli.run(["import", "--create", pairs, "--memory", memory]).status == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: memory)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: memory))
+        // As root every file is writable: the reader is then `nobody`.
+        let asOther = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "nobody", "--", CLI.binary] : [CLI.binary]
+        func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: asOther[0])
+            p.arguments = Array(asOther.dropFirst()) + arguments
+            p.currentDirectoryURL = URL(fileURLWithPath: "/")
+            let out = Pipe(), err = Pipe()
+            p.standardOutput = out
+            p.standardError = err
+            try p.run()
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        }
+        let lookup = try run(["lookup", "غادر الوزير القاهرة", "--memory", memory])
+        #expect(lookup.status == 0, "\(lookup.err)")
+        #expect(lookup.out.contains("The minister left Cairo"))
+        let export = try run(["export", "--format", "tsv", "--memory", memory])
+        #expect(export.out == "غادر الوزير القاهرة\tThe minister left Cairo\n")
+        let write = try run(["import", pairs, "--memory", memory])
+        #expect(write.status != 0)
+        #expect(write.err.contains("may not write"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: memory)) == before)
+    }
+}
