@@ -3,8 +3,24 @@ import GRDB
 
 extension SQLiteMemory {
     /// Whether another process is bulk-loading the memory at `path` (opening it waits until
-    /// that ends), so a command can say why it waits.
-    public static func isBeingBulkLoaded(_ path: String) -> Bool { BulkLoad.isRunning(on: path) }
+    /// that ends), so a command can say why it waits: a journal with content and a write lock
+    /// held on the file. A journal left empty or by a killed import is no import running (the
+    /// next writer rolls a killed one back). Call it before this process opens the memory:
+    /// closing any descriptor of a file drops the process's own SQLite locks on it.
+    public static func isBeingBulkLoaded(_ path: String) -> Bool {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? Int, size > 0 else { return false }
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        // SQLite's reserved and pending bytes and its shared range: a writer holds some of them.
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 0x4000_0000
+        lock.l_len = 512
+        guard fcntl(fd, F_GETLK, &lock) == 0 else { return true }
+        return lock.l_type != Int16(F_UNLCK)
+    }
 
     /// Builds the unique index on unit keys (dropped while a large import ran), from sorted keys.
     ///

@@ -42,6 +42,17 @@ public final class SQLiteMemory: MemoryStore {
         return try? queue.read { try migrator.appliedMigrations($0).count }
     }
 
+    /// A journal left by a killed import (content, no writer holding the file) must be rolled
+    /// back before anything reads the memory, and a read-only connection cannot: one read-write
+    /// connection opened and closed does it, when this user may write there.
+    static func rollBackLeftJournal(_ path: String) {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path + "-journal"))?[.size] as? Int, size > 0,
+              !isBeingBulkLoaded(path), writable(path) else { return }
+        guard let queue = try? DatabaseQueue(path: path) else { return }
+        _ = try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+        try? queue.close()
+    }
+
     /// Whether this process may write the memory file and create files beside it.
     static func writable(_ path: String) -> Bool {
         let folder = (path as NSString).deletingLastPathComponent
@@ -109,6 +120,7 @@ public final class SQLiteMemory: MemoryStore {
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         }
         if exists { try Self.checkIdentity(path) }
+        if exists && readOnly { Self.rollBackLeftJournal(path) }
         if exists && !readOnly && !Self.writable(path) {
             throw MemoryError.cannotOpen(path, "this user may not write the file or its folder (lookup, concordance and export still read it)")
         }

@@ -44,6 +44,9 @@ struct AlignCommand: ParsableCommand {
     @Argument(help: "AR_FILE EN_FILE") var files: [String] = []
 
     func validate() throws {
+        guard minConfidence.isFinite, (0...1).contains(minConfidence) else {
+            throw ValidationError("--min-confidence is a probability between 0 and 1, got \(minConfidence)")
+        }
         if storeReviewed != nil {
             guard files.isEmpty && batch == nil else { throw ValidationError("--store-reviewed FILE takes no articles: it stores the pairs in FILE") }
             return

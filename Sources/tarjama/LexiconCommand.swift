@@ -30,6 +30,12 @@ struct LexiconCommand: ParsableCommand {
         var maxPairs = 50_000
         @Flag(help: "Print the report as JSON.") var json = false
 
+        func validate() throws {
+            // IBM Model 1 settles in a handful of passes; thousands only burn time.
+            guard (1...100).contains(iterations) else { throw ValidationError("--iterations must be between 1 and 100, got \(iterations)") }
+            guard maxPairs >= 10 else { throw ValidationError("--max-pairs must be at least 10 (a lexicon needs pairs), got \(maxPairs)") }
+        }
+
         func run() throws {
             let memory = try options.open(create: false)
             let pairs = try memory.pairs(limit: maxPairs)
@@ -37,7 +43,7 @@ struct LexiconCommand: ParsableCommand {
                 throw UserError("\(options.path) holds \(pairs.count) pairs: too few to learn word translations. Align or import more first (tarjama align --store, tarjama import).")
             }
             var trainer = LexiconTrainer()
-            trainer.iterations = max(1, iterations)
+            trainer.iterations = iterations
             var bar: ProgressBar?
             let (lexicon, report) = trainer.train(pairs) { done, total in
                 if bar == nil { bar = ProgressBar(total: total, label: "EM passes") }

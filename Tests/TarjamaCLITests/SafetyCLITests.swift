@@ -153,3 +153,42 @@ struct ReadOnlyMemoryCLITests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: memory)) == before)
     }
 }
+
+@Suite("Bounds and leftovers")
+struct BoundsCLITests {
+    /// A file without line breaks stops the import with the line, memory bounded; nothing stored.
+    @Test func aTSVWithoutLineBreaksStopsTheImport() throws {
+        let cli = try CLI()
+        let endless = cli.dir.appendingPathComponent("endless.tsv")
+        try Data(repeating: 0x41, count: 9 << 20).write(to: endless)
+        let r = try cli.run(["import", "--create", endless.path, "--memory", cli.memory])
+        #expect(r.status != 0)
+        #expect(r.err.contains("endless.tsv:1") && r.err.contains("no line break"))
+    }
+
+    @Test func numericOptionsOutOfRangeAreRefused() throws {
+        let cli = try CLI()
+        for (arguments, says) in [(["align", "--store", "--min-confidence", "nan", "a.txt", "b.txt"], "--min-confidence"),
+                                  (["align", "--store", "--min-confidence", "2", "a.txt", "b.txt"], "--min-confidence"),
+                                  (["lexicon", "train", "--iterations", "1000000000"], "--iterations"),
+                                  (["lexicon", "train", "--max-pairs", "0"], "--max-pairs"),
+                                  (["lookup", "--limit", "0", "وصل"], "--limit")] {
+            let r = try cli.run(arguments)
+            #expect(r.status != 0)
+            #expect(r.err.contains(says), "\(arguments): \(r.err)")
+        }
+    }
+
+    /// An empty journal beside a memory is no import running; a journal a killed import left is
+    /// rolled back before a reading command reads.
+    @Test func leftoverJournalsDoNotStopReaders() throws {
+        let cli = try CLI()
+        let pairs = try cli.file("pairs.tsv", "غادر الوزير القاهرة\tThe minister left Cairo\n")
+        #expect(try cli.run(["import", "--create", pairs, "--memory", cli.memory]).status == 0)
+        FileManager.default.createFile(atPath: cli.memory + "-journal", contents: Data())
+        let r = try cli.run(["lookup", "غادر الوزير القاهرة", "--memory", cli.memory])
+        #expect(r.status == 0)
+        #expect(!r.err.contains("being filled"))
+        #expect(r.out.contains("The minister left Cairo"))
+    }
+}

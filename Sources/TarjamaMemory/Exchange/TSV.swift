@@ -11,9 +11,10 @@ import TarjamaText
 public enum TSV {
     public typealias Problem = ImportProblem
 
-    /// Reads a TSV file in batches of `batchSize` drafts; `body` gets each batch.
+    /// Reads a TSV file in batches of `batchSize` drafts; `body` gets each batch. A line longer
+    /// than `maxLineBytes` (8 MB) stops the read with an error.
     public static func read(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                            batchSize: Int = 8_000, batchBytes: Int = UnitDraft.batchBytes,
+                            batchSize: Int = 8_000, batchBytes: Int = UnitDraft.batchBytes, maxLineBytes: Int = 1 << 23,
                             _ body: ([UnitDraft]) throws -> Void) throws -> [Problem] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw MemoryError.badInput(file: path, line: 0, message: "cannot open the file; check the path and permissions")
@@ -69,7 +70,14 @@ public enum TSV {
         var filled = 0
         let fd = handle.fileDescriptor
         while true {
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            if filled == buffer.count {
+                // A line this long is no pair of sentences: binary data, /dev/zero, a file without
+                // line breaks. Stopping keeps memory bounded; the import's transaction stores nothing.
+                guard buffer.count < maxLineBytes else {
+                    throw MemoryError.badInput(file: path, line: lineNumber + 1, message: "a line longer than \(maxLineBytes >> 20) MB (no line break): not a TSV file, or one whose line breaks were lost; nothing was imported")
+                }
+                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+            }
             let n = buffer.withUnsafeMutableBytes { readBytes(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
