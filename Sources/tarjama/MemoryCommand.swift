@@ -50,15 +50,27 @@ struct MemoryCommand: ParsableCommand {
             }
             let files = names.filter { $0.hasSuffix(".tmdb") }.sorted()
             if files.isEmpty && !json { print("no memories in \(folder)/ — create one with: tarjama memory create") }
+            // A file that cannot be read is reported and the listing goes on; the exit says so.
+            var unreadable = 0
             for name in files {
                 let path = (folder as NSString).appendingPathComponent(name)
-                let stats = try SQLiteMemory(path: path, readOnly: true).stats()
-                if json {
-                    print(try JSONLines().line(stats))
-                } else {
-                    print("\(path)\t\(stats.units) units\t\(stats.fileBytes / 1024) KiB")
+                do {
+                    let stats = try SQLiteMemory(path: path, readOnly: true).stats()
+                    if json {
+                        print(try JSONLines().line(stats))
+                    } else {
+                        print("\(path)\t\(stats.units) units\t\(stats.fileBytes / 1024) KiB")
+                    }
+                } catch {
+                    unreadable += 1
+                    if json {
+                        print(try JSONLines().line(["path": path, "error": "\(error)"]))
+                    } else {
+                        print("\(path)\tunreadable: \(error)")
+                    }
                 }
             }
+            if unreadable > 0 { throw ExitCode(1) }
         }
     }
 

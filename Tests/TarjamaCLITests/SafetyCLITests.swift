@@ -192,3 +192,17 @@ struct BoundsCLITests {
         #expect(r.out.contains("The minister left Cairo"))
     }
 }
+
+@Suite("Listing memories")
+struct ListingCLITests {
+    @Test func aBadFileDoesNotStopTheListing() throws {
+        let cli = try CLI()
+        let folder = cli.dir.appendingPathComponent("Memories").path
+        #expect(try cli.run(["memory", "create", "--memory", folder + "/a.tmdb"]).status == 0)
+        _ = try cli.file("Memories/b.tmdb", "not a database\n")
+        #expect(try cli.run(["memory", "create", "--memory", folder + "/c.tmdb"]).status == 0)
+        let r = try cli.run(["memory", "list", folder])
+        #expect(r.status == 1)
+        #expect(r.out.contains("a.tmdb") && r.out.contains("b.tmdb\tunreadable") && r.out.contains("c.tmdb\t0 units"))
+    }
+}
