@@ -71,7 +71,7 @@ let package = Package(
         ]),
         .executableTarget(name: "tarjama", dependencies: [
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
-            "TarjamaServer", "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "TarjamaServer", "TarjamaCommandSupport", "CMemoryHints", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "tarjama-dev", dependencies: [

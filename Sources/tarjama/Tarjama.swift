@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TarjamaCommandSupport
 import TarjamaText
+import CMemoryHints
 
 /// The `tarjama` command: parses, calls the libraries, prints. No logic lives here.
 @main
@@ -36,5 +37,11 @@ struct Tarjama: AsyncParsableCommand {
     static func main() async {
         AllocatorTuning.apply()
         await Self.main(nil)
+        // Output printed to a full disk or a closed pipe must not end in "ok": the buffered
+        // standard output is flushed here and a failure is the command's failure.
+        if tj_stdout_failed() != 0 {
+            warn("tarjama: writing standard output failed: \(String(cString: strerror(errno))) (is the disk full, or the reader gone?)")
+            Foundation.exit(1)
+        }
     }
 }

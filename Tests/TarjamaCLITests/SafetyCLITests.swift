@@ -206,3 +206,26 @@ struct ListingCLITests {
         #expect(r.out.contains("a.tmdb") && r.out.contains("b.tmdb\tunreadable") && r.out.contains("c.tmdb\t0 units"))
     }
 }
+
+@Suite("A full disk")
+struct FullDiskCLITests {
+    /// Standard output on a full device: the command fails and says so, never "ok".
+    @Test func printingToAFullDeviceFails() throws {
+        let cli = try CLI()
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        for arguments in [["segment", cli.sample("Samples/putin-xi/ar.txt")], ["segment", "--json", cli.sample("Samples/putin-xi/en.txt")]] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: CLI.binary)
+            p.arguments = arguments
+            p.currentDirectoryURL = cli.dir
+            let err = Pipe()
+            p.standardOutput = full
+            p.standardError = err
+            try p.run()
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 1, "\(arguments)")
+            #expect(e.contains("standard output") && e.contains("space"), "\(e)")
+        }
+    }
+}
