@@ -20,6 +20,9 @@ public func readText(_ path: String) throws -> String {
         guard FileManager.default.fileExists(atPath: path) else {
             throw UserError("cannot read '\(path)': no such file. Check the path, or pass - to read standard input.")
         }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
+            do { try TextDecoding.checkSize(size, name: path) } catch let f as TextDecoding.Failure { throw UserError(f.description) }
+        }
         guard let d = FileManager.default.contents(atPath: path) else {
             throw UserError("cannot read '\(path)': permission denied or not a regular file.")
         }

@@ -186,6 +186,9 @@ public enum ArticleReader {
     }
 
     public static func read(_ path: String) throws -> String {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
+            do { try TextDecoding.checkSize(size, name: path) } catch let f as TextDecoding.Failure { throw Problem(description: f.description) }
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw Problem(description: "cannot read '\(path)': no such file, or permission denied")
         }

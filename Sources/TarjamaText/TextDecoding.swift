@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// Turns a file's bytes into text the way every command reads articles: UTF-8 (a byte-order mark
 /// dropped), UTF-16 with a byte-order mark or recognised by its zero bytes, nothing else; a file
 /// holding NUL characters is refused with the line, as is text in a legacy code page, with the
@@ -25,6 +28,19 @@ public enum TextDecoding {
         }
         try refuseNUL(text, name: name)
         return text
+    }
+
+    /// The largest text file a command reads whole (an article, a translation): 64 MB, or
+    /// `TARJAMA_MAX_FILE_MB`. Past it, reading and segmenting would take gigabytes of memory.
+    public static var maximumFileBytes: Int {
+        (Int(environmentValue("TARJAMA_MAX_FILE_MB") ?? "") ?? 64) << 20
+    }
+
+    /// Refuses a file larger than `maximumFileBytes` before it is read.
+    public static func checkSize(_ bytes: Int, name: String) throws {
+        guard bytes > maximumFileBytes else { return }
+        throw Failure(description: "'\(name)' is \(bytes >> 20) MB; an article is read whole and at most \(maximumFileBytes >> 20) MB is read "
+                      + "(set TARJAMA_MAX_FILE_MB for more, or split the file)")
     }
 
     public enum ByteOrder: Sendable { case little, big }
@@ -100,4 +116,10 @@ public enum TextDecoding {
         }
         return high > ascii ? "CP1256" : "CP1252"
     }
+}
+
+/// An environment variable, without Foundation.
+func environmentValue(_ name: String) -> String? {
+    guard let value = getenv(name) else { return nil }
+    return String(cString: value)
 }

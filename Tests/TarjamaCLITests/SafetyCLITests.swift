@@ -166,6 +166,16 @@ struct BoundsCLITests {
         #expect(r.err.contains("endless.tsv:1") && r.err.contains("no line break"))
     }
 
+    /// An article past the size limit is refused before it is read (64 MB; 1 MB here).
+    @Test func anOversizedArticleIsRefusedBeforeReading() throws {
+        let cli = try CLI()
+        let big = try cli.file("big.txt", String(repeating: "وصل الرئيس إلى القاهرة. ", count: 60_000))
+        let r = try cli.run(["segment", big], environment: ["TARJAMA_MAX_FILE_MB": "1"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("big.txt") && r.err.contains("at most 1 MB"))
+        #expect(try cli.run(["segment", big]).status == 0)
+    }
+
     @Test func numericOptionsOutOfRangeAreRefused() throws {
         let cli = try CLI()
         for (arguments, says) in [(["align", "--store", "--min-confidence", "nan", "a.txt", "b.txt"], "--min-confidence"),
