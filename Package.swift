@@ -78,6 +78,9 @@ let package = Package(
             "TarjamaText", "TarjamaAlign", "TarjamaMemory", "TarjamaSQLite", "TarjamaMatch", "TarjamaPretranslate",
             "TarjamaEvaluation", "TarjamaCommandSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The readers of users' files under a fuzzer (scripts/fuzz.sh), or replaying saved inputs.
+        .target(name: "CFuzzerDriver"),
+        .executableTarget(name: "tarjama-fuzz", dependencies: ["TarjamaText", "TarjamaMemory", "CFuzzerDriver"]),
         .testTarget(name: "TarjamaTextTests", dependencies: ["TarjamaText"], exclude: ["Fixtures"]),
         .testTarget(name: "TarjamaAlignTests", dependencies: ["TarjamaAlign"]),
         // A store held in dictionaries, for running the matcher's and pre-translator's tests on
@@ -92,7 +95,7 @@ let package = Package(
             "TarjamaServer", "TarjamaTestStore", "TarjamaMemory", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TarjamaEvaluationTests", dependencies: ["TarjamaEvaluation", "TarjamaAlign", "TarjamaMatch", "TarjamaPretranslate", "TarjamaSQLite"]),
-        .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama", "TarjamaPostgres"]),
+        .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama", "tarjama-fuzz", "TarjamaPostgres"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -55,6 +55,9 @@ extension PostgresMemory {
                                         written_at TIMESTAMPTZ NOT NULL, written_by TEXT,
                                         replaced_at TIMESTAMPTZ NOT NULL, replaced_by TEXT, PRIMARY KEY (unit, seq))
             """),
+        ("v4: sightings of duplicates, so a rerun counts nothing twice", """
+            CREATE TABLE unit_sighting (unit BIGINT NOT NULL, sighting BIGINT NOT NULL, PRIMARY KEY (unit, sighting))
+            """),
     ]
 
     /// The schema version this build writes.

@@ -116,16 +116,15 @@ extension PostgresMemory {
     private func insert(_ batch: PreparedBatch, user: String?, on c: PostgresConnection) throws -> (AddSummary, [Int64]) {
         let n = batch.rows.count
         guard n > 0 else { return (AddSummary(), []) }
-        // A pair twice in the batch is one row whose occurrences count both (one statement may
-        // not upsert a row twice).
-        var copies = [Int32](repeating: 1, count: n)
+        // A pair twice in the batch is staged once (one statement may not upsert a row twice);
+        // the later rows are sightings of it, counted with the other duplicates.
         var kept: [Int] = []
         kept.reserveCapacity(n)
         var seen: [PairKey: Int] = [:]
         seen.reserveCapacity(n)
         for (k, row) in batch.rows.enumerated() {
             let key = PairKey(source: row.keyHash, pair: row.pairHash)
-            if let j = seen[key] { copies[j] += 1; continue }
+            if seen[key] != nil { continue }
             seen[key] = k
             kept.append(k)
         }
@@ -159,7 +158,7 @@ extension PostgresMemory {
                 if let a = row.changedBy { copy.text(field(a)) } else if let author { copy.text(author) } else { copy.null() }
                 copy.int(row.usageCount)
                 copy.text(field(row.properties)); copy.text(field(row.notes))
-                copy.int(row.length); copy.int(Int64(copies[k]))
+                copy.int(row.length); copy.int(1)
                 copy.endRow()
             }
         }
@@ -171,10 +170,10 @@ extension PostgresMemory {
                 INSERT INTO unit (\(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences)
                 SELECT \(unescaped: PostgresUnitColumns.written.joined(separator: ", ")), occurrences FROM unit_stage
                 ORDER BY source_hash, pair_hash
-                ON CONFLICT (source_hash, pair_hash) DO UPDATE SET occurrences = unit.occurrences + EXCLUDED.occurrences
-                RETURNING id, xmax = 0
+                ON CONFLICT (source_hash, pair_hash) DO NOTHING
+                RETURNING id
                 """, logger: Self.logger)
-            for try await (id, isNew) in rows.decode((Int64, Bool).self) where isNew { inserted.insert(id) }
+            for try await (id) in rows.decode(Int64.self) { inserted.insert(id) }
             // The stored tokens of the units that went in, straight to their table: staging them
             // too would copy every token twice on the server and join each back to its unit.
             var tokenRows = CopyText(capacity: inserted.count * 300)
@@ -192,6 +191,9 @@ extension PostgresMemory {
             try await c.executeScript("TRUNCATE unit_stage")
             return inserted
         }
+        // Every row that did not become a unit is a sighting of a stored one.
+        let repeats = (0..<n).filter { !(staged[$0] != 0 && inserted.contains(staged[$0])) }
+        if !repeats.isEmpty { try countSightings(repeats.map { batch.rows[$0] }, of: batch, on: c) }
         var ids = [Int64](repeating: 0, count: n)
         var summary = AddSummary()
         for k in 0..<n {
@@ -203,6 +205,52 @@ extension PostgresMemory {
             }
         }
         return (summary, ids)
+    }
+
+    /// Raises the occurrences of the units these duplicate rows repeat, once per sighting
+    /// (`Sighting`): a row seen where its unit was first seen, or at a sighting counted
+    /// before, counts nothing, so rerunning an article or a file changes no count.
+    private func countSightings(_ rows: [PreparedBatch.Row], of batch: PreparedBatch, on c: PostgresConnection) throws {
+        let sourceHashes = rows.map(\.keyHash), pairHashes = rows.map(\.pairHash)
+        let units: [PairKey: (id: Int64, origin: String?, position: Int64?)] = try wait {
+            var found: [PairKey: (id: Int64, origin: String?, position: Int64?)] = [:]
+            let result = try await c.query("""
+                SELECT id, source_hash, pair_hash, origin, position FROM unit
+                WHERE (source_hash, pair_hash) IN (SELECT * FROM unnest(\(sourceHashes)::bigint[], \(pairHashes)::bigint[]))
+                """, logger: Self.logger)
+            for try await (id, source, pair, origin, position) in result.decode((Int64, Int64, Int64, String?, Int32?).self) {
+                found[PairKey(source: source, pair: pair)] = (id, origin, position.map(Int64.init))
+            }
+            return found
+        }
+        var plain: [Int64: Int64] = [:]
+        var sighted = Set<[Int64]>()
+        for row in rows {
+            guard let unit = units[PairKey(source: row.keyHash, pair: row.pairHash)] else { continue }
+            guard let sighting = batch.sighting(row) else { plain[unit.id, default: 0] += 1; continue }
+            if Sighting.isFirst(sighting, origin: unit.origin, position: unit.position) { continue }
+            sighted.insert([unit.id, sighting])
+        }
+        let pairs = sighted.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) }
+        let sightingUnits = pairs.map { $0[0] }, sightings = pairs.map { $0[1] }
+        let counted = plain
+        try wait {
+            var counts = counted
+            if !sightingUnits.isEmpty {
+                let rows = try await c.query("""
+                    INSERT INTO unit_sighting (unit, sighting)
+                    SELECT * FROM unnest(\(sightingUnits)::bigint[], \(sightings)::bigint[]) ORDER BY 1, 2
+                    ON CONFLICT DO NOTHING RETURNING unit
+                    """, logger: Self.logger)
+                for try await (unit) in rows.decode(Int64.self) { counts[unit, default: 0] += 1 }
+            }
+            guard !counts.isEmpty else { return }
+            let ids = counts.keys.sorted(), ns = ids.map { counts[$0]! }
+            try await c.query("""
+                UPDATE unit SET occurrences = occurrences + c.n
+                FROM (SELECT * FROM unnest(\(ids)::bigint[], \(ns)::bigint[]) ORDER BY 1) AS c(id, n) WHERE unit.id = c.id
+                """, logger: Self.logger)
+        }
     }
 
     public func deleteUnit(id: Int64) throws -> Bool {
@@ -236,6 +284,7 @@ extension PostgresMemory {
     private static func removeUnitRows(_ id: Int64, on c: PostgresConnection) async throws {
         try await c.execute("DELETE FROM unit_tokens WHERE id = \(id)")
         try await c.execute("DELETE FROM unit_revision WHERE unit = \(id)")
+        try await c.execute("DELETE FROM unit_sighting WHERE unit = \(id)")
         try await c.execute("DELETE FROM unit WHERE id = \(id)")
         try await c.execute("UPDATE memory_state SET generation = generation + 1, units = units - 1")
     }
@@ -269,6 +318,11 @@ extension PostgresMemory {
                 if let twin {
                     // The corrected pair is stored already: one unit, with both histories and counts.
                     try await c.execute("UPDATE unit_revision SET unit = \(twin) WHERE unit = \(id)")
+                    try await c.execute("""
+                        INSERT INTO unit_sighting (unit, sighting) SELECT \(twin), sighting FROM unit_sighting WHERE unit = \(id)
+                        ON CONFLICT DO NOTHING
+                        """)
+                    try await c.execute("DELETE FROM unit_sighting WHERE unit = \(id)")
                     try await c.execute("""
                         UPDATE unit SET occurrences = occurrences + \(unit.occurrences), usage_count = usage_count + \(unit.usageCount),
                         changed_at = \(now), changed_by = \(user) WHERE id = \(twin)

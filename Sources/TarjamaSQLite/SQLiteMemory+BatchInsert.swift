@@ -39,11 +39,24 @@ extension SQLiteMemory {
         return (writing.summary, writing.ids)
     }
 
+    /// Counts a duplicate of unit `id` seen at `sighting`: its occurrences rise unless that is
+    /// the unit's own origin and position or a sighting counted before (a rerun of the same
+    /// article or file counts nothing twice). A duplicate without an origin always counts.
+    static func seen(_ id: Int64, at sighting: Int64?, in db: Database) throws {
+        if let sighting {
+            let first = try Row.fetchOne(db.cachedStatement(sql: "SELECT origin, position FROM unit WHERE id = ?"), arguments: [id])
+            if let first, Sighting.isFirst(sighting, origin: first[0], position: first[1]) { return }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO unit_sighting(unit, sighting) VALUES (?, ?)").execute(arguments: [id, sighting])
+            guard db.changesCount == 1 else { return }
+        }
+        try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?").execute(arguments: [id])
+    }
+
     /// One batch's insert: its statements and the rows it holds back, one value lent `inout`
     /// to the loop. (As variables captured by the closures that lend the batch's buffers, they
     /// had been checked for exclusive access at run time on every use, five checks a unit.)
     private struct BatchInsert {
-        var unitRow, unitRows, uniformUnitRows, tokenRow, tokenRows, repeated, repeatedID: RowWriter
+        var unitRow, unitRows, uniformUnitRows, tokenRow, tokenRows: RowWriter
         /// Units at once (64 to a statement) when `keys` finds the duplicates beforehand.
         let unitsAtOnce: Bool
         /// New units (batch positions) whose stored tokens, and with `keys` whose rows, are not written yet.
@@ -57,8 +70,6 @@ extension SQLiteMemory {
             uniformUnitRows = RowWriter(try db.cachedStatement(sql: insertUniformUnitRows), in: db)
             tokenRow = RowWriter(try db.cachedStatement(sql: "INSERT INTO unit_tokens(id, length, tokens) VALUES (?, ?, ?)"), in: db)
             tokenRows = RowWriter(try db.cachedStatement(sql: insertTokenRows), in: db)
-            repeated = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE source_hash = ? AND pair_hash = ?"), in: db)
-            repeatedID = RowWriter(try db.cachedStatement(sql: "UPDATE unit SET occurrences = occurrences + 1 WHERE id = ?"), in: db)
             self.unitsAtOnce = unitsAtOnce
             pending.reserveCapacity(rowsAtOnce)
             ids = [Int64](repeating: 0, count: batch.rows.count)
@@ -70,8 +81,7 @@ extension SQLiteMemory {
                 if keys?.mayHold(row.keyHash, row.pairHash) == true {
                     try write(batch, values)
                     if let id = try keys!.find(row.keyHash, row.pairHash, in: db) {
-                        repeatedID.int(id)
-                        try repeatedID.run()
+                        try SQLiteMemory.seen(id, at: batch.sighting(row), in: db)
                         summary.duplicates += 1
                         continue
                     }
@@ -81,8 +91,9 @@ extension SQLiteMemory {
                     values.bindUnit(&unitRow, id: id, row)
                     try unitRow.run()
                     guard unitRow.changes == 1 else {
-                        repeated.int(row.keyHash); repeated.int(row.pairHash)
-                        try repeated.run()
+                        let twin = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM unit WHERE source_hash = ? AND pair_hash = ?"),
+                                                      arguments: [row.keyHash, row.pairHash])
+                        if let twin { try SQLiteMemory.seen(twin, at: batch.sighting(row), in: db) }
                         summary.duplicates += 1
                         continue
                     }

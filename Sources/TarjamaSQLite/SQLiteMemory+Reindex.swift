@@ -18,6 +18,14 @@ extension SQLiteMemory {
     /// Rebuilds every unit's derived data with the current preparation (the same code an
     /// import runs, so a rebuilt memory equals a freshly imported one), in the caller's
     /// transaction, a batch of units at a time.
+    @discardableResult
+    public func rebuildIndex() throws -> Int {
+        try pool.write { db in
+            try Self.reindex(db)
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM unit") ?? 0
+        }
+    }
+
     static func reindex(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM unit_tokens; DELETE FROM posting; DELETE FROM term")
         var postings = PostingAccumulator()

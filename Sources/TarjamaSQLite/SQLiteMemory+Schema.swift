@@ -195,6 +195,14 @@ extension SQLiteMemory {
                 CREATE INDEX unit_revision_unit ON unit_revision(unit)
                 """)
         }
+        m.registerMigration("v15: sightings of duplicates, so a rerun counts nothing twice") { db in
+            // Only duplicates write here (a unit's first sighting is its own origin and
+            // position): a bulk import of new units pays nothing.
+            try db.execute(sql: """
+                CREATE TABLE unit_sighting (unit INTEGER NOT NULL, sighting INTEGER NOT NULL,
+                                            PRIMARY KEY (unit, sighting)) WITHOUT ROWID
+                """)
+        }
         return m
     }()
 

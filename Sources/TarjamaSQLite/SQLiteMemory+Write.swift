@@ -93,6 +93,7 @@ extension SQLiteMemory {
             try TermIndex.remove(id, terms: Set(SearchWords.words(unit.target)), side: .target, in: db)
             try db.execute(sql: "DELETE FROM unit_tokens WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM unit_revision WHERE unit = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM unit_sighting WHERE unit = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
             try Self.bumpGeneration(db)
             return true
@@ -113,6 +114,8 @@ extension SQLiteMemory {
                                              arguments: [unit.sourceHash, pairHash, id]) {
                 // The corrected pair is stored already: one unit, with both histories and counts.
                 try db.execute(sql: "UPDATE unit_revision SET unit = ? WHERE unit = ?", arguments: [twin, id])
+                try db.execute(sql: "UPDATE OR IGNORE unit_sighting SET unit = ? WHERE unit = ?", arguments: [twin, id])
+                try db.execute(sql: "DELETE FROM unit_sighting WHERE unit = ?", arguments: [id])
                 try db.execute(sql: "UPDATE unit SET occurrences = occurrences + ?, usage_count = usage_count + ?, changed_at = ?, changed_by = ? WHERE id = ?",
                                arguments: [unit.occurrences, unit.usageCount, now, user, twin])
                 try TermIndex.remove(id, terms: Set(MatchTokens.terms(unit.source).terms.split(separator: " ").map(String.init)),

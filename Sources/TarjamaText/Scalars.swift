@@ -3,11 +3,14 @@
 /// Segmentation and normalisation walk `[UInt8]` directly: Swift `Character` iteration is
 /// about 80× slower on this platform, and every class Tarjama needs is a property of a scalar.
 public enum UTF8Scan {
-    /// Decodes the scalar starting at byte `i`; returns it and its byte length.
+    /// Decodes the scalar starting at byte `i`; returns it and its byte length. A stray
+    /// continuation byte is U+FFFD of one byte (read as a lead, it swallowed the next byte and
+    /// could step past the end of a field: a fuzzer's find).
     @inline(__always)
     public static func scalar(at i: Int, in b: UnsafeBufferPointer<UInt8>) -> (Unicode.Scalar, Int) {
         let b0 = b[i]
         if b0 < 0x80 { return (Unicode.Scalar(b0), 1) }
+        if b0 < 0xC0 { return ("\u{FFFD}", 1) }
         if b0 < 0xE0, i + 1 < b.count {
             return (Unicode.Scalar((UInt32(b0 & 0x1F) << 6) | UInt32(b[i + 1] & 0x3F)) ?? "\u{FFFD}", 2)
         }
@@ -52,7 +55,7 @@ public enum UTF8Scan {
             let plainEnd = (last > 0x20 && last < 0x80) || (hi - lo >= 2 && b[hi - 2] >= 0xD8 && b[hi - 2] <= 0xDB && last & 0xC0 == 0x80)
             if plainStart && plainEnd { return range }
         }
-        while lo < hi, case let (s, n) = scalar(at: lo, in: b), CharClass.isWhitespace(s) { lo += n }
+        while lo < hi, case let (s, n) = scalar(at: lo, in: b), CharClass.isWhitespace(s) { lo = min(lo + n, hi) }
         while lo < hi, case let (s, start) = scalar(before: hi, in: b), CharClass.isWhitespace(s) { hi = max(start, lo) }
         return lo..<hi
     }

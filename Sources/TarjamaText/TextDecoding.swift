@@ -36,6 +36,13 @@ public enum TextDecoding {
         (Int(environmentValue("TARJAMA_MAX_FILE_MB") ?? "") ?? 64) << 20
     }
 
+    /// The longest line, field or XML text run an import reads: 8 MB, or `TARJAMA_MAX_FIELD_MB`.
+    /// Readers stop with the line's number past it, so memory stays flat on endless input
+    /// (`/dev/zero`, a file whose line breaks were lost, a 90 MB `<seg>`).
+    public static var maximumFieldBytes: Int {
+        max(1, Int(environmentValue("TARJAMA_MAX_FIELD_MB") ?? "") ?? 8) << 20
+    }
+
     /// Refuses a file larger than `maximumFileBytes` before it is read.
     public static func checkSize(_ bytes: Int, name: String) throws {
         guard bytes > maximumFileBytes else { return }

@@ -13,8 +13,9 @@ struct MemoryCommand: ParsableCommand {
           tarjama memory create --memory Memories/sports.tmdb
           tarjama memory stats
           tarjama memory list
+          tarjama memory check --deep
         """,
-        subcommands: [Create.self, List.self, Stats.self, Check.self])
+        subcommands: [Create.self, List.self, Stats.self, Check.self, Reindex.self])
 
     /// `tarjama memory --memory PATH stats` (`MemoryOptions`).
     @OptionGroup var memoryOptions: MemoryOptions
@@ -92,13 +93,77 @@ struct MemoryCommand: ParsableCommand {
     }
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run SQLite's integrity check on a memory.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check a memory: the database's own integrity, and with --deep its index against its units.",
+            discussion: """
+            Without --deep: SQLite's integrity check (on PostgreSQL, the unit counts). With --deep, every
+            unit is prepared again as an import would and compared with what lookups read: its stored
+            match tokens, and each term's posting list and frequency. A damaged index makes lookups miss
+            matches without an error; `tarjama memory reindex` rebuilds it. --deep reads the whole
+            memory and holds the expected index in memory (about 250 MB for a million units).
+            Exit status: 0 when everything checks, 1 when a problem was found.
+            """)
         @OptionGroup var options: MemoryOptions
+        @Flag(help: "Also compare the term index and stored tokens with the units.") var deep = false
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        struct Report: Encodable {
+            let memory: String
+            let integrity: String
+            let index: IndexCheck?
+            let ok: Bool
+        }
 
         func run() throws {
-            let result = try options.open(readOnly: true).check()
-            print(result)
-            if result != "ok" { throw ExitCode(1) }
+            let memory = try options.open(readOnly: true)
+            let integrity = try memory.check()
+            var index: IndexCheck?
+            if deep {
+                let bar = ProgressBar(total: 0, label: "units checked")
+                index = try memory.verifyIndex(progress: bar.update)
+                bar.finish()
+            }
+            let ok = integrity == "ok" && (index?.ok ?? true)
+            if json {
+                print(try JSONLines().line(Report(memory: memory.location, integrity: integrity, index: index, ok: ok)))
+            } else {
+                print(integrity == "ok" ? "integrity       ok" : "integrity       problems:\n\(integrity)")
+                if let index {
+                    if index.ok {
+                        print("index           ok (\(index.units) units, \(index.terms) terms checked against their units)")
+                    } else {
+                        print("index           \(index.problemCount) problems in \(index.units) units, \(index.terms) terms:")
+                        for p in index.problems { print("  \(p)") }
+                        if index.problemCount > index.problems.count { print("  … and \(index.problemCount - index.problems.count) more") }
+                        print("Lookups may miss matches. Rebuild the index: tarjama memory reindex --memory \(memory.location)")
+                    }
+                }
+            }
+            if !ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Reindex: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild a memory's index (stored match tokens, term index) from its units.",
+            discussion: """
+            What to run when `tarjama memory check --deep` finds problems. The units themselves are not
+            changed; the rebuild is one transaction (an interrupted one leaves the old index), and other
+            writers wait for it.
+            """)
+        @OptionGroup var options: MemoryOptions
+        @Flag(help: "Print the result as JSON.") var json = false
+
+        func run() throws {
+            let memory = try options.open()
+            let start = Date()
+            let units = try memory.rebuildIndex()
+            let seconds = Date().timeIntervalSince(start)
+            if json {
+                print(try JSONLines().line(["memory": memory.location, "units": "\(units)", "seconds": String(format: "%.2f", seconds)]))
+            } else {
+                print(String(format: "rebuilt the index of %@ from %d units in %.1f s", memory.location, units, seconds))
+            }
         }
     }
 }

@@ -239,3 +239,81 @@ struct FullDiskCLITests {
         }
     }
 }
+
+@Suite("Index damage, reruns and saved fuzz inputs")
+struct ReliabilityCLITests {
+    /// Damaged posting blocks make lookups miss without an error: `memory check --deep` finds
+    /// them (exit 1, the terms named, the command to run) and `memory reindex` mends them.
+    @Test func aDamagedIndexIsFoundAndRebuilt() throws {
+        let cli = try CLI()
+        let pairs = try cli.file("pairs.tsv", """
+            وصل الرئيس إلى القاهرة صباح الأحد.\tThe president arrived in Cairo on Sunday morning.
+            قال الوزير إن المحادثات بناءة.\tThe minister said the talks were constructive.
+            ارتفعت الأسعار بنسبة ٣٪ في ٢٠٢٦.\tPrices rose by 3% in 2026.
+
+            """)
+        #expect(try cli.run(["import", "--create", pairs, "--memory", cli.memory]).status == 0)
+        let clean = try cli.run(["memory", "check", "--deep", "--memory", cli.memory])
+        #expect(clean.status == 0 && clean.out.contains("index           ok (3 units"), "\(clean.out)\(clean.err)")
+        try WrongFileCLITests.sqlite(cli.memory, "UPDATE posting SET ids = x'ffffffffffffffffff7f05' WHERE term IN (SELECT id FROM term WHERE side = 0 AND text = 'وزير')")
+        let damaged = try cli.run(["memory", "check", "--deep", "--json", "--memory", cli.memory])
+        #expect(damaged.status == 1)
+        let report = try #require(CLI.objects(damaged.out).first)
+        #expect(report["ok"] as? Bool == false)
+        let index = try #require(report["index"] as? [String: Any])
+        #expect((index["problems"] as? [String])?.contains { $0.contains("'وزير'") } == true, "\(damaged.out)")
+        #expect(try cli.run(["memory", "reindex", "--memory", cli.memory]).status == 0)
+        let mended = try cli.run(["memory", "check", "--deep", "--memory", cli.memory])
+        #expect(mended.status == 0, "\(mended.out)")
+        let lookup = try cli.run(["lookup", "--memory", cli.memory, "قال الوزير إن المحادثات بناءة."])
+        #expect(lookup.out.contains("The minister said the talks were constructive."))
+    }
+
+    /// A `<seg>` past the field limit stops a TMX import with its line; nothing is stored.
+    @Test func anOversizedSegmentStopsTheImport() throws {
+        let cli = try CLI()
+        let huge = String(repeating: "كلمة ", count: 300_000)   // 3 MB
+        let tmx = try cli.file("huge.tmx", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <tmx version="1.4"><header srclang="ar" datatype="plaintext" segtype="sentence" adminlang="en" o-tmf="t" creationtool="t" creationtoolversion="1"/><body>
+            <tu><tuv xml:lang="ar"><seg>قصيرة</seg></tuv><tuv xml:lang="en"><seg>Short</seg></tuv></tu>
+            <tu><tuv xml:lang="ar"><seg>\(huge)</seg></tuv><tuv xml:lang="en"><seg>Long</seg></tuv></tu>
+            </body></tmx>
+            """)
+        let r = try cli.run(["import", "--create", tmx, "--memory", cli.memory], environment: ["TARJAMA_MAX_FIELD_MB": "2"])
+        #expect(r.status != 0)
+        #expect(r.err.contains("huge.tmx:4") && r.err.contains("longer than 2 MB"), "\(r.err)")
+        #expect(try cli.run(["import", tmx, "--memory", cli.memory]).status == 0)
+    }
+
+    /// Storing the same batch of articles twice adds nothing and counts nothing again.
+    @Test func aRerunOfAnAlignedBatchCountsNothingTwice() throws {
+        let cli = try CLI()
+        #expect(try cli.run(["memory", "create", "--memory", cli.memory]).status == 0)
+        let store = ["align", "--store", "--memory", cli.memory, cli.sample("Samples/putin-xi/ar.txt"), cli.sample("Samples/putin-xi/en.txt")]
+        #expect(try cli.run(store).status == 0)
+        let first = try cli.run(["memory", "stats", "--json", "--memory", cli.memory])
+        let again = try cli.run(store)
+        #expect(again.out.contains("stored 0 pairs"), "\(again.out)")
+        let second = try cli.run(["memory", "stats", "--json", "--memory", cli.memory])
+        let a = try #require(CLI.objects(first.out).first), b = try #require(CLI.objects(second.out).first)
+        #expect(a["units"] as? Int == b["units"] as? Int)
+        #expect(a["occurrences"] as? Int == b["occurrences"] as? Int)
+    }
+
+    /// Every saved fuzz input (seeds and crashes once fixed) goes through the readers without a
+    /// crash, in the ordinary build.
+    @Test func savedFuzzInputsReplayWithoutACrash() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().appendingPathComponent("tarjama-fuzz")
+        p.arguments = [CLI.packageRoot.appendingPathComponent("Tests/Fuzz/seeds").path,
+                       CLI.packageRoot.appendingPathComponent("Tests/Fuzz/crashes").path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text.hasPrefix("replayed "))
+    }
+}

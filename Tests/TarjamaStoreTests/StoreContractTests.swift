@@ -67,6 +67,44 @@ struct StoreContractTests {
         #expect(unit.origin == "C:\\wire\\a.txt")
     }
 
+    /// Occurrences count sightings (origin and position): an article stored twice, or a file
+    /// imported twice, counts nothing again; a repeat inside it and another article count.
+    @Test(arguments: StoreKind.available)
+    func aRerunOfTheSameArticleCountsNothingTwice(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        func article(_ origin: String) -> [UnitDraft] {
+            [UnitDraft(source: "بدأت القمة.", target: "The summit began.", origin: origin, position: 0),
+             UnitDraft(source: "انتهت الجلسة الأولى.", target: "The first session ended.", origin: origin, position: 1),
+             UnitDraft(source: "بدأت القمة.", target: "The summit began.", origin: origin, position: 2)]
+        }
+        #expect(try desk.store.add(article("wire/a.txt")) == AddSummary(added: 2, duplicates: 1))
+        #expect(try desk.store.exact("بدأت القمة.").map(\.occurrences) == [2])
+        #expect(try desk.store.add(article("wire/a.txt")) == AddSummary(added: 0, duplicates: 3))
+        #expect(try desk.store.exact("بدأت القمة.").map(\.occurrences) == [2])
+        #expect(try desk.store.exact("انتهت الجلسة الأولى.").map(\.occurrences) == [1])
+        try desk.store.add(article("wire/b.txt"))
+        try desk.store.add(article("wire/b.txt"))
+        #expect(try desk.store.exact("بدأت القمة.").map(\.occurrences) == [4])
+        #expect(try desk.store.exact("انتهت الجلسة الأولى.").map(\.occurrences) == [2])
+    }
+
+    /// A fresh memory's index agrees with its units, and a rebuild gives the same index.
+    @Test(arguments: StoreKind.available)
+    func theIndexChecksAgainstItsUnitsAndRebuildsTheSame(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        try desk.store.add(Self.drafts + [UnitDraft(source: "قال الوزير إن المحادثات بناءة.", target: "The minister said the talks were constructive.")])
+        let before = try desk.store.verifyIndex()
+        #expect(before.ok, "\(before.problems)")
+        #expect(before.units == 4)
+        let query = "قال الوزير إن المحادثات مثمرة."
+        let matchesBefore = try Matcher(store: desk.store).lookup(query).map(\.unitID)
+        #expect(try desk.store.rebuildIndex() == 4)
+        let after = try desk.store.verifyIndex()
+        #expect(after.ok, "\(after.problems)")
+        #expect(after.terms == before.terms)
+        #expect(try Matcher(store: desk.store).lookup(query).map(\.unitID) == matchesBefore)
+    }
+
     @Test(arguments: StoreKind.available)
     func aDuplicatePairRaisesOccurrencesInOneWriteAndAcrossWrites(_ kind: StoreKind) throws {
         let desk = try Desk(kind)

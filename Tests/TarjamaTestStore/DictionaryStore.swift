@@ -23,6 +23,7 @@ public final class DictionaryStore: MemoryStore {
         var lexicon = Lexicon()
         var keys: [(digest: String, key: AccessKey)] = []
         var revisions: [Int64: [UnitRevision]] = [:]
+        var sightings: Set<[Int64]> = []
     }
 
     private let state = Mutex(State())
@@ -88,7 +89,14 @@ public final class DictionaryStore: MemoryStore {
                 let text = { (r: Range<Int32>) in batch.string(r) }
                 let source = text(row.source), target = text(row.target)
                 if let same = copy.units.values.first(where: { $0.sourceHash == row.keyHash && $0.pairHash == row.pairHash }) {
-                    copy.units[same.id!]!.occurrences += 1
+                    let first = copy.units[same.id!]!
+                    if let sighting = batch.sighting(row) {
+                        let counted = Sighting.isFirst(sighting, origin: first.origin, position: first.position.map(Int64.init))
+                            || !copy.sightings.insert([first.id!, sighting]).inserted
+                        if !counted { copy.units[same.id!]!.occurrences += 1 }
+                    } else {
+                        copy.units[same.id!]!.occurrences += 1
+                    }
                     outcome.summary.duplicates += 1
                     continue
                 }
@@ -204,6 +212,27 @@ public final class DictionaryStore: MemoryStore {
     }
 
     public func check() throws -> String { "ok" }
+
+    @discardableResult
+    public func rebuildIndex() throws -> Int {
+        state.withLock { s in
+            let ids = s.units.keys.sorted()
+            let batch = PreparedUnit.prepare(ids.map { UnitDraft(source: s.units[$0]!.source, target: s.units[$0]!.target) })
+            s.tokens = [:]
+            s.postings = [.source: [:], .target: [:]]
+            for (k, row) in batch.rows.enumerated() {
+                s.tokens[ids[k]] = (Int(row.length), Array(batch.tokens[Int(row.tokens.lowerBound)..<Int(row.tokens.upperBound)]))
+                for (side, term) in batch.postings.terms(ofUnit: k) { s.postings[side]![term, default: []].append(ids[k]) }
+            }
+            s.generation += 1
+            return ids.count
+        }
+    }
+
+    /// Test access: replaces a term's posting list, as damage would.
+    public func damagePostings(_ term: String, side: UnitSide, ids: [Int64]) {
+        state.withLock { $0.postings[side]![term] = ids }
+    }
 
     // MARK: Lexicon
 

@@ -12,9 +12,9 @@ public enum TSV {
     public typealias Problem = ImportProblem
 
     /// Reads a TSV file in batches of `batchSize` drafts; `body` gets each batch. A line longer
-    /// than `maxLineBytes` (8 MB) stops the read with an error.
+    /// than `maxLineBytes` (`TextDecoding.maximumFieldBytes`) stops the read with an error.
     public static func read(path: String, sourceLanguage: String = "ar", targetLanguage: String = "en",
-                            batchSize: Int = 8_000, batchBytes: Int = UnitDraft.batchBytes, maxLineBytes: Int = 1 << 23,
+                            batchSize: Int = 8_000, batchBytes: Int = UnitDraft.batchBytes, maxLineBytes: Int = TextDecoding.maximumFieldBytes,
                             _ body: ([UnitDraft]) throws -> Void) throws -> [Problem] {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw MemoryError.badInput(file: path, line: 0, message: "cannot open the file; check the path and permissions")
@@ -74,7 +74,7 @@ public enum TSV {
                 // A line this long is no pair of sentences: binary data, /dev/zero, a file without
                 // line breaks. Stopping keeps memory bounded; the import's transaction stores nothing.
                 guard buffer.count < maxLineBytes else {
-                    throw MemoryError.badInput(file: path, line: lineNumber + 1, message: "a line longer than \(maxLineBytes >> 20) MB (no line break): not a TSV file, or one whose line breaks were lost; nothing was imported")
+                    throw MemoryError.badInput(file: path, line: lineNumber + 1, message: "a line longer than \(maxLineBytes >> 20) MB (no line break): not a TSV file, or one whose line breaks were lost; nothing was imported (TARJAMA_MAX_FIELD_MB raises the limit)")
                 }
                 buffer.append(contentsOf: repeatElement(0, count: buffer.count))
             }

@@ -35,8 +35,13 @@ final class XMLPullParser {
     @exclusivity(unchecked) private var pendingEnd: String?
     @exclusivity(unchecked) private var sawRoot = false
 
-    init(input: ByteInput) {
+    /// The longest text run or tag read (`TextDecoding.maximumFieldBytes`): past it the read
+    /// stops with the line, so a 90 MB `<seg>` or a file without a '<' never fills memory.
+    private let maxRun: Int
+
+    init(input: ByteInput, maxRun: Int = TextDecoding.maximumFieldBytes) {
         self.input = input
+        self.maxRun = maxRun
     }
 
     // MARK: Buffer
@@ -88,9 +93,12 @@ final class XMLPullParser {
                 }
                 return nil
             }
-            if let found { return found - position }
-            searchFrom = max(0, buffer.count - position - pattern.count + 1)
+            if let found, found - position <= maxRun { return found - position }
             let before = buffer.count - position
+            if found != nil || before > maxRun {
+                throw XMLError(line: currentLine, message: "a text or tag longer than \(maxRun >> 20) MB: the file is damaged or not an exchange file; nothing was imported from it (TARJAMA_MAX_FIELD_MB raises the limit)")
+            }
+            searchFrom = max(0, before - pattern.count + 1)
             if !(try fill(before + (1 << 16))) && buffer.count - position == before { return nil }
         }
     }

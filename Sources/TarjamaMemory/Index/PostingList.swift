@@ -39,7 +39,8 @@ package enum PostingList {
         out.append(UInt8(v))
     }
 
-    /// Appends the ids of one stored list to `ids`.
+    /// Appends the ids of one stored list to `ids`. Damaged bytes give wrong ids, never a trap
+    /// (wrapping arithmetic): `memory check --deep` reports them and `memory reindex` mends them.
     package static func decode(_ b: UnsafeBufferPointer<UInt8>, into ids: inout [Int64]) {
         var previous: Int64 = 0
         var value: UInt64 = 0
@@ -47,7 +48,7 @@ package enum PostingList {
         for byte in b {
             value |= UInt64(byte & 0x7F) << shift
             if byte & 0x80 != 0 { shift += 7; continue }
-            previous += Int64(bitPattern: value)
+            previous &+= Int64(bitPattern: value)
             ids.append(previous)
             value = 0
             shift = 0

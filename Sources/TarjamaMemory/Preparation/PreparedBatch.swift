@@ -27,6 +27,13 @@ public struct PreparedBatch: Sendable {
     /// Units in the batch.
     public var count: Int { rows.count }
 
+    /// Where a row was seen (its origin and position) as a number: a duplicate raises its
+    /// unit's occurrences once per sighting, so running the same article or file again counts
+    /// nothing twice. nil when the row has no origin (each such duplicate counts).
+    package func sighting(_ row: Row) -> Int64? {
+        row.origin.map { Sighting.hash(origin: text[Int($0.lowerBound)..<Int($0.upperBound)], position: row.position) }
+    }
+
     /// A text field of a row, as a string.
     package func string(_ r: Range<Int32>) -> String {
         String(decoding: text[Int(r.lowerBound)..<Int(r.upperBound)], as: UTF8.self)
@@ -133,4 +140,22 @@ package enum StorageDate {
     package static func text(_ date: Date) -> String { formatter.string(from: date) }
 
     package static func date(_ text: String) -> Date? { formatter.date(from: text) }
+}
+
+/// A unit's sighting as a number: its origin's bytes and its position, hashed (FNV-1a, the
+/// position mixed in). The first sighting is the unit's own origin and position; stores keep
+/// the later ones a duplicate brought, so each is counted once.
+package enum Sighting {
+    package static func hash(origin: some Collection<UInt8>, position: Int64?) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in origin { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h ^= UInt64(bitPattern: position ?? -1) &* 0x9e37_79b9_7f4a_7c15
+        return Int64(bitPattern: h ^ (h >> 31))
+    }
+
+    /// Whether a duplicate seen at `sighting` is its unit's first sighting seen again.
+    package static func isFirst(_ sighting: Int64, origin: String?, position: Int64?) -> Bool {
+        guard let origin else { return false }
+        return hash(origin: origin.utf8, position: position) == sighting
+    }
 }

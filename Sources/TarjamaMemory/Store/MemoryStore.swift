@@ -118,6 +118,12 @@ public protocol MemoryStore: MatchSource, LexiconProvider, KeyStore {
     /// The store's own consistency check: "ok", or the problems found.
     func check() throws -> String
 
+    /// Rebuilds every unit's derived data (stored match tokens, term index, lengths) from the
+    /// units with the import's preparation, in one transaction; returns the units read. What
+    /// mends an index `verifyIndex` finds damaged; writers wait meanwhile.
+    @discardableResult
+    func rebuildIndex() throws -> Int
+
     /// Whether `tarjama lexicon train` has stored a lexicon here.
     func hasLexicon() throws -> Bool
 
