@@ -75,7 +75,8 @@ public struct MemoryOptions: ParsableArguments {
 
 /// Refuses, before anything is read or written, a set of planned output files that would land on
 /// an input or on the memory, or on each other (two inputs of one name in different folders).
-public func refuseOutputsOverInputs(_ outputs: [String], inputs: [String], memory: String? = nil) throws {
+public func refuseOutputsOverInputs(_ outputs: [String], inputs: [String], memory: String? = nil,
+                                    choose: String = "another --out folder") throws {
     func resolved(_ p: String) -> String { URL(fileURLWithPath: p).resolvingSymlinksInPath().standardizedFileURL.path }
     let protected = Dictionary(inputs.filter { $0 != "-" }.map { (resolved($0), $0) }, uniquingKeysWith: { a, _ in a })
     let memoryFiles = memory.map { m in Set(["", "-wal", "-shm", "-journal"].map { resolved(m + $0) }) } ?? []
@@ -83,9 +84,9 @@ public func refuseOutputsOverInputs(_ outputs: [String], inputs: [String], memor
     for output in outputs {
         let r = resolved(output)
         if let input = protected[r] {
-            throw UserError("refusing to write '\(output)': it is the input '\(input)', which would be lost. Choose another --out folder.")
+            throw UserError("refusing to write '\(output)': it is the input '\(input)', which would be lost. Choose \(choose).")
         }
-        if memoryFiles.contains(r) { throw UserError("refusing to write '\(output)': it is the memory itself. Choose another --out folder.") }
+        if memoryFiles.contains(r) { throw UserError("refusing to write '\(output)': it is the memory itself. Choose \(choose).") }
         if seen[r] != nil {
             throw UserError("two outputs would be '\(output)' (inputs of the same name in different folders); run them separately or rename one.")
         }

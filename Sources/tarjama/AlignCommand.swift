@@ -85,6 +85,10 @@ struct AlignCommand: ParsableCommand {
         } else {
             pairs = [(files[0], files[0], files[1])]
         }
+        if let review {
+            try refuseOutputsOverInputs([review], inputs: pairs.flatMap { [$0.ar, $0.en] }, memory: options.file,
+                                        choose: "another --review file")
+        }
         let progress = ProgressBar(total: pairs.count, label: "articles")
         let out = JSONLines()
         var failed = 0

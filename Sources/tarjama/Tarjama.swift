@@ -36,9 +36,27 @@ struct Tarjama: AsyncParsableCommand {
 
     static func main() async {
         AllocatorTuning.apply()
-        await Self.main(nil)
-        // Output printed to a full disk or a closed pipe must not end in "ok": the buffered
-        // standard output is flushed here and a failure is the command's failure.
+        do {
+            var command = try parseAsRoot(nil)
+            if var command = command as? AsyncParsableCommand { try await command.run() } else { try command.run() }
+        } catch {
+            exit(withError: explained(error))
+        }
+        flushStandardOutput()
+    }
+
+    /// What the user can do about a few errors the libraries report in their own terms.
+    static func explained(_ error: Error) -> Error {
+        let text = "\(error)"
+        if text.contains("SQLite error 13") || text.contains("database or disk is full") {
+            return UserError("the disk holding the memory is full (\(text)); the failed write stored nothing. Free some space and run the command again.")
+        }
+        return error
+    }
+
+    /// Output printed to a full disk or a closed pipe must not end in "ok": the buffered
+    /// standard output is flushed here and a failure is the command's failure.
+    static func flushStandardOutput() {
         if tj_stdout_failed() != 0 {
             warn("tarjama: writing standard output failed: \(String(cString: strerror(errno))) (is the disk full, or the reader gone?)")
             Foundation.exit(1)

@@ -32,6 +32,19 @@ struct SafetyCLITests {
         #expect(ok.status == 0, "\(ok.err)")
     }
 
+    @Test func aReviewFileNeverLandsOnAnArticleOrTheMemory() throws {
+        let cli = try CLI()
+        let ar = try cli.file("ar.txt", try String(contentsOfFile: cli.sample("Samples/putin-xi/ar.txt"), encoding: .utf8))
+        let en = try cli.file("en.txt", try String(contentsOfFile: cli.sample("Samples/putin-xi/en.txt"), encoding: .utf8))
+        let before = try Data(contentsOf: URL(fileURLWithPath: en))
+        for target in [en, cli.memory] {
+            let r = try cli.run(["align", "--store", "--create", "--min-confidence", "0.99", "--review", target, "--memory", cli.memory, ar, en])
+            #expect(r.status != 0)
+            #expect(r.err.contains("refusing to write") && r.err.contains("another --review file"), "\(r.err)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: en)) == before)
+    }
+
     @Test func utf16AndNULAreNeverStoredAsText() throws {
         let cli = try CLI()
         #expect(try cli.run(["memory", "create", "--memory", cli.memory]).status == 0)

@@ -72,7 +72,7 @@ public enum MemoryError: Error, CustomStringConvertible, Equatable {
         case .cannotOpen(let p, let why):
             return "cannot open memory '\(p)': \(why). Check that it is a Tarjama memory file and that you may write to its folder."
         case .outdated(let p):
-            return "memory '\(p)' was written by an older Tarjama; open it once without --read-only to upgrade it."
+            return "memory '\(p)' needs its schema upgraded or its index rebuilt (an older Tarjama wrote it, or a write into it stopped part way); run once: tarjama memory reindex --memory '\(p)'"
         case .failed(let p, let why):
             return "memory '\(p)': \(why)"
         case .badInput(let f, let l, let m):
