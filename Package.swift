@@ -55,7 +55,7 @@ let package = Package(
         ]),
         // `tarjama serve`: the memory over HTTP in the protocols CAT tools speak.
         .target(name: "TarjamaServer", dependencies: [
-            "TarjamaMemory", "TarjamaMatch", .product(name: "Hummingbird", package: "hummingbird"),
+            "TarjamaMemory", "TarjamaMatch", "TarjamaAlign", "TarjamaPretranslate", .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
         ]),

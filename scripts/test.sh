@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The test command (README, .ci/run): starts a throwaway PostgreSQL cluster in a temporary
-# folder on a free loopback port (as the postgres user when run as root), runs `swift test`
-# with its address in TARJAMA_TEST_POSTGRES, and stops it and removes the folder at the end,
-# whatever happened. Arguments go to `swift test` (e.g. --filter Matcher).
+# folder on a free loopback port (as the postgres user when run as root), makes a Python
+# virtual environment with Playwright for the browser test (.build/venv, once; it drives
+# Debian's chromium), runs `swift test` with both in its environment, and stops the cluster and
+# removes its folder at the end, whatever happened. Arguments go to `swift test`
+# (e.g. --filter Matcher).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +12,16 @@ PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
     echo "scripts/test.sh: PostgreSQL's server is not installed (apt-get install -y postgresql); .ci/run installs it" >&2
     exit 1
+fi
+if [ ! -x /usr/bin/chromium ]; then
+    echo "scripts/test.sh: chromium is not installed (apt-get install -y chromium); .ci/run installs it" >&2
+    exit 1
+fi
+VENV=.build/venv
+if ! "$VENV/bin/python" -c "import playwright" 2>/dev/null; then
+    echo "scripts/test.sh: installing Playwright for Python in $VENV (once)" >&2
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet playwright
 fi
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -28,4 +40,6 @@ as_owner "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/server.log" -w \
 
 export TARJAMA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$PORT/postgres"
 export TARJAMA_REQUIRE_POSTGRES=1
+export TARJAMA_BROWSER_PYTHON="$PWD/$VENV/bin/python"
+export TARJAMA_REQUIRE_BROWSER=1
 swift test "$@"

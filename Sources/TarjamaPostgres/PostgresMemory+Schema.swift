@@ -58,6 +58,10 @@ extension PostgresMemory {
         ("v4: sightings of duplicates, so a rerun counts nothing twice", """
             CREATE TABLE unit_sighting (unit BIGINT NOT NULL, sighting BIGINT NOT NULL, PRIMARY KEY (unit, sighting))
             """),
+        ("v5: alignment reviews in progress", """
+            CREATE TABLE review (id TEXT PRIMARY KEY, name TEXT NOT NULL, state BYTEA NOT NULL, revision BIGINT NOT NULL,
+                                 updated_at TIMESTAMPTZ NOT NULL)
+            """),
     ]
 
     /// The schema version this build writes.

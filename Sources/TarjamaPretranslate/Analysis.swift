@@ -1,4 +1,5 @@
 import Foundation
+import TarjamaMemory
 
 /// Segments and words per band: the analysis an agency quotes from.
 public struct BandCounts: Sendable, Codable, Equatable {
@@ -67,9 +68,7 @@ public struct Analysis: Sendable, Codable {
 
     /// A self-contained HTML page (inline CSS bars, no scripts) for the batch and each article.
     public func html(title: String = "Tarjama analysis") -> String {
-        func esc(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+        func esc(_ s: String) -> String { TMXWriter.escape(s) }   // the one escaper (markup, characters XML forbids)
         func section(_ name: String, _ c: BandCounts) -> String {
             let words = max(c.totalWords, 1)
             var rows = ""

@@ -97,6 +97,17 @@ public struct Pretranslator: Sendable {
     }
 
     public func run(paths: [String], progress: (@Sendable (Int) -> Void)? = nil) throws -> Batch {
+        try run(names: paths, read: { try ArticleReader.read(paths[$0]) }, progress: progress)
+    }
+
+    /// Articles given as text (a server's request), named for the report.
+    public func run(texts: [(name: String, text: String)], progress: (@Sendable (Int) -> Void)? = nil) throws -> Batch {
+        let bodies = texts.map(\.text)
+        return try run(names: texts.map(\.name), read: { bodies[$0] }, progress: progress)
+    }
+
+    private func run(names paths: [String], read: @escaping @Sendable (Int) throws -> String,
+                     progress: (@Sendable (Int) -> Void)?) throws -> Batch {
         let results = Mutex([PretranslatedArticle?](repeating: nil, count: paths.count))
         let next = Mutex(0), done = Mutex(0)
         let workers = min(options.workers, max(paths.count, 1))
@@ -108,7 +119,11 @@ public struct Pretranslator: Sendable {
                 let k = next.withLock { k in defer { k += 1 }; return k }
                 guard k < paths.count else { break }
                 var article = PretranslatedArticle(path: paths[k])
-                if let worker { worker.pretranslate(&article) } else { article.error = workerError }
+                if let worker {
+                    do { worker.pretranslate(&article, text: try read(k)) } catch { article.error = "\(error)" }
+                } else {
+                    article.error = workerError
+                }
                 results.withLock { $0[k] = article }
                 progress?(done.withLock { n in n += 1; return n })
             }
@@ -147,14 +162,7 @@ final class Worker {
         self.options = options
     }
 
-    func pretranslate(_ article: inout PretranslatedArticle) {
-        let text: String
-        do {
-            text = try ArticleReader.read(article.path)
-        } catch {
-            article.error = "\(error)"
-            return
-        }
+    func pretranslate(_ article: inout PretranslatedArticle, text: String) {
         let all = segmenter.segment(text)
         article.boilerplate = all.filter { $0.kind == .boilerplate }
         let body = all.filter { $0.kind != .boilerplate }

@@ -203,6 +203,12 @@ extension SQLiteMemory {
                                             PRIMARY KEY (unit, sighting)) WITHOUT ROWID
                 """)
         }
+        m.registerMigration("v16: alignment reviews in progress") { db in
+            try db.execute(sql: """
+                CREATE TABLE review (id TEXT PRIMARY KEY, name TEXT NOT NULL, state BLOB NOT NULL,
+                                     revision INTEGER NOT NULL, updated_at DATETIME NOT NULL)
+                """)
+        }
         return m
     }()
 

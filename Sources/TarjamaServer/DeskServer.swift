@@ -69,6 +69,10 @@ public struct DeskServer: Sendable {
         TMXRoutes(server: self).add(to: router)
         APIRoutes(server: self).add(to: router)
         SearchPage(server: self).add(to: router)
+        ReviewPages(server: self).add(to: router)
+        UnitPages(server: self).add(to: router)
+        PretranslatePages(server: self).add(to: router)
+        router.get("/") { _, _ in Page.redirect("/search") }
         return router
     }
 

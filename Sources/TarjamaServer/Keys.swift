@@ -22,15 +22,17 @@ public enum AccessKeys {
 }
 
 extension DeskServer {
-    /// The key a request carries (`Authorization: Bearer KEY`, or `key=` as MyMemory clients
-    /// send it), checked against the memory: 401 when a key is needed and none is given, 403
+    /// The key a request carries (`Authorization: Bearer KEY`, `key=` as MyMemory clients send
+    /// it, or a page form's key field), checked against the memory: 401 when a key is needed and none is given, 403
     /// when it is unknown, revoked or its role is below `role`.
-    func authorize(_ request: Request, query: StrictQuery, for role: AccessRole) async throws -> AccessKey? {
+    func authorize(_ request: Request, query: StrictQuery, formKey: String? = nil, for role: AccessRole) async throws -> AccessKey? {
         var given: String?
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
             given = String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         } else if let key = query["key"], !key.isEmpty {
             given = key
+        } else if let key = formKey?.trimmingCharacters(in: .whitespaces), !key.isEmpty {
+            given = key   // a page's form: the key field
         }
         guard let given else {
             if role == .read && !isPrivate { return nil }

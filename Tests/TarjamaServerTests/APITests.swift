@@ -88,6 +88,15 @@ struct APITests {
                 #expect(response.status == .badRequest)
                 try api.check(response.body, "/v1/lookup", "post", 400)
             }
+            let articles = #"{"articles": [{"name": "a.txt", "text": "ارتفع حجم التبادل التجاري بين البلدين بنسبة 30٪ في عام 2023."}]}"#
+            try await client.execute(uri: "/v1/pretranslate", method: .post, body: ByteBuffer(string: articles)) { response in
+                #expect(response.status == .ok)
+                try api.check(response.body, "/v1/pretranslate", "post", 200)
+            }
+            try await client.execute(uri: "/v1/pretranslate", method: .post, body: ByteBuffer(string: #"{"articles": []}"#)) { response in
+                #expect(response.status == .badRequest)
+                try api.check(response.body, "/v1/pretranslate", "post", 400)
+            }
             try await client.execute(uri: "/v1/concordance?q=\(Desk.path("الوفد"))", method: .get) { response in
                 try api.check(response.body, "/v1/concordance", "get", 200)
                 #expect(String(buffer: response.body).contains("Moscow"))

@@ -24,6 +24,7 @@ public final class DictionaryStore: MemoryStore {
         var keys: [(digest: String, key: AccessKey)] = []
         var revisions: [Int64: [UnitRevision]] = [:]
         var sightings: Set<[Int64]> = []
+        var reviews: [String: (summary: ReviewSummary, state: Data)] = [:]
     }
 
     private let state = Mutex(State())
@@ -227,6 +228,31 @@ public final class DictionaryStore: MemoryStore {
             s.generation += 1
             return ids.count
         }
+    }
+
+    // MARK: Reviews
+
+    public func saveReview(id: String, name: String, state: Data, revision: Int64?) throws -> Int64 {
+        try self.state.withLock { s in
+            let current = s.reviews[id]?.summary.revision
+            guard current == revision else { throw ReviewConflict(id: id) }
+            let next = (revision ?? 0) + 1
+            s.reviews[id] = (ReviewSummary(id: id, name: name, revision: next, updatedAt: Date()), state)
+            return next
+        }
+    }
+
+    public func review(id: String) throws -> SavedReview? {
+        state.withLock { s in s.reviews[id].map { SavedReview(name: $0.summary.name, state: $0.state, revision: $0.summary.revision) } }
+    }
+
+    public func reviews() throws -> [ReviewSummary] {
+        state.withLock { s in s.reviews.values.map(\.summary).sorted { $0.updatedAt > $1.updatedAt } }
+    }
+
+    @discardableResult
+    public func deleteReview(id: String) throws -> Bool {
+        state.withLock { s in s.reviews.removeValue(forKey: id) != nil }
     }
 
     /// Test access: replaces a term's posting list, as damage would.

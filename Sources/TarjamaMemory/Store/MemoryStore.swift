@@ -77,7 +77,7 @@ extension MatchSource {
 /// batch's units ids of its own choosing, in batch order (ascending within a batch, and above
 /// every id already stored); nothing in a batch depends on which ids it gets, so several
 /// writers may share one store.
-public protocol MemoryStore: MatchSource, LexiconProvider, KeyStore {
+public protocol MemoryStore: MatchSource, LexiconProvider, KeyStore, ReviewStore {
     /// Where the memory lives (a file path or a database address), for messages.
     var location: String { get }
 
