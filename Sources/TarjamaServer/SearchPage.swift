@@ -32,25 +32,12 @@ struct SearchPage {
             body += "<h2>Units containing “<span dir=auto>\(escape(checked))</span>”</h2>"
             body += units.isEmpty ? "<p class=none>None.</p>" : "<ul class=units>" + units.map(unitItem).joined() + "</ul>"
         }
-        let html = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(text.isEmpty ? "Search" : escape(text) + " — search") · Tarjama</title>
-            <style>
-            body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}
-            form{display:flex;gap:.5rem;flex-wrap:wrap}input[type=search]{flex:1;min-width:16rem;font-size:1.1rem;padding:.4rem}
-            .match{border:1px solid #ccc;border-radius:6px;padding:.6rem .8rem;margin:.6rem 0}
-            .score{font-weight:bold;font-size:1.2rem}.ar{font-size:1.15rem}del{background:#fdd;color:#900}ins{background:#dfd;color:#060;text-decoration:none}
-            .meta,.none{color:#666;font-size:.9rem}.units li{margin:.4rem 0}
-            </style></head>
-            <body><h1>Tarjama</h1>\(body)</body></html>
-            """
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        return Page.html(title: text.isEmpty ? "Search" : text + " — search", body: "<h1>Search</h1>" + body)
     }
 
     private func form(_ text: String, _ side: UnitSide) -> String {
         """
-        <form method=get action="/search" role=search>
+        <form method=get action="/search" role=search class=search>
         <input type=search name=q dir=auto value="\(escape(text))" placeholder="Arabic sentence, or words to find" autofocus aria-label="Search">
         <select name=side aria-label="Side"><option value=source\(side == .source ? " selected" : "")>Arabic source</option>
         <option value=target\(side == .target ? " selected" : "")>English target</option></select>
