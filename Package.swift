@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "TarjamaPretranslateTests", dependencies: ["TarjamaPretranslate", "TarjamaMatch", "TarjamaMemory", "TarjamaSQLite", "TarjamaTestStore"]),
         .testTarget(name: "TarjamaStoreTests", dependencies: ["TarjamaTestStore", "TarjamaMemory", "TarjamaMatch", "TarjamaAlign"]),
         .testTarget(name: "TarjamaServerTests", dependencies: [
-            "TarjamaServer", "TarjamaTestStore", "TarjamaMemory", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "TarjamaServer", "TarjamaTestStore", "TarjamaMemory", "TarjamaMatch", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "TarjamaEvaluationTests", dependencies: ["TarjamaEvaluation", "TarjamaAlign", "TarjamaMatch", "TarjamaPretranslate", "TarjamaSQLite"]),
         .testTarget(name: "TarjamaCLITests", dependencies: ["tarjama", "tarjama-fuzz", "TarjamaPostgres"]),

@@ -5,23 +5,30 @@ import TarjamaMemory
 
 /// The memory as TMX 1.4 over HTTP, which OmegaT reads as a remote memory:
 /// `GET /tmx/{name}.tmx` streams every unit a page at a time (constant memory whatever the
-/// memory's size), with an `ETag` from the store's generation and unit count, so a client that
-/// already has this state gets `304 Not Modified`.
+/// memory's size), each with its neighbours in its article as `prev`/`next` props so OmegaT finds
+/// context matches, and an `ETag` from the store's generation and unit count, so a client that
+/// already has this state gets `304 Not Modified`. `/tmx/reviewed/{name}.tmx` holds only what a
+/// person made or checked, `/tmx/unreviewed/{name}.tmx` the rest (automatic alignments, units
+/// needing review), for an OmegaT `tm/penalty-NN` folder.
 struct TMXRoutes {
     let server: DeskServer
 
+    enum Selection: String { case all, reviewed, unreviewed }
+
     func add(to router: Router<BasicRequestContext>) {
-        router.get("tmx/:name") { request, context in try await tmx(request, context) }
+        router.get("tmx/:name") { request, context in try await tmx(request, context, .all) }
+        router.get("tmx/reviewed/:name") { request, context in try await tmx(request, context, .reviewed) }
+        router.get("tmx/unreviewed/:name") { request, context in try await tmx(request, context, .unreviewed) }
     }
 
-    private func tmx(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    private func tmx(_ request: Request, _ context: BasicRequestContext, _ selection: Selection) async throws -> Response {
         _ = try await server.authorize(request, query: try StrictQuery(request), for: .read)
         guard let name = context.parameters.get("name"), name.hasSuffix(".tmx") else {
-            throw ClientError(.notFound, "ask for /tmx/NAME.tmx")
+            throw ClientError(.notFound, "ask for /tmx/NAME.tmx (or /tmx/reviewed/NAME.tmx, /tmx/unreviewed/NAME.tmx)")
         }
         let store = server.store
         let (generation, units) = try await offload { (try store.generation(), try store.unitCount()) }
-        let tag = "\"g\(generation)-u\(units)\""
+        let tag = "\"g\(generation)-u\(units)-\(selection.rawValue)\""
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag }) == true {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
@@ -29,15 +36,27 @@ struct TMXRoutes {
             let text = TextChunks()
             let tmx = TMXWriter(sourceLanguage: "ar") { text.append($0) }
             try tmx.begin()
+            var window = ArticleContext()
+            func write(_ entries: [ArticleContext.Entry]) throws {
+                for e in entries {
+                    switch selection {
+                    case .all: break
+                    case .reviewed: guard e.unit.isReviewed else { continue }
+                    case .unreviewed: guard !e.unit.isReviewed else { continue }
+                    }
+                    try tmx.write(e.unit, previous: e.previous, next: e.next)
+                }
+            }
             var last: Int64 = 0
             while true {
                 let after = last
                 let page = try await offload { try store.units(after: after, limit: 1_000) }
-                for unit in page { try tmx.write(unit) }
+                try write(window.feed(page))
                 try await writer.write(ByteBuffer(string: text.take()))
                 guard let id = page.last?.id, page.count == 1_000 else { break }
                 last = id
             }
+            try write(window.finish())
             try tmx.end()
             try await writer.write(ByteBuffer(string: text.take()))
             try await writer.finish(nil)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TarjamaMatch
 import TarjamaMemory
 import TarjamaServer
 import TarjamaTestStore
@@ -114,6 +115,53 @@ struct ServerTests {
                 #expect(String(buffer: response.body).contains("max_candidates"))
             }
         }
+    }
+
+    /// OmegaT's view: each aligned unit with its neighbours' text as prev/next props; reviewed
+    /// units and automatic alignments in files of their own (the latter for tm/penalty-NN); and
+    /// a TMX with prev/next props gives context (101%) matches once imported.
+    @Test(arguments: StoreKind.available)
+    func tmxCarriesContextAndSplitsReviewedFromAutomaticUnits(_ kind: StoreKind) async throws {
+        let desk = try Desk(kind)
+        let article = ["بدأت القمة صباح اليوم.", "ناقش الزعيمان التجارة.", "انتهت القمة مساء."]
+        let english = ["The summit began this morning.", "The two leaders discussed trade.", "The summit ended in the evening."]
+        try desk.store.add(article.indices.map { k in
+            UnitDraft(source: article[k], target: english[k], origin: "wire/summit.txt", position: k,
+                      previousSource: k > 0 ? article[k - 1] : nil, nextSource: k + 1 < article.count ? article[k + 1] : nil,
+                      confidence: 0.8)
+        })
+        let box = TextBox()
+        try await desk.test { client in
+            try await client.execute(uri: "/tmx/desk.tmx", method: .get) { response in
+                let all = String(buffer: response.body)
+                box.text = all
+                #expect(all.contains("<prop type=\"prev\">بدأت القمة صباح اليوم.</prop>"))
+                #expect(all.contains("<prop type=\"next\">انتهت القمة مساء.</prop>"))
+                #expect(all.components(separatedBy: "<tu ").count - 1 == 6)
+            }
+            try await client.execute(uri: "/tmx/reviewed/desk.tmx", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.components(separatedBy: "<tu ").count - 1 == 3)
+                #expect(!text.contains("The summit began"))
+            }
+            try await client.execute(uri: "/tmx/unreviewed/desk.tmx", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.components(separatedBy: "<tu ").count - 1 == 3)
+                #expect(text.contains("The summit began"))
+            }
+        }
+        let tmx = box.text
+        // Another tool's TMX holds only the text props: the context comes from them.
+        let foreign = tmx.replacingOccurrences(of: #"<prop type="x-context-(prev|next)">[^<]*</prop>\n"#, with: "", options: .regularExpression)
+            .replacingOccurrences(of: #"<prop type="x-origin">[^<]*</prop>\n"#, with: "", options: .regularExpression)
+        #expect(!foreign.contains("x-context-prev"))
+        let other = try Desk(kind)
+        let file = other.dir.appendingPathComponent("omegat.tmx")
+        try foreign.write(to: file, atomically: true, encoding: .utf8)
+        _ = try other.store.importFile(path: file.path)
+        let matches = try await Matcher(store: other.store).lookup("ناقش الزعيمان التجارة.",
+                                                             context: MatchContext(previousSource: "بدأت القمة صباح اليوم.", nextSource: "انتهت القمة مساء."))
+        #expect(matches.first?.score == 101)
     }
 
     @Test(arguments: StoreKind.available)
@@ -259,4 +307,9 @@ struct ServerTests {
             }
         }
     }
+}
+
+/// Text handed out of a test client's closure.
+final class TextBox: @unchecked Sendable {
+    var text = ""
 }

@@ -292,16 +292,27 @@ extension MemoryStore {
         }
     }
 
-    /// Writes every unit `filter` accepts as TMX 1.4 through `emit`, in constant memory.
+    /// Writes every unit `filter` accepts as TMX 1.4 through `emit`, in constant memory, with
+    /// its neighbours in its article as `prev`/`next` props (`ArticleContext`).
     public func exportTMX(sourceLanguage: String = "ar", filter: UnitFilter = .all, emit: @escaping (String) throws -> Void) throws -> Int {
         let writer = TMXWriter(sourceLanguage: sourceLanguage, emit: emit)
         try writer.begin()
         var n = 0
-        try forEachUnit { u in
-            guard filter.accepts(u) else { return }
-            try writer.write(u)
-            n += 1
+        var context = ArticleContext()
+        func write(_ entries: [ArticleContext.Entry]) throws {
+            for e in entries where filter.accepts(e.unit) {
+                try writer.write(e.unit, previous: e.previous, next: e.next)
+                n += 1
+            }
         }
+        var last: Int64 = 0
+        while true {
+            let page = try units(after: last, limit: 2_000)
+            guard let end = page.last?.id else { break }
+            try write(context.feed(page))
+            last = end
+        }
+        try write(context.finish())
         try writer.end()
         return n
     }

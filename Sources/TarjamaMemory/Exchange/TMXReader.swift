@@ -134,6 +134,8 @@ public struct TMXReader {
             let confidence = props.removeValue(forKey: "x-alignment-confidence").flatMap { Double($0) }
             let previousHash = props.removeValue(forKey: "x-context-prev").flatMap { Int64($0) }
             let nextHash = props.removeValue(forKey: "x-context-next").flatMap { Int64($0) }
+            // OmegaT's context props: the neighbouring segments' text (context matches).
+            let previousText = props.removeValue(forKey: "prev"), nextText = props.removeValue(forKey: "next")
             for t in targets {
                 let target = t.text.trimmingWhitespace()
                 guard !target.isEmpty else {
@@ -152,6 +154,8 @@ public struct TMXReader {
                     properties: unitProps, notes: tuNotes)
                 draft.previousHash = previousHash
                 draft.nextHash = nextHash
+                if previousHash == nil { draft.previousSource = previousText }
+                if nextHash == nil { draft.nextSource = nextText }
                 batchText += draft.source.utf8.count + draft.target.utf8.count
                 batch.append(draft)
                 outcome.units += 1

@@ -32,8 +32,12 @@ public final class TMXWriter {
             """)
     }
 
-    public func write(_ unit: TranslationUnit) throws {
+    /// Writes one unit; `previous` and `next` are its neighbours' sources in its article, written
+    /// as OmegaT's `prev` and `next` props (context matches).
+    public func write(_ unit: TranslationUnit, previous: String? = nil, next: String? = nil) throws {
         var props = unit.properties
+        if let previous { props["prev"] = previous }
+        if let next { props["next"] = next }
         var xml = "    <tu"
         if let tuid = props.removeValue(forKey: "tuid") { xml += " tuid=\"\(Self.escape(tuid))\"" }
         xml += " creationdate=\"\(Self.date(unit.createdAt))\" changedate=\"\(Self.date(unit.changedAt))\""
