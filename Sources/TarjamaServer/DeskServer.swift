@@ -68,6 +68,7 @@ public struct DeskServer: Sendable {
         MyMemoryRoutes(server: self).add(to: router)
         TMXRoutes(server: self).add(to: router)
         APIRoutes(server: self).add(to: router)
+        ExchangeRoutes(server: self).add(to: router)
         SearchPage(server: self).add(to: router)
         ReviewPages(server: self).add(to: router)
         UnitPages(server: self).add(to: router)

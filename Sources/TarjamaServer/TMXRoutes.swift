@@ -32,36 +32,45 @@ struct TMXRoutes {
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag }) == true {
             return Response(status: .notModified, headers: [.eTag: tag])
         }
-        let body = ResponseBody { writer in
+        let body = Self.stream(store, tmx: true) { unit in
+            switch selection {
+            case .all: return true
+            case .reviewed: return unit.isReviewed
+            case .unreviewed: return !unit.isReviewed
+            }
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-tmx+xml; charset=utf-8", .eTag: tag], body: body)
+    }
+}
+
+extension TMXRoutes {
+    /// The units `accept` takes, in id order, as TMX 1.4 (with each unit's neighbours in its
+    /// article as prev/next props) or TSV lines, streamed a page at a time in constant memory.
+    static func stream(_ store: any MemoryStore, tmx asTMX: Bool, accept: @escaping @Sendable (TranslationUnit) -> Bool) -> ResponseBody {
+        ResponseBody { writer in
             let text = TextChunks()
             let tmx = TMXWriter(sourceLanguage: "ar") { text.append($0) }
-            try tmx.begin()
             var window = ArticleContext()
             func write(_ entries: [ArticleContext.Entry]) throws {
-                for e in entries {
-                    switch selection {
-                    case .all: break
-                    case .reviewed: guard e.unit.isReviewed else { continue }
-                    case .unreviewed: guard !e.unit.isReviewed else { continue }
-                    }
-                    try tmx.write(e.unit, previous: e.previous, next: e.next)
+                for e in entries where accept(e.unit) {
+                    if asTMX { try tmx.write(e.unit, previous: e.previous, next: e.next) } else { text.append(TSV.line(e.unit) + "\n") }
                 }
             }
+            if asTMX { try tmx.begin() }
             var last: Int64 = 0
             while true {
                 let after = last
                 let page = try await offload { try store.units(after: after, limit: 1_000) }
+                guard let id = page.last?.id else { break }
                 try write(window.feed(page))
                 try await writer.write(ByteBuffer(string: text.take()))
-                guard let id = page.last?.id, page.count == 1_000 else { break }
                 last = id
             }
             try write(window.finish())
-            try tmx.end()
+            if asTMX { try tmx.end() }
             try await writer.write(ByteBuffer(string: text.take()))
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/x-tmx+xml; charset=utf-8", .eTag: tag], body: body)
     }
 }
 

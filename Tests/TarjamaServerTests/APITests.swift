@@ -150,3 +150,52 @@ struct APITests {
         }
     }
 }
+
+@Suite("Files in and out through /v1")
+struct ExchangeAPITests {
+    @Test(arguments: StoreKind.available)
+    func aFileIsImportedWithProgressAndTheMemoryExportedStreamed(_ kind: StoreKind) async throws {
+        let desk = try Desk(kind)
+        let (key, _) = try AccessKeys.create(role: .write, name: "loader", in: desk.store)
+        let auth: HTTPFields = [.authorization: "Bearer \(key)"]
+        let lines = (0..<300).map { "جملة رقم \($0) في الملف.\tSentence number \($0) in the file." }.joined(separator: "\n") + "\n"
+        try await desk.test { client in
+            try await client.execute(uri: "/v1/import?name=batch.tsv", method: .post, body: ByteBuffer(string: lines)) {
+                #expect($0.status == .unauthorized)
+            }
+            let api = try OpenAPI()
+            try await client.execute(uri: "/v1/import?name=batch.doc", method: .post, headers: auth, body: ByteBuffer(string: lines)) { response in
+                #expect(response.status == .badRequest)
+                try api.check(response.body, "/v1/import", "post", 400)
+            }
+            try await client.execute(uri: "/v1/export?format=xml", method: .get) { response in
+                #expect(response.status == .badRequest)
+                try api.check(response.body, "/v1/export", "get", 400)
+            }
+            try await client.execute(uri: "/v1/import?name=batch.tsv", method: .post, headers: auth, body: ByteBuffer(string: lines)) { response in
+                #expect(response.status == .ok)
+                let answer = String(buffer: response.body).split(separator: "\n")
+                let last = try #require(try JSONSerialization.jsonObject(with: Data(answer.last!.utf8)) as? [String: Any])
+                let report = try #require(last["report"] as? [String: Any])
+                #expect(report["added"] as? Int == 300)
+                #expect(answer.dropLast().allSatisfy { $0.hasPrefix("{\"progress\":") })
+            }
+            // A truncated TMX is refused whole: an error line, nothing stored.
+            try await client.execute(uri: "/v1/import?name=cut.tmx", method: .post, headers: auth,
+                                     body: ByteBuffer(string: "<?xml version=\"1.0\"?><tmx version=\"1.4\"><body><tu><tuv xml:lang=\"ar\"><seg>نص")) { response in
+                #expect(String(buffer: response.body).contains("\"error\""))
+            }
+            try await client.execute(uri: "/v1/export?format=tsv&origin=batch.tsv", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).split(separator: "\n").count == 300)
+            }
+            try await client.execute(uri: "/v1/export?format=tmx", method: .get) { response in
+                let tmx = String(buffer: response.body)
+                #expect(tmx.components(separatedBy: "<tu ").count - 1 == 303)
+                #expect(tmx.hasSuffix("</tmx>\n"))
+            }
+        }
+        #expect(try desk.store.unitCount() == 303)
+        #expect(try desk.store.exact("جملة رقم 7 في الملف.").first?.createdBy == "loader")
+    }
+}
