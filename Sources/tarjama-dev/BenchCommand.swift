@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
           swift run -c release tarjama-dev bench segment
           swift run -c release tarjama-dev bench segment --megabytes 20 --file article.txt
         """,
-        subcommands: [SegmentBench.self, AlignBench.self, ImportBench.self, LookupBench.self, PretranslateBench.self, PostgresBench.self])
+        subcommands: [SegmentBench.self, AlignBench.self, ImportBench.self, LookupBench.self, PretranslateBench.self, PostgresBench.self, ServeBench.self])
 }
 
 /// Wall-clock seconds of a block, best of `runs`.

@@ -117,6 +117,34 @@ struct ServerTests {
         }
     }
 
+    /// Eight clients writing fifty units each at the same moment: every unit is stored once.
+    @Test(arguments: StoreKind.available)
+    func eightWritersAtOnceLoseNothing(_ kind: StoreKind) async throws {
+        let desk = try Desk(kind)
+        let (key, _) = try AccessKeys.create(role: .write, name: "desk", in: desk.store)
+        let before = try desk.store.unitCount()
+        try await desk.test { client in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for w in 0..<8 {
+                    group.addTask {
+                        var ok = 0
+                        for i in 0..<50 {
+                            let body = #"{"source": "كتب المحرر \#(w) الجملة \#(i).", "target": "Editor \#(w) wrote sentence \#(i)."}"#
+                            try await client.execute(uri: "/v1/units", method: .post, headers: [.authorization: "Bearer \(key)"],
+                                                     body: ByteBuffer(string: body)) { if $0.status == .ok { ok += 1 } }
+                        }
+                        return ok
+                    }
+                }
+                var answered = 0
+                for try await ok in group { answered += ok }
+                #expect(answered == 400)
+            }
+        }
+        #expect(try desk.store.unitCount() == before + 400)
+        #expect(try desk.store.exact("كتب المحرر 7 الجملة 49.").first?.target == "Editor 7 wrote sentence 49.")
+    }
+
     /// OmegaT's view: each aligned unit with its neighbours' text as prev/next props; reviewed
     /// units and automatic alignments in files of their own (the latter for tm/penalty-NN); and
     /// a TMX with prev/next props gives context (101%) matches once imported.

@@ -81,7 +81,14 @@ public final class DictionaryStore: MemoryStore {
 
     // MARK: Writing
 
+    /// Writers take turns: a write works on a copy of the state and puts it back whole.
+    private let writer = Mutex(())
+
     public func write(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
+        try writer.withLock { _ in try writeAlone(request, next: next) }
+    }
+
+    private func writeAlone(_ request: WriteRequest, next: () throws -> PreparedBatch?) throws -> WriteOutcome {
         var copy = state.withLock { $0 }
         var outcome = WriteOutcome(method: "dictionary")
         let now = Date()
