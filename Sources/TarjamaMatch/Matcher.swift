@@ -176,14 +176,16 @@ public final class Matcher: Sendable {
     }
 
     /// Ranking: score, then the score before penalties, the word score, the written form
-    /// closest to the query's, then the more trusted and newer pair.
+    /// closest to the query's, the more trusted pair, then the one stored first (as exact
+    /// matches are ordered: among units that differ from the query alike, such as agenda lines
+    /// differing in a number, the one the desk has had longest, and the same on every store).
     static func better(_ a: Match, _ b: Match) -> Bool {
         if a.score != b.score { return a.score > b.score }
         if a.breakdown.characterScore != b.breakdown.characterScore { return a.breakdown.characterScore > b.breakdown.characterScore }
         if a.breakdown.wordScore != b.breakdown.wordScore { return a.breakdown.wordScore > b.breakdown.wordScore }
         if a.writtenSimilarity != b.writtenSimilarity { return a.writtenSimilarity > b.writtenSimilarity }
         if (a.confidence ?? 1) != (b.confidence ?? 1) { return (a.confidence ?? 1) > (b.confidence ?? 1) }
-        return a.unitID > b.unitID
+        return a.unitID < b.unitID
     }
 
     /// The units sharing the most (rarest-weighted) stems with the query: walks the posting
