@@ -39,7 +39,7 @@ struct MyMemoryRoutes {
         _ = try await server.authorize(request, query: query, for: .read)
         let text = try checkedText(query["q"], name: "q")
         let (languages, (source, target)) = try languagePair(query)
-        let limit = try query.int("numres", default: 3, in: 1...DeskServer.maximumCandidates)
+        let limit = try query.int("numres", default: 5, in: 1...DeskServer.maximumCandidates)
         let minimum = try query.int("min", default: 50, in: 0...100)
         let matches = source == "ar" && target == "en" ? try await server.lookup(text, minimum: minimum, limit: limit) : []
         let stamp = DateFormatter()

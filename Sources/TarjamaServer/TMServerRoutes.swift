@@ -58,8 +58,8 @@ struct TMServerRoutes {
         let source = primaryLanguage(context.parameters.get("src")?[...] ?? "")
         let target = primaryLanguage(context.parameters.get("tgt")?[...] ?? "")
         let text = try pathText(request)
-        let minimum = try query.int("min_similarity", default: 75, in: 0...100)
-        let limit = try query.int("max_candidates", default: 3, in: 1...DeskServer.maximumCandidates)
+        let minimum = try query.int("min_similarity", default: 70, in: 0...100)   // amaGama's own defaults: 70 and 5
+        let limit = try query.int("max_candidates", default: 5, in: 1...DeskServer.maximumCandidates)
         let callback = try jsonpCallback(query)
         let matches = source == "ar" && target == "en" ? try await server.lookup(text, minimum: minimum, limit: limit) : []
         // Written by hand: quality and rank must read as doubles (`100.0`), which Okapi's
