@@ -75,6 +75,24 @@ struct PageTests {
         #expect(try desk.store.reviews().count == 1)
     }
 
+    /// Text from an article is shown as text on the review page, never as markup.
+    @Test func reviewPagesEscapeTheArticles() async throws {
+        let desk = try Desk()
+        try await desk.test { client in
+            let location = try await client.execute(uri: "/review", method: .post, headers: Self.formHeaders,
+                                                    body: Self.form([("name", "<i>wire</i>"), ("arabic", "وصل الوفد <script>x()</script>."),
+                                                                     ("english", "The delegation <b>arrived</b>.")])) { $0.headers[.location] ?? "" }
+            try await client.execute(uri: location, method: .get) { response in
+                let page = String(buffer: response.body)
+                #expect(page.contains("&lt;script&gt;x()&lt;/script&gt;") && !page.contains("<script>x()"))
+                #expect(page.contains("&lt;b&gt;arrived&lt;/b&gt;") && page.contains("&lt;i&gt;wire&lt;/i&gt;"))
+            }
+            try await client.execute(uri: "/review", method: .get) { response in
+                #expect(String(buffer: response.body).contains("&lt;i&gt;wire&lt;/i&gt;"))
+            }
+        }
+    }
+
     @Test func aHeldBackReviewFileBecomesAReview() async throws {
         let desk = try Desk()
         let file = "# comment\nwire/a.txt\t0.31\tوصل الوفد.\tThe delegation arrived.\nwire/a.txt\t0.28\tانتهت الزيارة.\tThe visit ended.\n"
