@@ -65,10 +65,22 @@ public final class Aligner {
         /// The first full search and, without a memory lexicon, one learned from the confident
         /// beads of the rough path if there is one (on its own thread, beside the search), else
         /// of the first search.
-        let (first, learned) = FirstPass(aligner: self, doc: doc, rough: rough, source: src, target: tgt, content: content)
-            .run(learnsLexicon: learnsLexicon)
+        // A path of one-to-one beads only, over sentence counts that are equal, is the diagonal:
+        // text parallel line for line, which a second search can only confirm (a merge would
+        // need a matching merge elsewhere). When the rough path is already diagonal the lexicon
+        // is learned only if the first search turns out otherwise.
+        func isDiagonal(_ path: [Bead]) -> Bool {
+            src.count == tgt.count && path.allSatisfy { $0.source.count == 1 && $0.target.count == 1 }
+        }
+        let roughIsDiagonal = rough.map(isDiagonal) ?? false
+        var (first, learned) = FirstPass(aligner: self, doc: doc, rough: rough, source: src, target: tgt, content: content)
+            .run(learnsLexicon: learnsLexicon && !roughIsDiagonal)
         var beads = first
-        if adapting {
+        let diagonal = isDiagonal(first)
+        if learnsLexicon && roughIsDiagonal && !diagonal {
+            learned = bootstrapLexicon(first, doc, src, tgt, content: content)
+        }
+        if adapting && !diagonal {
             let fitted = DocumentFit(beads, doc, base: model)
             doc.model = fitted.lengthModel
             if let learned {
