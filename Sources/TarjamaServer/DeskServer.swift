@@ -52,7 +52,7 @@ public struct DeskServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware())
-        if let cors { router.add(middleware: CORSMiddleware(allowOrigin: .custom(cors), allowMethods: [.get, .put, .post])) }
+        if let cors { router.add(middleware: CORSMiddleware(allowOrigin: .custom(cors), allowHeaders: [.accept, .authorization, .contentType, .origin], allowMethods: [.get, .put, .post, .patch, .delete])) }
 
         router.get("healthz") { _, _ in   // open: load balancers ask it
             let units = try await offload { try store.unitCount() }

@@ -93,6 +93,30 @@ struct PageTests {
         }
     }
 
+    /// The root leads to the search page; the pre-translate form is served; a browser on the
+    /// allowed origin may use the API with a key (CORS), another origin gets no CORS answer.
+    @Test func rootFormAndCrossOriginRequests() async throws {
+        let desk = try Desk()
+        try await desk.test { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .seeOther)
+                #expect(response.headers[.location] == "/search")
+            }
+            try await client.execute(uri: "/pretranslate", method: .get) { response in
+                #expect(String(buffer: response.body).contains("<textarea id=article1"))
+            }
+        }
+        let app = Application(router: DeskServer(store: desk.store, cors: "https://desk.example").router())
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/units/1", method: .options,
+                                     headers: [.origin: "https://desk.example", .accessControlRequestMethod: "PATCH"]) { response in
+                #expect(response.headers[.accessControlAllowOrigin] == "https://desk.example")
+                #expect(response.headers[.accessControlAllowMethods]?.contains("PATCH") == true)
+                #expect(response.headers[.accessControlAllowHeaders]?.lowercased().contains("authorization") == true)
+            }
+        }
+    }
+
     @Test func aHeldBackReviewFileBecomesAReview() async throws {
         let desk = try Desk()
         let file = "# comment\nwire/a.txt\t0.31\tوصل الوفد.\tThe delegation arrived.\nwire/a.txt\t0.28\tانتهت الزيارة.\tThe visit ended.\n"
