@@ -41,7 +41,7 @@ struct APIRoutes {
         router.patch("v1/units/:id") { request, context in
             let key = try await server.authorize(request, query: try StrictQuery(request), for: .write)!
             let id = try unitID(context)
-            let body = try await request.body.collect(upTo: 1 << 16)
+            let body = try await collectBody(request, limit: 1 << 16)
             guard let edit = try? JSONDecoder().decode([String: String].self, from: Data(body.readableBytesView)), let target = edit["target"] else {
                 throw ClientError(.badRequest, #"send JSON: {"target": "…"}"#)
             }
@@ -78,7 +78,7 @@ struct APIRoutes {
 
     private func lookup(_ request: Request) async throws -> Response {
         _ = try await server.authorize(request, query: try StrictQuery(request), for: .read)
-        let body = try await request.body.collect(upTo: 1 << 20)
+        let body = try await collectBody(request, limit: 1 << 20)
         guard let input = try? JSONDecoder().decode(LookupRequest.self, from: Data(body.readableBytesView)) else {
             throw ClientError(.badRequest, #"send JSON: {"segments": [{"text": "…", "previous": "…", "next": "…"}], "min": 75, "limit": 3}"#)
         }
@@ -120,7 +120,7 @@ struct APIRoutes {
 
     private func addUnit(_ request: Request) async throws -> Response {
         let key = try await server.authorize(request, query: try StrictQuery(request), for: .write)!
-        let body = try await request.body.collect(upTo: 1 << 16)
+        let body = try await collectBody(request, limit: 1 << 16)
         guard let unit = try? JSONDecoder().decode(NewUnit.self, from: Data(body.readableBytesView)) else {
             throw ClientError(.badRequest, #"send JSON: {"source": "…", "target": "…"}"#)
         }

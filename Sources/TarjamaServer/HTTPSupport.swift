@@ -126,3 +126,12 @@ func checkedText(_ text: String?, name: String) throws -> String {
 func primaryLanguage(_ code: Substring) -> String {
     String(code.split(whereSeparator: { $0 == "_" || $0 == "-" }).first ?? code).lowercased()
 }
+
+/// A request's body, at most `limit` bytes: a larger one is a JSON 413 saying the limit.
+func collectBody(_ request: Request, limit: Int) async throws -> ByteBuffer {
+    do {
+        return try await request.body.collect(upTo: limit)
+    } catch {
+        throw ClientError(.contentTooLarge, "the request body is larger than this route accepts (\(limit >> 10) KB)")
+    }
+}

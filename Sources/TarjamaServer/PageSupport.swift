@@ -55,12 +55,7 @@ struct FormBody {
     private var values: [String: String] = [:]
 
     init(_ request: Request, limit: Int) async throws {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch {
-            throw ClientError(.contentTooLarge, "the form is larger than the server accepts (\(limit >> 20) MB)")
-        }
+        let buffer = try await collectBody(request, limit: limit)
         let text = String(decoding: buffer.readableBytesView, as: UTF8.self)
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -92,10 +92,7 @@ struct PretranslatePages {
     private func api(_ request: Request) async throws -> Response {
         let query = try StrictQuery(request)
         _ = try await server.authorize(request, query: query, for: .read)
-        let body: ByteBuffer
-        do { body = try await request.body.collect(upTo: Self.maximumBytes) } catch {
-            throw ClientError(.contentTooLarge, "send at most \(Self.maximumBytes >> 20) MB of articles at once")
-        }
+        let body = try await collectBody(request, limit: Self.maximumBytes)
         guard let input = try? JSONDecoder().decode(Request1.self, from: Data(body.readableBytesView)) else {
             throw ClientError(.badRequest, #"send JSON: {"articles": [{"name": "a.txt", "text": "…"}], "min": 75}"#)
         }

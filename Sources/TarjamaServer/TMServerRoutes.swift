@@ -41,7 +41,7 @@ struct TMServerRoutes {
         let query = try StrictQuery(request)
         let key = try await server.authorize(request, query: query, for: .write)!
         let source = try pathText(request)
-        let body = try await request.body.collect(upTo: DeskServer.maximumQueryBytes * 4)
+        let body = try await collectBody(request, limit: DeskServer.maximumQueryBytes * 4)
         guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
               let target = object["target"] as? String, !target.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ClientError(.badRequest, "send the translation as JSON: {\"target\": \"…\"}")

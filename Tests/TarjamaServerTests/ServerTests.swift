@@ -110,6 +110,12 @@ struct ServerTests {
             try await client.execute(uri: "/get?q=\(Desk.path(long))&langpair=ar|en", method: .get) { response in
                 #expect(response.status == .contentTooLarge)
             }
+            // A 1 MB lookup body is refused at once, as JSON.
+            let huge = #"{"segments": [{"text": "\#(String(repeating: "كلمة ", count: 120_000))"}]}"#
+            try await client.execute(uri: "/v1/lookup", method: .post, body: ByteBuffer(string: huge)) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(String(buffer: response.body).contains("\"error\""))
+            }
             try await client.execute(uri: "/tmserver/ar/en/unit/x?max_candidates=5000", method: .get) { response in
                 #expect(response.status == .badRequest)
                 #expect(String(buffer: response.body).contains("max_candidates"))
