@@ -78,7 +78,7 @@ public enum UTF8Scan {
 
     /// Counts scalars in a byte range: how `--json` turns byte offsets into the character
     /// (code point) offsets that Python and most tools use.
-    static func scalarCount(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+    public static func scalarCount(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
         var n = 0
         for i in range where (b[i] & 0xC0) != 0x80 { n += 1 }
         return n
