@@ -98,7 +98,10 @@ public final class SQLiteMemory: MemoryStore {
             return (tables, applied)
         }) else { return }
         try? queue.close()
-        if id == 0 && !tables.isEmpty && !(tables.contains("grdb_migrations") && tables.contains("unit")) {
+        // A memory another process is creating this moment has only GRDB's table of migrations,
+        // with none applied yet: ours, not another application's.
+        let beingCreated = tables == ["grdb_migrations"] && applied.isEmpty
+        if id == 0 && !tables.isEmpty && !beingCreated && !(tables.contains("grdb_migrations") && tables.contains("unit")) {
             throw MemoryError.failed(path, "not a Tarjama memory: an SQLite database of another application (tables \(tables.prefix(5).joined(separator: ", "))\(tables.count > 5 ? ", …" : "")); nothing was changed")
         }
         let known = Set(migrator.migrations)
