@@ -20,6 +20,11 @@ public final class Aligner {
     /// Re-estimate the length model and bead priors from the document's own first alignment
     /// and align again (one step of Viterbi EM): costs fitted to this document, not to ours.
     public var adapts = true
+    /// The lexicon was learned from the documents being aligned (a batch's first pass), so
+    /// confidences must not read it: it would vouch for the beads it came from.
+    var lexiconIsLearnedHere = false
+    /// Bead priors the document's own fit starts from: the language pair's, or a batch's.
+    var basePriors = BeadType.searched
 
     public init(sourceLanguage: Language = .ar, targetLanguage: Language = .en, lexicon: (any LexiconProvider)? = nil) {
         self.sourceLanguage = sourceLanguage
@@ -58,7 +63,7 @@ public final class Aligner {
         let tables = SpanTable.both(src, tgt, maxSpan: maxSpan, lexicon: scorer, contentWord: content)
         var doc = Document(source: tables.source, target: tables.target,
                            sourceCount: src.count, targetCount: tgt.count, model: model, hasLexicon: scorer != nil,
-                           lexiconIsIndependent: scorer != nil, weights: weights)
+                           lexiconIsIndependent: scorer != nil && !lexiconIsLearnedHere, weights: weights)
         let rough = needsRoughPath(doc) ? roughPath(doc) : nil
         let adapting = adapts && lengthModel == nil
         let learnsLexicon = adapting && scorer == nil
@@ -81,7 +86,7 @@ public final class Aligner {
             learned = bootstrapLexicon(first, doc, src, tgt, content: content)
         }
         if adapting && !diagonal {
-            let fitted = DocumentFit(beads, doc, base: model)
+            let fitted = DocumentFit(beads, doc, base: model, priors: basePriors)
             doc.model = fitted.lengthModel
             if let learned {
                 doc.source = SpanTable(doc.source, translations: src.map { learned.scorer.translations(of: $0.words) })
@@ -127,7 +132,7 @@ public final class Aligner {
         }
 
         func run(learnsLexicon: Bool) -> ([Bead], LexiconBootstrap?) {
-            let types = BeadTypes(BeadType.searched)
+            let types = BeadTypes(aligner.basePriors)
             if learnsLexicon, let rough {
                 DispatchQueue.concurrentPerform(iterations: 2) { k in
                     if k == 0 {

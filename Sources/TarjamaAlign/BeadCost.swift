@@ -85,8 +85,10 @@ public struct CostWeights: Sendable {
     public var numberMismatch = 1.0
     /// Penalty when one side asks a question and the other does not.
     public var questionMismatch = 1.0
-    /// Extra cost of leaving a sentence unaligned (on top of the 1-0/0-1 prior).
-    public var nullCost = 0.5
+    /// Extra cost of leaving a sentence unaligned, on top of the 1-0/0-1 prior. None by default:
+    /// the prior is fitted to the document, and a fixed extra kept real gaps out of documents
+    /// that have many (they were merged into neighbours or shifted pairs instead).
+    public var nullCost = 0.0
     /// Taken off each further sentence of a run left unaligned on the same side (an affine gap:
     /// a caption block missing from one version opens one gap, not many).
     public var nullRunDiscount = 2.0

@@ -40,6 +40,23 @@ public final class DocumentAligner {
     ///   - keepBoilerplate: align boilerplate segments too.
     public func align(sourceText: String, targetText: String, segmented: Bool = false,
                       keepBoilerplate: Bool = false) -> AlignedDocument {
+        var doc = segment(sourceText: sourceText, targetText: targetText, segmented: segmented, keepBoilerplate: keepBoilerplate)
+        doc.beads = aligner.align(source: doc.source.map(\.text), target: doc.target.map(\.text))
+        return doc
+    }
+
+    /// Several articles aligned as one batch (`Aligner.align(batch:)`): what the batch shares
+    /// (bead priors, a lexicon learned from its confident beads) helps each short article.
+    public func align(batch texts: [(source: String, target: String)], segmented: Bool = false,
+                      keepBoilerplate: Bool = false) -> [AlignedDocument] {
+        var docs = texts.map { segment(sourceText: $0.source, targetText: $0.target, segmented: segmented, keepBoilerplate: keepBoilerplate) }
+        let beads = aligner.align(batch: docs.map { (source: $0.source.map(\.text), target: $0.target.map(\.text)) })
+        for k in docs.indices { docs[k].beads = beads[k] }
+        return docs
+    }
+
+    /// Both texts segmented (or split into lines), no beads yet.
+    private func segment(sourceText: String, targetText: String, segmented: Bool, keepBoilerplate: Bool) -> AlignedDocument {
         func split(_ text: String, _ segmenter: Segmenter) -> ([Segment], [Segment]) {
             if segmented {
                 // Lines found on the UTF-8 bytes: splitting a String walks its Characters
@@ -70,7 +87,6 @@ public final class DocumentAligner {
         }
         let (src, srcDropped) = split(sourceText, sourceSegmenter)
         let (tgt, tgtDropped) = split(targetText, targetSegmenter)
-        let beads = aligner.align(source: src.map(\.text), target: tgt.map(\.text))
-        return AlignedDocument(source: src, target: tgt, droppedSource: srcDropped, droppedTarget: tgtDropped, beads: beads)
+        return AlignedDocument(source: src, target: tgt, droppedSource: srcDropped, droppedTarget: tgtDropped, beads: [])
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// article keeps the defaults and a long one speaks for itself.
 ///
 /// Why: a fixed ratio and fixed priors are tuned to the documents they were tuned on. A
-/// translation that is parallel line for line has almost no merges; a literary text merges more. Fitted per document, neither pays for the other.
+/// translation that is parallel line for line has almost no merges; a literary text merges more;
+/// a careless one leaves sentences out. Fitted per document (or per batch), none pays for the others.
 struct DocumentFit {
     var lengthModel: LengthModel
     var priors: [(type: BeadType, prior: Double)]
@@ -13,8 +14,11 @@ struct DocumentFit {
     /// Pseudo-beads behind the defaults.
     static let lengthStrength = 30.0
     static let priorStrength = 200.0
+    /// Gaps are rarer events than merges, so fewer pseudo-beads hold their default: a document
+    /// that leaves out one sentence in ten says so within a few dozen beads.
+    static let gapStrength = 50.0
 
-    init(_ beads: [Bead], _ doc: Aligner.Document, base: LengthModel) {
+    init(_ beads: [Bead], _ doc: Aligner.Document, base: LengthModel, priors basePriors: [(type: BeadType, prior: Double)]) {
         // Ratio: 1-1 beads of some length whose ratio is not absurd (a wrong bead would skew it).
         var pairs: [(Double, Double)] = []
         for bead in beads where bead.source.count == 1 && bead.target.count == 1 {
@@ -31,17 +35,36 @@ struct DocumentFit {
             // too narrow (the hard pairs were merged away), and merges follow.
         }
         lengthModel = model
+        priors = Self.priors([beads], base: basePriors)
+    }
 
-        // Priors: bead shapes counted, defaults as pseudo-counts, never below a tenth of the default.
+    /// Bead priors from the shapes of first-pass paths (one document's or a batch's), with the
+    /// defaults as pseudo-counts.
+    ///
+    /// Merges may only fall: a first pass absorbs noise into merges, so its merge counts overstate
+    /// them, while one that finds few is good evidence the translation runs line for line (raising
+    /// merges cost .02 F1 on Text+Berg dev). Gaps may also rise: a first pass understates them
+    /// (a gap costs more than a merge that swallows the sentence), so the ones it does find are real.
+    /// A run of unaligned sentences counts once, as the search charges it (one opening).
+    static func priors(_ paths: [[Bead]], base: [(type: BeadType, prior: Double)]) -> [(type: BeadType, prior: Double)] {
         var counts: [BeadType: Double] = [:]
-        for bead in beads { counts[bead.type, default: 0] += 1 }
-        let total = Double(beads.count)
-        priors = BeadType.searched.map { entry in
-            let p = (counts[entry.type, default: 0] + Self.priorStrength * entry.prior) / (total + Self.priorStrength)
-            // Only toward fewer merges and gaps: a first pass absorbs noise into merges, so its
-            // merge counts overstate them, while a first pass that finds few is good evidence
-            // the translation runs line for line (raising merges cost .02 F1 on Text+Berg dev).
+        var total = 0.0
+        for beads in paths {
+            var previousGap: BeadType?
+            for bead in beads {
+                let isGap = bead.source.isEmpty || bead.target.isEmpty
+                defer { previousGap = isGap ? bead.type : nil }
+                total += 1
+                if isGap && previousGap == bead.type { continue }
+                counts[bead.type, default: 0] += 1
+            }
+        }
+        return base.map { entry in
+            let isGap = entry.type.source == 0 || entry.type.target == 0
+            let strength = isGap ? gapStrength : priorStrength
+            let p = (counts[entry.type, default: 0] + strength * entry.prior) / (total + strength)
             if entry.type == BeadType(1, 1) { return (entry.type, max(p, entry.prior)) }
+            if isGap { return (entry.type, max(p, entry.prior / 10)) }
             return (entry.type, min(max(p, entry.prior / 10), entry.prior))
         }
     }

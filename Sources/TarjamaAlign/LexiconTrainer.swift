@@ -18,6 +18,9 @@ public struct LexiconTrainer: Sendable {
     /// Pairs longer than this (in words, either side) are skipped: they cost quadratic time and
     /// teach little.
     public var maxWords = 80
+    /// Words seen in fewer pairs than this are left out (a word seen once only vouches for the
+    /// pair it came from).
+    public var minimumOccurrences = 1
 
     public init() {}
 
@@ -44,9 +47,21 @@ public struct LexiconTrainer: Sendable {
         }
         var sentences: [(src: [Int32], tgt: [Int32])] = []
         var skipped = 0
-        for (s, t) in pairs {
-            let src = tokenizer.tokenize(s).filter { $0.kind == .word }.map { Normalizer.matchingKey.normalize($0.text) }
-            let tgt = tokenizer.tokenize(t).filter { $0.kind == .word }.map { $0.text.lowercased() }
+        var tokenized = pairs.map { (s, t) in
+            (tokenizer.tokenize(s).filter { $0.kind == .word }.map { Normalizer.matchingKey.normalize($0.text) },
+             tokenizer.tokenize(t).filter { $0.kind == .word }.map { $0.text.lowercased() })
+        }
+        if minimumOccurrences > 1 {
+            var seenSource: [String: Int] = [:], seenTarget: [String: Int] = [:]
+            for (s, t) in tokenized {
+                for w in Set(s) { seenSource[w, default: 0] += 1 }
+                for w in Set(t) { seenTarget[w, default: 0] += 1 }
+            }
+            tokenized = tokenized.map { (s, t) in
+                (s.filter { seenSource[$0, default: 0] >= minimumOccurrences }, t.filter { seenTarget[$0, default: 0] >= minimumOccurrences })
+            }
+        }
+        for (src, tgt) in tokenized {
             guard !src.isEmpty, !tgt.isEmpty, src.count <= maxWords, tgt.count <= maxWords else { skipped += 1; continue }
             sentences.append(([0] + src.map { intern($0, &sourceIds, &sourceWords) },
                               tgt.map { intern($0, &targetIds, &targetWords) }))

@@ -28,8 +28,11 @@ public struct AlignmentEvaluation: Sendable, Codable {
 
     public var part: Part = .all
 
-    /// - Parameter inspect: called per document with its sentences, gold beads and ours.
-    public static func run(directory: String, aligner: Aligner, part: Part = .all,
+    /// - Parameters:
+    ///   - perDocument: align each document alone instead of the scored documents as one batch
+    ///     (`Aligner.align(batch:)`, as `tarjama align --batch` does).
+    ///   - inspect: called per document with its sentences, gold beads and ours.
+    public static func run(directory: String, aligner: Aligner, part: Part = .all, perDocument: Bool = false,
                            inspect: ((_ source: [String], _ target: [String], _ gold: [Bead], _ test: [Bead]) -> Void)? = nil) throws -> AlignmentEvaluation {
         let fm = FileManager.default
         let url = URL(fileURLWithPath: directory)
@@ -78,7 +81,9 @@ public struct AlignmentEvaluation: Sendable, Codable {
             docs = part == .dev ? Array(docs[..<cut]) : Array(docs[cut...])
         }
         let start = Date()
-        let results = docs.map { (gold: $0.gold, test: aligner.align(source: $0.src, target: $0.tgt)) }
+        let tests = perDocument ? docs.map { aligner.align(source: $0.src, target: $0.tgt) }
+                                : aligner.align(batch: docs.map { (source: $0.src, target: $0.tgt) })
+        let results = zip(docs, tests).map { (gold: $0.gold, test: $1) }
         let seconds = Date().timeIntervalSince(start)
         if let inspect { for (doc, r) in zip(docs, results) { inspect(doc.src, doc.tgt, r.gold, r.test) } }
         return AlignmentEvaluation(set: url.lastPathComponent, documents: docs.count,

@@ -35,6 +35,8 @@ struct EvalCommand: ParsableCommand {
         @Flag(help: "Only the run without a lexicon.") var noLexicon = false
         @Option(help: ArgumentHelp("Documents to score: dev (the first half of each set, for tuning), held-out (the second half: the figure to report) or all.", valueName: "PART"))
         var part: AlignmentEvaluation.Part = .heldOut
+        @Flag(help: "Align each document alone, not the scored documents as one batch (as `tarjama align --batch` does: priors and, without a lexicon, a lexicon learned across the batch).")
+        var perDocument = false
         @Flag(help: "Print the beads that differ from the gold, with their sentences (both sides).") var mistakes = false
         @Flag(help: "Print one JSON object per set.") var json = false
 
@@ -46,14 +48,16 @@ struct EvalCommand: ParsableCommand {
             }
             for set in chosen {
                 let inspect: ([String], [String], [Bead], [Bead]) -> Void = { Self.showMistakes($0, $1, $2, $3) }
-                let e = try AlignmentEvaluation.run(directory: set, aligner: Aligner(), part: part, inspect: mistakes ? inspect : nil)
-                report(e, label: "no lexicon")
+                let mode = perDocument ? "per document" : "as a batch"
+                let e = try AlignmentEvaluation.run(directory: set, aligner: Aligner(), part: part, perDocument: perDocument,
+                                                    inspect: mistakes ? inspect : nil)
+                report(e, label: "no lexicon, " + mode)
                 let arabicEnglish = FileManager.default.fileExists(atPath: set + "/ar")
                 guard arabicEnglish, !noLexicon, FileManager.default.fileExists(atPath: lexiconFrom) else { continue }
                 let (pairs, removed) = try AlignmentEvaluation.heldOutPairs(tsv: lexiconFrom, excluding: set)
                 let (lexicon, r) = LexiconTrainer().train(pairs)
-                let withLexicon = try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon), part: part)
-                report(withLexicon, label: String(format: "lexicon from %d pairs (%d held out), trained in %.1f s", r.pairs, removed, r.seconds))
+                let withLexicon = try AlignmentEvaluation.run(directory: set, aligner: Aligner(lexicon: lexicon), part: part, perDocument: perDocument)
+                report(withLexicon, label: String(format: "lexicon from %d pairs (%d held out), trained in %.1f s, %@", r.pairs, removed, r.seconds, mode))
             }
         }
 

@@ -89,23 +89,28 @@ struct AlignCommand: ParsableCommand {
             try refuseOutputsOverInputs([review], inputs: pairs.flatMap { [$0.ar, $0.en] }, memory: options.file,
                                         choose: "another --review file")
         }
-        let progress = ProgressBar(total: pairs.count, label: "articles")
         let out = JSONLines()
         var failed = 0
-        for (n, pair) in pairs.enumerated() {
-            defer { progress.update(n + 1) }
-            let arabic: String, english: String
+        // Read and check every article first: a batch is aligned as one (its articles teach each
+        // other), and one bad article does not stop it: it is reported and the others go on.
+        var articles: [(pair: (origin: String, ar: String, en: String), source: String, target: String)] = []
+        for pair in pairs {
             do {
-                (arabic, english) = (try readText(pair.ar), try readText(pair.en))
+                let (arabic, english) = (try readText(pair.ar), try readText(pair.en))
                 try Self.check(arabic: arabic, english: english, pair: pair, refuse: store)
+                articles.append((pair, arabic, english))
             } catch let e as UserError where batch != nil {
-                // One bad article does not stop a batch: it is reported and the others go on.
                 warn("tarjama: \(e.description)")
                 if json { print(try out.line(["origin": pair.origin, "error": e.description])) }
                 failed += 1
-                continue
             }
-            let doc = aligner.align(sourceText: arabic, targetText: english, segmented: segmented)
+        }
+        if articles.count > 1 { warn("aligning \(articles.count) articles as one batch") }
+        let docs = aligner.align(batch: articles.map { (source: $0.source, target: $0.target) }, segmented: segmented)
+        let progress = ProgressBar(total: docs.count, label: "articles")
+        for (n, (article, doc)) in zip(articles, docs).enumerated() {
+            defer { progress.update(n + 1) }
+            let pair = article.pair
             if let memory, store {
                 let report = try memory.store(doc, origin: pair.origin, minConfidence: minConfidence, storeAll: storeAll, user: currentUser())
                 held += report.lowConfidence.map { (pair.origin, $0) }

@@ -147,3 +147,52 @@ struct SeedArticleAlignmentTests {
         #expect(doc.beads.allSatisfy { !$0.source.isEmpty && !$0.target.isEmpty })
     }
 }
+
+@Suite("Batch alignment and fitted priors")
+struct BatchAlignmentTests {
+    /// Documents made of our test sentences, some with a sentence left out or added.
+    static let documents: [(source: [String], target: [String])] = [
+        (arabic, english),
+        (arabic, [english[0], english[1], english[3], english[4]]),
+        (Array(arabic[1...]), Array(english[1...]) + [unrelated[0]]),
+        ([arabic[4], arabic[0]], [english[4], english[0]]),
+    ]
+
+    @Test func aBatchGivesEveryDocumentBeadsCoveringEachSentenceOnceInOrder() {
+        let beads = Aligner().align(batch: Self.documents)
+        #expect(beads.count == Self.documents.count)
+        for (doc, path) in zip(Self.documents, beads) {
+            #expect(path.flatMap(\.source) == Array(doc.source.indices))
+            #expect(path.flatMap(\.target) == Array(doc.target.indices))
+        }
+        #expect(shapes(beads[0]) == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]", "[4]:[4]"])
+        #expect(shapes(beads[1]).contains("[2]:[]"))
+    }
+
+    @Test func oneDocumentAlignsAsItDoesAlone() {
+        let doc = Self.documents[1]
+        #expect(Aligner().align(batch: [doc]) == [Aligner().align(source: doc.source, target: doc.target)])
+    }
+
+    /// Gaps a first pass finds raise their prior (a first pass understates them); merges only
+    /// fall; a run of gaps counts once.
+    @Test func fittedPriorsLetGapsRiseAndMergesOnlyFall() {
+        func bead(_ s: [Int], _ t: [Int]) -> Bead { Bead(source: s, target: t) }
+        let base = BeadType.searched
+        func prior(_ priors: [(type: BeadType, prior: Double)], _ a: Int, _ b: Int) -> Double {
+            priors.first { $0.type == BeadType(a, b) }!.prior
+        }
+        // One path in ten beads a 1-0, and many 2-1 merges.
+        var path: [Bead] = []
+        for k in 0..<200 {
+            path.append(k % 10 == 0 ? bead([k], []) : k % 3 == 0 ? bead([k, k], [k]) : bead([k], [k]))
+        }
+        let fitted = DocumentFit.priors([path], base: base)
+        #expect(prior(fitted, 1, 0) > prior(base, 1, 0) * 3)
+        #expect(prior(fitted, 2, 1) <= prior(base, 2, 1))
+        #expect(prior(fitted, 0, 1) < prior(base, 0, 1))
+        // Forty unaligned sentences in one run are one gap, not forty.
+        let run = (0..<40).map { bead([$0], []) } + (40..<200).map { bead([$0], [$0]) }
+        #expect(prior(DocumentFit.priors([run], base: base), 1, 0) < 0.02)
+    }
+}
