@@ -92,7 +92,7 @@ public final class Aligner {
                 doc.source = SpanTable(doc.source, translations: src.map { learned.scorer.translations(of: $0.words) })
                 doc.hasLexicon = true
             }
-            beads = search(doc, types: BeadTypes(fitted.priors), around: beads)
+            beads = search(doc, types: BeadTypes(fitted.priors), around: beads, keepingRegularStretches: true)
         }
         let support = documentSupport(beads, doc)
         for k in beads.indices { beads[k].confidence = confidence(beads[k], doc, support: support) }

@@ -5,6 +5,9 @@ import Foundation
 struct Corridor {
     var lo: [Int]
     var hi: [Int]
+    /// Rows held to the path they were built around: the search may not leave it there, so
+    /// touching their edge asks for no wider corridor.
+    var pinned: [Bool] = []
 
     /// A band of half-width `width` around the straight diagonal from (0, 0) to (n, m).
     static func diagonal(n: Int, m: Int, width: Int) -> Corridor {
@@ -14,7 +17,7 @@ struct Corridor {
 
     /// Cells within `margin` of a path: every target position the path holds at row `i`
     /// (a bead covering several source rows holds its whole target range on the rows inside it).
-    static func around(_ beads: [Bead], n: Int, m: Int, margin: Int) -> Corridor {
+    static func around(_ beads: [Bead], n: Int, m: Int, margin: Int, pinned: [Bool] = []) -> Corridor {
         var first = [Int](repeating: Int.max, count: n + 1), last = [Int](repeating: -1, count: n + 1)
         func mark(_ i: Int, _ j0: Int, _ j1: Int) { first[i] = min(first[i], j0); last[i] = max(last[i], j1) }
         var i = 0, j = 0
@@ -27,24 +30,48 @@ struct Corridor {
         }
         var lo = [Int](repeating: 0, count: n + 1), hi = [Int](repeating: m, count: n + 1)
         var floor = 0
+        func marginOf(_ r: Int) -> Int { pinned.isEmpty || !pinned[r] ? margin : 0 }
         for r in 0...n {
             floor = max(floor, first[r] == Int.max ? floor : first[r])
-            lo[r] = max(0, floor - margin)
+            lo[r] = max(0, floor - marginOf(r))
         }
         var ceiling = m
         for r in stride(from: n, through: 0, by: -1) {
             ceiling = min(ceiling, last[r] < 0 ? ceiling : last[r])
-            hi[r] = min(m, ceiling + margin)
+            hi[r] = min(m, ceiling + marginOf(r))
         }
         lo[0] = 0
         hi[n] = m
-        return Corridor(lo: lo, hi: hi)
+        return Corridor(lo: lo, hi: hi, pinned: pinned)
+    }
+
+    /// Rows of a path far from any bead that is not one-to-one: a second search leaves those
+    /// stretches as they are (text running line for line stays so once a lexicon is added) and
+    /// searches again only within `radius` beads of the others. Empty when more than a tenth of
+    /// the beads are not one-to-one: then the whole path is open.
+    static func pinnedRows(_ beads: [Bead], n: Int, radius: Int) -> [Bool] {
+        let irregular = beads.indices.filter { beads[$0].source.count != 1 || beads[$0].target.count != 1 }
+        guard irregular.count * 10 <= beads.count else { return [] }
+        var open = [Bool](repeating: false, count: beads.count)
+        for k in irregular { for b in max(0, k - radius)...min(beads.count - 1, k + radius) { open[b] = true } }
+        var pinned = [Bool](repeating: true, count: n + 1)
+        var i = 0
+        for (k, bead) in beads.enumerated() {
+            if open[k] { for r in i...(i + bead.source.count) { pinned[r] = false } }
+            i += bead.source.count
+        }
+        pinned[0] = false
+        pinned[n] = false
+        return pinned
     }
 
     /// Whether a path's cell lies on an inner edge of the corridor (an edge that is not the
     /// matrix's own), so a better path may lie outside it.
     @inline(__always)
-    func touches(_ i: Int, _ j: Int, m: Int) -> Bool { (j == lo[i] && lo[i] > 0) || (j == hi[i] && hi[i] < m) }
+    func touches(_ i: Int, _ j: Int, m: Int) -> Bool {
+        if !pinned.isEmpty && pinned[i] { return false }
+        return (j == lo[i] && lo[i] > 0) || (j == hi[i] && hi[i] < m)
+    }
 }
 
 extension Aligner {
@@ -68,12 +95,17 @@ extension Aligner {
     /// Long documents first find a rough path scored by length alone on 1-1, 1-0, 0-1, 2-1 and 1-2
     /// (a few nanoseconds a cell), then score every bead type only near it: the full cost is what
     /// takes the time, and the right path stays within a few sentences of the rough one.
-    func search(_ doc: Document, types: BeadTypes, around start: [Bead]? = nil) -> [Bead] {
+    ///
+    /// `keepingRegularStretches`: the search starts from a full first path on a long document and
+    /// keeps its long one-to-one stretches (`Corridor.pinnedRows`).
+    func search(_ doc: Document, types: BeadTypes, around start: [Bead]? = nil, keepingRegularStretches: Bool = false) -> [Bead] {
         let n = doc.sourceCount, m = doc.targetCount
         if n == 0 || m == 0 {
             return (0..<n).map { Bead(source: [$0], target: []) } + (0..<m).map { Bead(source: [], target: [$0]) }
         }
-        return widening(doc, types: types, scoring: .full, around: start ?? (needsRoughPath(doc) ? roughPath(doc) : nil))
+        let path = start ?? (needsRoughPath(doc) ? roughPath(doc) : nil)
+        let pinned = keepingRegularStretches && needsRoughPath(doc) ? path.map { Corridor.pinnedRows($0, n: n, radius: 10) } ?? [] : []
+        return widening(doc, types: types, scoring: .full, around: path, pinned: pinned)
     }
 
     /// Documents long enough that a full-cost search of the diagonal band costs more than a rough
@@ -88,13 +120,13 @@ extension Aligner {
         widening(doc, types: BeadTypes(Self.roughTypes), scoring: .lengthOnly, around: nil)
     }
 
-    private func widening(_ doc: Document, types: BeadTypes, scoring: Scoring, around path: [Bead]?) -> [Bead] {
+    private func widening(_ doc: Document, types: BeadTypes, scoring: Scoring, around path: [Bead]?, pinned: [Bool] = []) -> [Bead] {
         let n = doc.sourceCount, m = doc.targetCount
         // Around a path: a few sentences either side. Without one: local drift from the straight
         // diagonal grows about as √n, so start there.
         var width = path == nil ? max(24, Int(1.5 * Double(max(n, m)).squareRoot())) : 3
         while true {
-            let corridor = path.map { Corridor.around($0, n: n, m: m, margin: width) } ?? Corridor.diagonal(n: n, m: m, width: width)
+            let corridor = path.map { Corridor.around($0, n: n, m: m, margin: width, pinned: pinned) } ?? Corridor.diagonal(n: n, m: m, width: width)
             let (beads, touched) = searchCorridor(doc, corridor, types: types, scoring: scoring)
             if !touched || width >= max(n, m) { return beads }
             width *= 2

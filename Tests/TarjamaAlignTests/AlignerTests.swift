@@ -195,4 +195,23 @@ struct BatchAlignmentTests {
         let run = (0..<40).map { bead([$0], []) } + (40..<200).map { bead([$0], [$0]) }
         #expect(prior(DocumentFit.priors([run], base: base), 1, 0) < 0.02)
     }
+
+    /// A second search on a long, nearly line-parallel document searches again only near the
+    /// beads that are not one-to-one.
+    @Test func aSecondSearchKeepsLongOneToOneStretches() {
+        var path = (0..<100).map { Bead(source: [$0], target: [$0]) }
+        path[50] = Bead(source: [50], target: [50, 51])
+        path = path.enumerated().map { k, b in k > 50 ? Bead(source: b.source, target: b.target.map { $0 + 1 }) : b }
+        let pinned = Corridor.pinnedRows(path, n: 100, radius: 10)
+        #expect(pinned.count == 101)
+        #expect(pinned[20] && pinned[80])
+        #expect(!pinned[45] && !pinned[50] && !pinned[55] && !pinned[0] && !pinned[100])
+        let corridor = Corridor.around(path, n: 100, m: 101, margin: 3, pinned: pinned)
+        #expect(corridor.hi[20] - corridor.lo[20] <= 2)
+        #expect(corridor.hi[50] - corridor.lo[50] >= 6)
+        #expect(!corridor.touches(20, corridor.lo[20], m: 101))
+        // A path with many merges is searched whole.
+        let merged = (0..<20).map { k in k % 4 == 0 ? Bead(source: [k], target: []) : Bead(source: [k], target: [k]) }
+        #expect(Corridor.pinnedRows(merged, n: 20, radius: 10).isEmpty)
+    }
 }
