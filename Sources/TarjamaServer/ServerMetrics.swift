@@ -12,18 +12,20 @@ final class ServerMetrics: Sendable {
     let latency: DurationHistogram
 
     init() {
-        lookups = registry.makeCounter(name: "tarjama_lookups_total", help: "Lookups answered.")
-        writes = registry.makeCounter(name: "tarjama_units_written_total", help: "Units written through the server.")
+        // Descriptor names join metric and unit with "_": tarjama_lookups + total = tarjama_lookups_total.
+        lookups = registry.makeCounter(descriptor: .init(metricName: "tarjama_lookups", unitName: "total", helpText: "Lookups answered."))
+        writes = registry.makeCounter(descriptor: .init(metricName: "tarjama_units_written", unitName: "total",
+                                                        helpText: "Units written through the server."))
         latency = registry.makeDurationHistogram(
-            name: "tarjama_request_duration_seconds",
+            descriptor: .init(metricName: "tarjama_request_duration", unitName: "seconds", helpText: "Time to answer a request."),
             buckets: [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
-                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)],
-            help: "Time to answer a request.")
+                      .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5)])
     }
 
     func requests(status: Int) -> Counter {
-        registry.makeCounter(name: "tarjama_http_requests_total", labels: [("status", "\(status / 100)xx")],
-                             help: "Requests answered, by status class.")
+        registry.makeCounter(descriptor: .init(metricName: "tarjama_http_requests", unitName: "total",
+                                               helpText: "Requests answered, by status class."),
+                             labels: [("status", "\(status / 100)xx")])
     }
 }
 
