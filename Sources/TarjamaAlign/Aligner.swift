@@ -35,7 +35,7 @@ public final class Aligner {
     /// Everything the search needs about one document pair.
     struct Document {
         var source: SpanTable
-        let target: SpanTable
+        var target: SpanTable
         let sourceCount: Int
         let targetCount: Int
         var model: LengthModel
@@ -89,7 +89,10 @@ public final class Aligner {
             let fitted = DocumentFit(beads, doc, base: model, priors: basePriors)
             doc.model = fitted.lengthModel
             if let learned {
-                doc.source = SpanTable(doc.source, translations: src.map { learned.scorer.translations(of: $0.words) })
+                let scorer = learned.scorer
+                doc.source = SpanTable(doc.source, replacing: [.translations: src.map { scorer.translations(of: $0.words) },
+                                                               .known: src.map { scorer.known($0.words) }])
+                doc.target = SpanTable(doc.target, replacing: [.origins: tgt.map { scorer.origins(of: $0.words.filter(content)) }])
                 doc.hasLexicon = true
             }
             beads = search(doc, types: BeadTypes(fitted.priors), around: beads, keepingRegularStretches: true)
@@ -166,8 +169,11 @@ public final class Aligner {
         let weights = doc.weights
         var cost = priorCost
         if a == 0 || b == 0 {
-            // An English sentence left unaligned leaves all its words unexplained.
-            if doc.hasLexicon && b > 0 { cost += weights.lexicon * Double(doc.target.size(.words, j, b)) }
+            // A sentence left unaligned leaves all its words unexplained.
+            if doc.hasLexicon {
+                cost += b > 0 ? weights.lexicon * Double(doc.target.size(.words, j, b))
+                              : weights.sourceLexicon * Double(doc.source.size(.known, i, a))
+            }
             return cost + weights.nullCost
         }
         let s = doc.source, t = doc.target
@@ -177,13 +183,32 @@ public final class Aligner {
         cost -= weights.anchorMatch * Double(anchors)
         cost += weights.numberMismatch * Double(s.size(.numbers, i, a) + t.size(.numbers, j, b) - 2 * numbersShared)
         if s.isQuestion(i, a) != t.isQuestion(j, b) { cost += weights.questionMismatch }
+        if s.isQuoting(i, a) != t.isQuoting(j, b) { cost += weights.quoteMismatch }
         if doc.hasLexicon {
-            // Per unexplained English word, so a path pays the same for a sentence whether it is
-            // in a 1-1 bead or merged into a larger one: a rate would make merging look cheaper.
-            let unexplained = t.size(.words, j, b) - s.common(.translations, i, a, t, .words, j, b)
-            cost += weights.lexicon * Double(unexplained)
+            // A 2-2 bead is scored as its two 1-1 halves: scored whole, any word of one pair that
+            // a stray entry explains from the other pair counts for it, and two sentence pairs
+            // running line for line were merged (a 2-2 is for lengths that average out, not words).
+            if a == 2 && b == 2 {
+                cost += lexicalCost(doc, i, 1, j, 1) + lexicalCost(doc, i + 1, 1, j + 1, 1)
+            } else {
+                cost += lexicalCost(doc, i, a, j, b)
+            }
         }
         return cost
+    }
+
+    /// The lexicon's part of a bead cost: words of either side the other side does not explain.
+    @inline(__always)
+    func lexicalCost(_ doc: Document, _ i: Int, _ a: Int, _ j: Int, _ b: Int) -> Double {
+        let s = doc.source, t = doc.target
+        // Per unexplained English word, so a path pays the same for a sentence whether it is
+        // in a 1-1 bead or merged into a larger one: a rate would make merging look cheaper.
+        let unexplained = t.size(.words, j, b) - s.common(.translations, i, a, t, .words, j, b)
+        // And the other way: Arabic words the lexicon knows that nothing English answers.
+        // Without it an Arabic sentence costs nothing left out, so one that belongs to a
+        // merge is dropped whenever the merge's lengths fit a little worse.
+        let unanswered = s.size(.known, i, a) - s.common(.known, i, a, t, .origins, j, b)
+        return doc.weights.lexicon * Double(unexplained) + doc.weights.sourceLexicon * Double(unanswered)
     }
 
     // MARK: Confidence

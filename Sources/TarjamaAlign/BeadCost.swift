@@ -85,6 +85,8 @@ public struct CostWeights: Sendable {
     public var numberMismatch = 1.0
     /// Penalty when one side asks a question and the other does not.
     public var questionMismatch = 1.0
+    /// Penalty when one side quotes speech and the other does not.
+    public var quoteMismatch = 1.0
     /// Extra cost of leaving a sentence unaligned, on top of the 1-0/0-1 prior. None by default:
     /// the prior is fitted to the document, and a fixed extra kept real gaps out of documents
     /// that have many (they were merged into neighbours or shifted pairs instead).
@@ -94,6 +96,8 @@ public struct CostWeights: Sendable {
     public var nullRunDiscount = 2.0
     /// Cost per English content word that no source word's learned translation explains.
     public var lexicon = 0.2
+    /// Cost per source word with lexicon entries whose translations the target lacks.
+    public var sourceLexicon = 0.2
 
     public init() {}
 }

@@ -35,11 +35,16 @@ extension Lexicon: LexiconProvider {
 /// it translates to with probability at least `threshold`.
 final class LexiconScorer {
     private var options: [Int32: [Int32]] = [:]
+    /// The entries read backwards: for each target word id, the source word ids that offer it.
+    private var reverse: [Int32: [Int32]] = [:]
     /// Translation probability an entry needs to count as evidence.
     static let threshold: Float = 0.05
 
     /// For each source word id, the sorted target word ids it translates to.
-    init(options: [Int32: [Int32]]) { self.options = options }
+    init(options: [Int32: [Int32]]) {
+        self.options = options
+        buildReverse()
+    }
 
     init(lexicon: Lexicon, table: AnchorTable) {
         for (s, targets) in lexicon.table {
@@ -48,6 +53,22 @@ final class LexiconScorer {
             for (t, p) in targets where p >= Self.threshold { if let tid = table.existing("w:" + t) { row.append(tid) } }
             if !row.isEmpty { options[sid] = row.sortedUnique() }
         }
+        buildReverse()
+    }
+
+    private func buildReverse() {
+        for (s, targets) in options { for t in targets { reverse[t, default: []].append(s) } }
+        for (t, sources) in reverse { reverse[t] = sources.sortedUnique() }
+    }
+
+    /// Sorted distinct source words that have entries: the words a translation should explain.
+    func known(_ words: [Int32]) -> [Int32] { words.filter { options[$0] != nil }.sortedUnique() }
+
+    /// Sorted distinct source words that offer one of these target words.
+    func origins(of words: [Int32]) -> [Int32] {
+        var all: [Int32] = []
+        for w in words { if let o = reverse[w] { all.append(contentsOf: o) } }
+        return all.sortedUnique()
     }
 
     /// Sorted distinct target words offered by these source words.

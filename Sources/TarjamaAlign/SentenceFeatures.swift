@@ -18,6 +18,8 @@ public struct SentenceFeatures: Sendable {
     /// Content-word ids for the learned lexicon (matching keys, lower-cased).
     public var words: [Int32]
     public var isQuestion: Bool
+    /// Holds a quotation mark (" “ ” « » „): translations keep quoted speech quoted.
+    public var isQuoting: Bool = false
 }
 
 /// Interns anchor strings to small integers for one alignment run.
@@ -131,9 +133,13 @@ final class FeatureExtractor {
             }
         }
         let isQuestion = sentence.unicodeScalars.contains { $0 == "?" || $0 == "\u{061F}" }
+        let isQuoting = sentence.unicodeScalars.contains { Self.quotationMarks.contains($0) }
         return SentenceFeatures(length: length, numbers: numbers.sortedUnique(), names: names.sortedUnique(),
-                                latin: latin.sortedUnique(), words: words, isQuestion: isQuestion)
+                                latin: latin.sortedUnique(), words: words, isQuestion: isQuestion, isQuoting: isQuoting)
     }
+
+    /// Double quotation marks of Arabic, English, French and German text (not the apostrophe).
+    static let quotationMarks: Set<Unicode.Scalar> = ["\"", "\u{201C}", "\u{201D}", "\u{00AB}", "\u{00BB}", "\u{201E}"]
 
     /// `1,000` → `1000`, `٣٫٥` → `3.5`, `25٪` → `25`, `10:30` stays.
     static func canonicalNumber(_ text: String) -> String {
@@ -208,7 +214,8 @@ extension FeatureExtractor {
             func remap(_ ids: [Int32]) -> [Int32] { ids.map { map[Int($0)] } }
             let mapped = results.features[k].map { f in
                 SentenceFeatures(length: f.length, numbers: remap(f.numbers).sortedUnique(), names: remap(f.names).sortedUnique(),
-                                 latin: remap(f.latin).sortedUnique(), words: remap(f.words), isQuestion: f.isQuestion)
+                                 latin: remap(f.latin).sortedUnique(), words: remap(f.words), isQuestion: f.isQuestion,
+                                 isQuoting: f.isQuoting)
             }
             if job.side == 0 { src += mapped } else { tgt += mapped }
         }

@@ -14,7 +14,12 @@ struct SpanFeatures {
     var words: [Int32] = []
     /// Target words the learned lexicon offers for these source words (source side only).
     var translations: [Int32] = []
+    /// Source words that have lexicon entries: what a translation should explain (source side).
+    var known: [Int32] = []
+    /// Source words the lexicon offers one of these target words for (target side only).
+    var origins: [Int32] = []
     var isQuestion = false
+    var isQuoting = false
 
     /// All anchors together: numbers, names and Latin tokens.
     var anchors: [Int32] { mergedUnique(mergedUnique(numbers, names), latin) }
@@ -22,13 +27,15 @@ struct SpanFeatures {
 
 /// Spans of 1…`maxSpan` sentences starting at each index of one side, in flat storage.
 final class SpanTable {
-    enum List: Int, CaseIterable { case numbers, names, latin, words, translations }
+    enum List: Int, CaseIterable { case numbers, names, latin, words, translations, known, origins }
+    private static let lists = List.allCases.count
 
     let count: Int
     let maxSpan: Int
     private let lengths: [Int]
     private let questions: [Bool]
-    /// For span `s` and list `l`: ids `pool[bounds[2 * (s * 5 + l)] ..< bounds[2 * (s * 5 + l) + 1]]`.
+    private let quoting: [Bool]
+    /// For span `s` and list `l`: ids `pool[bounds[2 * (s * lists + l)] ..< bounds[2 * (s * lists + l) + 1]]`.
     private let bounds: UnsafeMutablePointer<Int32>
     private let pool: UnsafeMutablePointer<Int32>
 
@@ -37,9 +44,17 @@ final class SpanTable {
         count = sentences.count
         self.maxSpan = maxSpan
         let singles: [SpanFeatures] = sentences.map { f in
-            var s = SpanFeatures(length: f.length, numbers: f.numbers, names: f.names, latin: f.latin, isQuestion: f.isQuestion)
+            var s = SpanFeatures(length: f.length, numbers: f.numbers, names: f.names, latin: f.latin, isQuestion: f.isQuestion,
+                                 isQuoting: f.isQuoting)
             s.words = f.words.filter(contentWord).sortedUnique()
-            if isSource, let lexicon { s.translations = lexicon.translations(of: f.words) }
+            if let lexicon {
+                if isSource {
+                    s.translations = lexicon.translations(of: f.words)
+                    s.known = lexicon.known(f.words)
+                } else {
+                    s.origins = lexicon.origins(of: s.words)
+                }
+            }
             return s
         }
         var all: [SpanFeatures] = []
@@ -55,66 +70,75 @@ final class SpanTable {
                     length: a.length + b.length, numbers: mergedUnique(a.numbers, b.numbers),
                     names: mergedUnique(a.names, b.names), latin: mergedUnique(a.latin, b.latin),
                     words: mergedUnique(a.words, b.words), translations: mergedUnique(a.translations, b.translations),
-                    isQuestion: a.isQuestion || b.isQuestion))
+                    known: mergedUnique(a.known, b.known), origins: mergedUnique(a.origins, b.origins),
+                    isQuestion: a.isQuestion || b.isQuestion, isQuoting: a.isQuoting || b.isQuoting))
             }
             all.append(contentsOf: row)
             previous = row
         }
         lengths = all.map(\.length)
         questions = all.map(\.isQuestion)
-        let total = all.reduce(0) { $0 + $1.numbers.count + $1.names.count + $1.latin.count + $1.words.count + $1.translations.count }
+        quoting = all.map(\.isQuoting)
+        func lists(_ span: SpanFeatures) -> [[Int32]] {
+            [span.numbers, span.names, span.latin, span.words, span.translations, span.known, span.origins]
+        }
+        let total = all.reduce(0) { $0 + lists($1).reduce(0) { $0 + $1.count } }
         pool = .allocate(capacity: max(1, total))
-        bounds = .allocate(capacity: max(1, all.count * 10))
+        bounds = .allocate(capacity: max(1, all.count * 2 * Self.lists))
         var next: Int32 = 0
         for (s, span) in all.enumerated() {
-            for (l, list) in [span.numbers, span.names, span.latin, span.words, span.translations].enumerated() {
-                bounds[2 * (s * 5 + l)] = next
+            for (l, list) in lists(span).enumerated() {
+                bounds[2 * (s * Self.lists + l)] = next
                 for id in list { pool[Int(next)] = id; next += 1 }
-                bounds[2 * (s * 5 + l) + 1] = next
+                bounds[2 * (s * Self.lists + l) + 1] = next
             }
         }
     }
 
-    /// The same spans with other translations (a lexicon learned after the first pass): the
-    /// other lists are copied, only the translations are merged anew.
-    init(_ base: SpanTable, translations singles: [[Int32]]) {
+    /// The same spans with some lists replaced (the lexicon lists, once a lexicon is learned
+    /// after the first pass): `singles` gives each replaced list per sentence; spans are merged anew.
+    init(_ base: SpanTable, replacing singles: [List: [[Int32]]]) {
         count = base.count
         maxSpan = base.maxSpan
         lengths = base.lengths
         questions = base.questions
-        var spans: [[Int32]] = singles
-        spans.reserveCapacity(count * maxSpan)
-        var previous = singles
-        for k in stride(from: 2, through: maxSpan, by: 1) {
-            var row: [[Int32]] = []
-            row.reserveCapacity(count)
-            for i in 0..<count { row.append(i + k <= count ? mergedUnique(previous[i], singles[i + k - 1]) : []) }
-            spans.append(contentsOf: row)
-            previous = row
-        }
-        let lists = List.translations.rawValue
-        let baseTotal = spans.isEmpty ? 0 : Int(base.bounds[2 * ((spans.count - 1) * 5 + lists) + 1])
-        let total = baseTotal - base.translationIds + spans.reduce(0) { $0 + $1.count }
-        pool = .allocate(capacity: max(1, total))
-        bounds = .allocate(capacity: max(1, spans.count * 10))
-        var next: Int32 = 0
-        for s in 0..<spans.count {
-            for l in 0..<lists {
-                let from = Int(base.bounds[2 * (s * 5 + l)]), to = Int(base.bounds[2 * (s * 5 + l) + 1])
-                bounds[2 * (s * 5 + l)] = next
-                (pool + Int(next)).update(from: base.pool + from, count: to - from)
-                next += Int32(to - from)
-                bounds[2 * (s * 5 + l) + 1] = next
+        quoting = base.quoting
+        var spans: [List: [[Int32]]] = [:]
+        for (list, lists) in singles {
+            var all = lists
+            all.reserveCapacity(count * maxSpan)
+            var previous = lists
+            for k in stride(from: 2, through: maxSpan, by: 1) {
+                var row: [[Int32]] = []
+                row.reserveCapacity(count)
+                for i in 0..<count { row.append(i + k <= count ? mergedUnique(previous[i], lists[i + k - 1]) : []) }
+                all.append(contentsOf: row)
+                previous = row
             }
-            bounds[2 * (s * 5 + lists)] = next
-            for id in spans[s] { pool[Int(next)] = id; next += 1 }
-            bounds[2 * (s * 5 + lists) + 1] = next
+            spans[list] = all
         }
-    }
-
-    /// Ids held in translation lists, all spans together.
-    private var translationIds: Int {
-        (0..<(count * maxSpan)).reduce(0) { $0 + size(.translations, $1 % count, $1 / count + 1) }
+        let spanCount = count * maxSpan
+        var total = 0
+        for s in 0..<spanCount {
+            for list in List.allCases { total += spans[list]?[s].count ?? base.size(list, s % count, s / count + 1) }
+        }
+        pool = .allocate(capacity: max(1, total))
+        bounds = .allocate(capacity: max(1, spanCount * 2 * Self.lists))
+        var next: Int32 = 0
+        for s in 0..<spanCount {
+            for list in List.allCases {
+                let l = list.rawValue
+                bounds[2 * (s * Self.lists + l)] = next
+                if let replaced = spans[list] {
+                    for id in replaced[s] { pool[Int(next)] = id; next += 1 }
+                } else {
+                    let from = Int(base.bounds[2 * (s * Self.lists + l)]), to = Int(base.bounds[2 * (s * Self.lists + l) + 1])
+                    (pool + Int(next)).update(from: base.pool + from, count: to - from)
+                    next += Int32(to - from)
+                }
+                bounds[2 * (s * Self.lists + l) + 1] = next
+            }
+        }
     }
 
     deinit {
@@ -132,15 +156,18 @@ final class SpanTable {
     func isQuestion(_ start: Int, _ span: Int) -> Bool { questions[slot(start, span)] }
 
     @inline(__always)
+    func isQuoting(_ start: Int, _ span: Int) -> Bool { quoting[slot(start, span)] }
+
+    @inline(__always)
     func size(_ list: List, _ start: Int, _ span: Int) -> Int {
-        let b = 2 * (slot(start, span) * 5 + list.rawValue)
+        let b = 2 * (slot(start, span) * Self.lists + list.rawValue)
         return Int(bounds[b + 1] - bounds[b])
     }
 
     /// Ids common to `list` of this span and `otherList` of a span of `other` (both sorted).
     @inline(__always)
     func common(_ list: List, _ start: Int, _ span: Int, _ other: SpanTable, _ otherList: List, _ oStart: Int, _ oSpan: Int) -> Int {
-        let a = 2 * (slot(start, span) * 5 + list.rawValue), b = 2 * (other.slot(oStart, oSpan) * 5 + otherList.rawValue)
+        let a = 2 * (slot(start, span) * Self.lists + list.rawValue), b = 2 * (other.slot(oStart, oSpan) * Self.lists + otherList.rawValue)
         var i = Int(bounds[a]), j = Int(other.bounds[b])
         let iEnd = Int(bounds[a + 1]), jEnd = Int(other.bounds[b + 1])
         guard i < iEnd && j < jEnd else { return 0 }
@@ -181,11 +208,12 @@ final class SpanTable {
     /// The span as a value, for per-bead work after the search.
     func features(_ start: Int, _ span: Int) -> SpanFeatures {
         func list(_ l: List) -> [Int32] {
-            let b = 2 * (slot(start, span) * 5 + l.rawValue)
+            let b = 2 * (slot(start, span) * Self.lists + l.rawValue)
             return Array(UnsafeBufferPointer(start: pool + Int(bounds[b]), count: Int(bounds[b + 1] - bounds[b])))
         }
         return SpanFeatures(length: length(start, span), numbers: list(.numbers), names: list(.names), latin: list(.latin),
-                            words: list(.words), translations: list(.translations), isQuestion: isQuestion(start, span))
+                            words: list(.words), translations: list(.translations), known: list(.known), origins: list(.origins),
+                            isQuestion: isQuestion(start, span), isQuoting: isQuoting(start, span))
     }
 }
 
@@ -195,7 +223,7 @@ extension SpanTable {
                      contentWord: @escaping @Sendable (Int32) -> Bool) -> (source: SpanTable, target: SpanTable) {
         guard source.count + target.count >= 400 else {
             return (SpanTable(source, maxSpan: maxSpan, lexicon: lexicon, isSource: true, contentWord: contentWord),
-                    SpanTable(target, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: contentWord))
+                    SpanTable(target, maxSpan: maxSpan, lexicon: lexicon, isSource: false, contentWord: contentWord))
         }
         // Each thread writes its own field; the lexicon is only read.
         final class Tables: @unchecked Sendable {
@@ -208,7 +236,7 @@ extension SpanTable {
             if side == 0 {
                 tables.source = SpanTable(source, maxSpan: maxSpan, lexicon: tables.lexicon, isSource: true, contentWord: contentWord)
             } else {
-                tables.target = SpanTable(target, maxSpan: maxSpan, lexicon: nil, isSource: false, contentWord: contentWord)
+                tables.target = SpanTable(target, maxSpan: maxSpan, lexicon: tables.lexicon, isSource: false, contentWord: contentWord)
             }
         }
         return (tables.source!, tables.target!)
