@@ -89,10 +89,7 @@ public final class Aligner {
             let fitted = DocumentFit(beads, doc, base: model, priors: basePriors)
             doc.model = fitted.lengthModel
             if let learned {
-                let scorer = learned.scorer
-                doc.source = SpanTable(doc.source, replacing: [.translations: src.map { scorer.translations(of: $0.words) },
-                                                               .known: src.map { scorer.known($0.words) }])
-                doc.target = SpanTable(doc.target, replacing: [.origins: tgt.map { scorer.origins(of: $0.words.filter(content)) }])
+                (doc.source, doc.target) = Self.withLexicon(doc.source, src, doc.target, tgt, learned.scorer, content: content)
                 doc.hasLexicon = true
             }
             beads = search(doc, types: BeadTypes(fitted.priors), around: beads, keepingRegularStretches: true)
@@ -100,6 +97,38 @@ public final class Aligner {
         let support = documentSupport(beads, doc)
         for k in beads.indices { beads[k].confidence = confidence(beads[k], doc, support: support) }
         return beads
+    }
+
+    /// Both sides' span tables with a learned lexicon's lists, on two threads for a long document.
+    static func withLexicon(_ sourceTable: SpanTable, _ src: [SentenceFeatures], _ targetTable: SpanTable, _ tgt: [SentenceFeatures],
+                            _ scorer: LexiconScorer, content: @escaping @Sendable (Int32) -> Bool) -> (SpanTable, SpanTable) {
+        // Each thread builds and writes only its own side; the scorer and the old tables are only read.
+        final class Sides: @unchecked Sendable {
+            var source: SpanTable, target: SpanTable
+            let scorer: LexiconScorer
+            init(_ source: SpanTable, _ target: SpanTable, _ scorer: LexiconScorer) {
+                self.source = source
+                self.target = target
+                self.scorer = scorer
+            }
+
+            func build(_ side: Int, _ src: [SentenceFeatures], _ tgt: [SentenceFeatures], _ content: (Int32) -> Bool) {
+                if side == 0 {
+                    source = SpanTable(source, replacing: [.translations: src.map { scorer.translations(of: $0.words) },
+                                                           .known: src.map { scorer.known($0.words) }])
+                } else {
+                    target = SpanTable(target, replacing: [.origins: tgt.map { scorer.origins(of: $0.words.filter(content)) }])
+                }
+            }
+        }
+        let sides = Sides(sourceTable, targetTable, scorer)
+        if src.count + tgt.count >= 400 {
+            DispatchQueue.concurrentPerform(iterations: 2) { sides.build($0, src, tgt, content) }
+        } else {
+            sides.build(0, src, tgt, content)
+            sides.build(1, src, tgt, content)
+        }
+        return (sides.source, sides.target)
     }
 
     /// A lexicon from the confident 1-1 beads of a path, when there are enough of them.

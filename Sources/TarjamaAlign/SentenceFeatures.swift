@@ -18,7 +18,9 @@ public struct SentenceFeatures: Sendable {
     /// Content-word ids for the learned lexicon (matching keys, lower-cased).
     public var words: [Int32]
     public var isQuestion: Bool
-    /// Holds a quotation mark (" “ ” « » „): translations keep quoted speech quoted.
+    /// Quotes speech: a quotation mark (" “ ” « » „) opens or closes a stretch of
+    /// `FeatureExtractor.speechWords` words or more, or stands alone (a quote running on from or
+    /// into another sentence). Translations keep speech quoted; a quoted term may lose its marks.
     public var isQuoting: Bool = false
 }
 
@@ -133,13 +135,34 @@ final class FeatureExtractor {
             }
         }
         let isQuestion = sentence.unicodeScalars.contains { $0 == "?" || $0 == "\u{061F}" }
-        let isQuoting = sentence.unicodeScalars.contains { Self.quotationMarks.contains($0) }
+        let isQuoting = Self.quotesSpeech(sentence)
         return SentenceFeatures(length: length, numbers: numbers.sortedUnique(), names: names.sortedUnique(),
                                 latin: latin.sortedUnique(), words: words, isQuestion: isQuestion, isQuoting: isQuoting)
     }
 
-    /// Double quotation marks of Arabic, English, French and German text (not the apostrophe).
-    static let quotationMarks: Set<Unicode.Scalar> = ["\"", "\u{201C}", "\u{201D}", "\u{00AB}", "\u{00BB}", "\u{201E}"]
+    /// Words between quotation marks that make quoted speech rather than a quoted term.
+    static let speechWords = 4
+
+    /// See `SentenceFeatures.isQuoting`. Reads UTF-8 bytes: this runs on every sentence.
+    static func quotesSpeech(_ sentence: String) -> Bool {
+        var marks = 0, spacesSinceMark = 0, longest = 0
+        var before2: UInt8 = 0, before1: UInt8 = 0
+        for b in sentence.utf8 {
+            // " (22), « » (C2 AB, C2 BB), “ ” „ (E2 80 9C/9D/9E); the apostrophe is not a mark.
+            let isMark = b == 0x22 || (before1 == 0xC2 && (b == 0xAB || b == 0xBB))
+                || (before2 == 0xE2 && before1 == 0x80 && (b == 0x9C || b == 0x9D || b == 0x9E))
+            if isMark {
+                if marks % 2 == 1 { longest = max(longest, spacesSinceMark) }   // a closing mark
+                marks += 1
+                spacesSinceMark = 0
+            } else if b == 0x20 {
+                spacesSinceMark += 1
+            }
+            before2 = before1
+            before1 = b
+        }
+        return marks % 2 == 1 || longest >= speechWords - 1
+    }
 
     /// `1,000` → `1000`, `٣٫٥` → `3.5`, `25٪` → `25`, `10:30` stays.
     static func canonicalNumber(_ text: String) -> String {
@@ -172,11 +195,25 @@ func commonCount(_ a: [Int32], _ b: [Int32]) -> Int {
     return n
 }
 
+/// The sorted union of two sorted, duplicate-free arrays, in one linear pass (span tables merge
+/// millions of these on a long document).
 @inline(__always)
 func mergedUnique(_ a: [Int32], _ b: [Int32]) -> [Int32] {
     if a.isEmpty { return b }
     if b.isEmpty { return a }
-    return (a + b).sortedUnique()
+    return [Int32](unsafeUninitializedCapacity: a.count + b.count) { out, written in
+        var i = 0, j = 0, n = 0
+        while i < a.count && j < b.count {
+            let x = a[i], y = b[j]
+            out[n] = x <= y ? x : y
+            n += 1
+            if x <= y { i += 1 }
+            if y <= x { j += 1 }
+        }
+        while i < a.count { out[n] = a[i]; n += 1; i += 1 }
+        while j < b.count { out[n] = b[j]; n += 1; j += 1 }
+        written = n
+    }
 }
 
 extension FeatureExtractor {

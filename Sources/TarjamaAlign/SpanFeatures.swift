@@ -103,7 +103,8 @@ final class SpanTable {
         lengths = base.lengths
         questions = base.questions
         quoting = base.quoting
-        var spans: [List: [[Int32]]] = [:]
+        // Indexed by list: a dictionary lookup per span and list was a third of this build.
+        var spans = [[[Int32]]?](repeating: nil, count: Self.lists)
         for (list, lists) in singles {
             var all = lists
             all.reserveCapacity(count * maxSpan)
@@ -115,21 +116,20 @@ final class SpanTable {
                 all.append(contentsOf: row)
                 previous = row
             }
-            spans[list] = all
+            spans[list.rawValue] = all
         }
         let spanCount = count * maxSpan
         var total = 0
         for s in 0..<spanCount {
-            for list in List.allCases { total += spans[list]?[s].count ?? base.size(list, s % count, s / count + 1) }
+            for list in List.allCases { total += spans[list.rawValue]?[s].count ?? base.size(list, s % count, s / count + 1) }
         }
         pool = .allocate(capacity: max(1, total))
         bounds = .allocate(capacity: max(1, spanCount * 2 * Self.lists))
         var next: Int32 = 0
         for s in 0..<spanCount {
-            for list in List.allCases {
-                let l = list.rawValue
+            for l in 0..<Self.lists {
                 bounds[2 * (s * Self.lists + l)] = next
-                if let replaced = spans[list] {
+                if let replaced = spans[l] {
                     for id in replaced[s] { pool[Int(next)] = id; next += 1 }
                 } else {
                     let from = Int(base.bounds[2 * (s * Self.lists + l)]), to = Int(base.bounds[2 * (s * Self.lists + l) + 1])
