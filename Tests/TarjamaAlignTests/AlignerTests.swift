@@ -118,6 +118,31 @@ struct AlignmentPieceTests {
         #expect(FeatureExtractor.canonicalNumber("٣٫٥") == "3.5")
     }
 
+    @Test func quotedSpeechIsToldFromAQuotedTerm() {
+        #expect(FeatureExtractor.quotesSpeech("وقال إن \"العلاقات بين البلدين في أفضل حالاتها\" الآن."))
+        #expect(FeatureExtractor.quotesSpeech("He said “relations are at their best” on Monday."))
+        #expect(FeatureExtractor.quotesSpeech("« Nous sommes prêts à discuter », a-t-il dit."))
+        // A quote that runs on into the next sentence has one mark here.
+        #expect(FeatureExtractor.quotesSpeech("\"We will go on working together."))
+        // A quoted term may lose its marks in translation; an apostrophe is no mark.
+        #expect(!FeatureExtractor.quotesSpeech("بقي عشاق \"فنون القتال المختلطة\" مستيقظين."))
+        #expect(!FeatureExtractor.quotesSpeech("Russia's president spoke to China's leader."))
+    }
+
+    @Test func theLexiconIsReadBothWays() {
+        let scorer = LexiconScorer(options: [1: [10, 11], 2: [11], 3: [12]])
+        #expect(scorer.known([4, 2, 1, 2]) == [1, 2])
+        #expect(scorer.origins(of: [11]) == [1, 2])
+        #expect(scorer.origins(of: [10, 12, 13]) == [1, 3])
+        #expect(scorer.translations(of: [1, 2]) == [10, 11])
+    }
+
+    @Test func sortedListsMergeIntoOneSortedList() {
+        #expect(mergedUnique([1, 4, 9], [2, 4, 10, 11]) == [1, 2, 4, 9, 10, 11])
+        #expect(mergedUnique([], [3]) == [3])
+        #expect(mergedUnique([5, 6], []) == [5, 6])
+    }
+
     @Test func goldLinesParseAndPrint() {
         #expect(Bead(goldLine: "[3]:[3, 4]")?.description == "[3]:[3, 4]")
         #expect(Bead(goldLine: "[]:[2]")?.source == [])

@@ -66,12 +66,44 @@ struct AlignmentEvaluationTests {
         #expect(try AlignmentEvaluation.run(directory: alignData + "/ar-en-ntrex40", aligner: Aligner(), perDocument: true).score.strictF1 >= 0.90)
     }
 
+    /// The bar on documents never tuned on: the shared NTREX and TICO-19 documents outside
+    /// the 40 (scripts/make-unseen-set.py), made harsh by scripts/make-harsh-set.py at full scale
+    /// (a third of the beads not one-to-one: 1-3, 3-1, omissions, sentences from other articles;
+    /// hunalign .56 there), aligned as a batch without a memory lexicon.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: sharedData + "/docs"), "../shared/data/docs absent: skipped"))
+    func unseenHarshSetStrictF1IsAtLeast090AsABatch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tarjama-unseen-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try runScript("make-unseen-set.py", [sharedData, dir + "/clean"])
+        try runScript("make-harsh-set.py", [dir + "/clean", dir + "/harsh", "7", "1.0"])
+        let e = try AlignmentEvaluation.run(directory: dir + "/harsh", aligner: Aligner(), part: .all)
+        #expect(e.documents >= 60)
+        #expect(e.score.strictF1 >= 0.90)
+    }
+
     @Test func textBergStrictF1IsAtLeast085() throws {
         #expect(try AlignmentEvaluation.run(directory: alignData + "/textberg-dev", aligner: Aligner()).score.strictF1 >= 0.85)
     }
 }
 
 let parallelPairs = sharedData + "/parallel/ar-en-33k.tsv"
+
+/// Runs one of the project's Python scripts; throws with its error output when it fails.
+func runScript(_ name: String, _ arguments: [String]) throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", root.appendingPathComponent("scripts/" + name).path] + arguments
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let message = errors.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    if process.terminationStatus != 0 {
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(name) failed: " + String(decoding: message, as: UTF8.self)])
+    }
+}
 
 let alignData = sharedData + "/align"
 
