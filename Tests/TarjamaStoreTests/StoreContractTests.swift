@@ -312,6 +312,39 @@ struct StoreContractTests {
         #expect(desk.store.lexicon(for: ["بكين", "موسكو"]).table == ["موسكو": ["moscow": 0.7]])
     }
 
+    /// `align --batch` with the memory's lexicon aligns documents on every core, each worker
+    /// reading the store: it must answer them all as the lexicon itself would.
+    @Test(arguments: StoreKind.available)
+    func aBatchReadsTheLexiconFromEveryWorkerAlike(_ kind: StoreKind) throws {
+        let desk = try Desk(kind)
+        let lexicon = Lexicon(table: ["الوفد": ["delegation": 0.8], "وصل": ["arrived": 0.7], "غادر": ["left": 0.7],
+                                      "المحادثات": ["talks": 0.8], "التجارة": ["trade": 0.9], "الطاقة": ["energy": 0.9],
+                                      "الوزير": ["minister": 0.9], "الاتفاق": ["agreement": 0.8, "deal": 0.2]], pairsSeen: 40)
+        try desk.store.saveLexicon(lexicon)
+        let cities = [("موسكو", "Moscow"), ("بكين", "Beijing"), ("القاهرة", "Cairo"), ("باريس", "Paris")]
+        let documents: [(source: [String], target: [String])] = (0..<12).map { k in
+            let (ar, en) = cities[k % cities.count]
+            let (ar2, en2) = cities[(k + 1) % cities.count]
+            var source = ["وصل الوفد إلى \(ar) صباح اليوم لإجراء المحادثات.", "وقال الوزير إن التجارة بين البلدين نمت بنسبة \(k + 3)٪.",
+                          "ويشمل الاتفاق الجديد الطاقة والنقل والموانئ.", "غادر الوفد \(ar) متجها إلى \(ar2) في المساء."]
+            var target = ["The delegation arrived in \(en) this morning for talks.", "The minister said trade between the two countries grew by \(k + 3)%.",
+                          "The new agreement covers energy, transport and ports.", "The delegation left \(en) for \(en2) in the evening."]
+            if k % 3 == 1 { source.remove(at: 2) }
+            if k % 3 == 2 { target.insert("Officials gave no further details.", at: 1) }
+            return (source, target)
+        }
+        func shown(_ aligned: [[Bead]]) -> [[String]] {
+            aligned.map { $0.map { "\($0) \(String(format: "%.4f", $0.confidence))" } }
+        }
+        let fromStore = Aligner(lexicon: desk.store).align(batch: documents)
+        let fromValue = Aligner(lexicon: lexicon).align(batch: documents)
+        #expect(shown(fromStore) == shown(fromValue))
+        for (doc, beads) in zip(documents, fromStore) {
+            #expect(beads.flatMap(\.source) == Array(doc.source.indices))
+            #expect(beads.flatMap(\.target) == Array(doc.target.indices))
+        }
+    }
+
     /// Four writers of disjoint parts at once, each through a store object of its own (as
     /// separate processes would), with lookups running: every unit is stored once, indexed, and
     /// found.
