@@ -114,10 +114,11 @@ public final class Aligner {
 
             func build(_ side: Int, _ src: [SentenceFeatures], _ tgt: [SentenceFeatures], _ content: (Int32) -> Bool) {
                 if side == 0 {
-                    source = SpanTable(source, replacing: [.translations: src.map { scorer.translations(of: $0.words) },
-                                                           .known: src.map { scorer.known($0.words) }])
+                    let lists = src.map { SpanTable.lexiconLists($0, scorer, isSource: true, contentWord: content) }
+                    source = SpanTable(source, replacing: [.translations: lists.map(\.translations), .known: lists.map(\.known)])
                 } else {
-                    target = SpanTable(target, replacing: [.origins: tgt.map { scorer.origins(of: $0.words.filter(content)) }])
+                    let lists = tgt.map { SpanTable.lexiconLists($0, scorer, isSource: false, contentWord: content) }
+                    target = SpanTable(target, replacing: [.origins: lists.map(\.origins)])
                 }
             }
         }

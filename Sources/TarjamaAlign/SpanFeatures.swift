@@ -47,14 +47,7 @@ final class SpanTable {
             var s = SpanFeatures(length: f.length, numbers: f.numbers, names: f.names, latin: f.latin, isQuestion: f.isQuestion,
                                  isQuoting: f.isQuoting)
             s.words = f.words.filter(contentWord).sortedUnique()
-            if let lexicon {
-                if isSource {
-                    s.translations = lexicon.translations(of: f.words)
-                    s.known = lexicon.known(f.words)
-                } else {
-                    s.origins = lexicon.origins(of: s.words)
-                }
-            }
+            if let lexicon { (s.translations, s.known, s.origins) = Self.lexiconLists(f, lexicon, isSource: isSource, contentWord: contentWord) }
             return s
         }
         var all: [SpanFeatures] = []
@@ -93,6 +86,14 @@ final class SpanTable {
                 bounds[2 * (s * Self.lists + l) + 1] = next
             }
         }
+    }
+
+    /// A sentence's lexicon lists: on the source side the target words its words offer and its
+    /// words with entries, on the target side the source words its content words come from.
+    static func lexiconLists(_ f: SentenceFeatures, _ lexicon: LexiconScorer, isSource: Bool,
+                             contentWord: (Int32) -> Bool) -> (translations: [Int32], known: [Int32], origins: [Int32]) {
+        isSource ? (lexicon.translations(of: f.words), lexicon.known(f.words), [])
+                 : ([], [], lexicon.origins(of: f.words.filter(contentWord)))
     }
 
     /// The same spans with some lists replaced (the lexicon lists, once a lexicon is learned
